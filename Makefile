@@ -1,0 +1,33 @@
+# Short names for the common tasks. `make report` and `make test` do all the set-up themselves.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CLI := $(VENV)/bin/liyang-ip
+FOCUS ?= 溧阳市
+DATASET ?= demo
+
+.PHONY: setup data report test test-fast lint bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+data: setup
+	$(CLI) data build --dataset demo --dataset public
+
+report: data
+	$(CLI) run --focus $(FOCUS) --dataset $(DATASET) --pdf
+
+test: setup
+	$(PY) -m pytest -n 2 --timeout 900
+
+test-fast: setup
+	$(PY) -m pytest -n 2 -m "not notebooks and not export"
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: data
+	$(PY) scripts/benchmark.py
+
+clean:
+	rm -rf data/processed/* outputs/* .pytest_cache
+	touch data/processed/.gitkeep outputs/.gitkeep

@@ -1,0 +1,1 @@
+"""Figures from statistical-bulletin and news text, with the quote kept."""

@@ -1,0 +1,1 @@
+"""Batch execution of notebooks (papermill) and export to HTML/PDF (nbconvert + Chromium)."""
