@@ -1,0 +1,293 @@
+"""raw → processed: read, clean, resolve conflicts, derive, report coverage; write atomically.
+
+A raw dataset is a directory `data/raw/<name>/` with a `dataset.yaml` naming its files and formats, a
+`sources.csv`, and optionally `targets.csv` (plan targets, also data). A single user file (tidy CSV or
+the Excel template) is a dataset too. Raw files are only read, never written.
+
+Processed output, `data/processed/<name>/`: observations.parquet + .csv, sources.csv, targets.csv,
+coverage.csv, coverage_summary.csv, conflicts.csv, issues.csv, metadata.json. The directory is written
+to a temporary sibling and swapped into place, so a failed build leaves the previous one intact.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import __version__, io, registry
+from .clean import clean_records
+from .derive import city_totals, derive_ratios
+from .schema import Issue, conform, empty_observations, issues_frame
+from .validate import CONFLICT_COLUMNS, jump_warnings, resolve_conflicts
+
+BUNDLED = ("demo", "public")
+TARGET_COLUMNS = ["region", "indicator", "year", "value", "unit", "status", "source_id", "note"]
+
+
+class BuildError(RuntimeError):
+    """The dataset has errors; `issues` lists them (file, row, field)."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        errors = [i for i in issues if i.severity == "error"]
+        head = "\n".join(f"  {i}" for i in errors[:20])
+        more = f"\n  … and {len(errors) - 20} more" if len(errors) > 20 else ""
+        super().__init__(f"{len(errors)} error(s) in the raw data:\n{head}{more}")
+
+
+def project_root() -> Path:
+    """The project directory holding data/ (env LIYANG_IP_HOME, else the checkout, else cwd)."""
+    env = os.environ.get("LIYANG_IP_HOME")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parents[1]
+    if (here / "data" / "raw").is_dir():
+        return here
+    return Path.cwd()
+
+
+def raw_dir(name: str) -> Path:
+    return project_root() / "data" / "raw" / name
+
+
+def processed_dir(name: str) -> Path:
+    return project_root() / "data" / "processed" / name
+
+
+@dataclass
+class Built:
+    """Everything a build produces, in memory."""
+
+    name: str
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    targets: pd.DataFrame
+    coverage: pd.DataFrame
+    coverage_summary: pd.DataFrame
+    conflicts: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+
+def resolve_source(spec: str | Path) -> Path:
+    """'demo' / 'public' → bundled raw dir; anything else is a path to a file or directory."""
+    if str(spec) in BUNDLED:
+        return raw_dir(str(spec))
+    p = Path(spec)
+    if not p.exists():
+        raise FileNotFoundError(f"dataset {spec!r} not found: give 'demo', 'public', or a path to a CSV, .xlsx "
+                                "or dataset directory")
+    return p
+
+
+def _dataset_files(src: Path) -> tuple[list[dict], Path | None, Path | None, dict]:
+    """(file specs, sources path, targets path, dataset.yaml content) of a dataset path."""
+    if src.is_file():
+        fmt = "template" if src.suffix.lower() in (".xlsx", ".xlsm") else "tidy"
+        sib = src.with_name("sources.csv")
+        return [{"path": src, "format": fmt}], (sib if sib.exists() and sib != src else None), None, {}
+    meta_path = src / "dataset.yaml"
+    if meta_path.exists():
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+        files = [dict(f, path=src / f["path"]) for f in meta.get("files", [])]
+        sources = src / meta.get("sources", "sources.csv")
+        targets = src / meta["targets"] if meta.get("targets") else None
+        return files, (sources if sources.exists() else None), targets, meta
+    files = []
+    for p in sorted(src.iterdir()):
+        if p.name in ("sources.csv", "targets.csv") or p.name.startswith("."):
+            continue
+        if p.suffix.lower() == ".csv":
+            files.append({"path": p, "format": "tidy"})
+        elif p.suffix.lower() in (".xlsx", ".xlsm"):
+            files.append({"path": p, "format": "template"})
+    sources = src / "sources.csv"
+    targets = src / "targets.csv"
+    return files, (sources if sources.exists() else None), (targets if targets.exists() else None), {}
+
+
+def fingerprint(src: Path) -> str:
+    """sha256 over the dataset's files (names and bytes), for manifests and freshness checks."""
+    h = hashlib.sha256()
+    paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for p in paths:
+        h.update(str(p.relative_to(src.parent if src.is_file() else src)).encode())
+        h.update(p.read_bytes())
+    h.update(__version__.encode())
+    return h.hexdigest()
+
+
+def build(spec: str | Path, name: str | None = None) -> Built:
+    """Build a dataset in memory (no files written). Errors are collected in `Built.issues`."""
+    src = resolve_source(spec)
+    name = name or (str(spec) if str(spec) in BUNDLED else src.stem)
+    files, sources_path, targets_path, meta = _dataset_files(src)
+    issues: list[Issue] = []
+    sources = None
+    if sources_path is not None:
+        sources = io.read_sources_csv(sources_path)
+    raws = []
+    for spec_f in files:
+        fmt, path = spec_f.get("format", "tidy"), Path(spec_f["path"])
+        try:
+            if fmt == "tidy":
+                raw, iss = io.read_tidy_csv(path)
+            elif fmt == "template":
+                raw, tsrc, iss = io.read_template(path)
+                if tsrc is not None and len(tsrc):
+                    sources = tsrc if sources is None else pd.concat([sources, tsrc]).drop_duplicates("source_id")
+            elif fmt == "yearbook":
+                raw, iss = io.read_yearbook(path, region=spec_f["region"], source_id=spec_f.get("source_id", ""),
+                                            status=spec_f.get("status", "official"), sheet=spec_f.get("sheet"))
+            else:
+                raise io.RawFileError(path, f"unknown format {fmt!r} in dataset.yaml (tidy, template, yearbook)")
+        except io.RawFileError as e:
+            issues.append(e.issue)
+            continue
+        issues += iss
+        raws.append(raw)
+    known = set(sources["source_id"]) if sources is not None else None
+    if sources is None:
+        sources = pd.DataFrame(columns=["source_id", "title", "publisher", "url", "date", "accessed", "priority", "notes"])
+    clean_parts = []
+    for raw in raws:
+        c, iss = clean_records(raw, known_sources=known)
+        issues += iss
+        clean_parts.append(c)
+    obs = pd.concat(clean_parts, ignore_index=True) if clean_parts else empty_observations()
+    obs, conflicts, iss = resolve_conflicts(obs, sources)
+    issues += iss
+    issues += jump_warnings(obs)
+    obs = conform(obs)
+    obs, iss = derive_ratios(obs)
+    issues += iss
+    obs = city_totals(obs)
+    obs = conform(obs).sort_values(["region", "indicator", "year"], key=_region_sort, kind="stable").reset_index(drop=True)
+    targets = _read_targets(targets_path, issues)
+    cov, summary = coverage(obs)
+    status_counts = obs["status"].value_counts().to_dict()
+    metadata = {
+        "name": name,
+        "title": meta.get("title", name),
+        "description": (meta.get("description") or "").strip(),
+        "source_path": str(src),
+        "is_demo": bool((obs["status"] == "demo").any()),
+        "status_counts": status_counts,
+        "rows": int(len(obs)),
+        "years": [int(obs.year.min()), int(obs.year.max())] if len(obs) else [],
+        "regions": sorted(obs.region.unique().tolist(), key=lambda r: registry.regions().get(r, registry.Region(r, "", "", "", 99)).order),
+        "fingerprint": fingerprint(src),
+        "built_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "liyang_ip_version": __version__,
+        "n_errors": sum(i.severity == "error" for i in issues),
+        "n_warnings": sum(i.severity == "warning" for i in issues),
+        "n_conflicts": int(len(conflicts)),
+    }
+    return Built(name, obs, sources.reset_index(drop=True), targets, cov, summary, conflicts, issues, metadata)
+
+
+def _region_sort(s: pd.Series) -> pd.Series:
+    if s.name == "region":
+        order = {r.name: r.order for r in registry.regions().values()}
+        return s.map(lambda r: order.get(r, 99))
+    if s.name == "indicator":
+        order = {c: i for i, c in enumerate(registry.indicators())}
+        return s.map(lambda c: order.get(c, 999))
+    return s
+
+
+def _read_targets(path: Path | None, issues: list[Issue]) -> pd.DataFrame:
+    if path is None or not path.exists():
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    raw, iss = io.read_tidy_csv(path)
+    issues += [i for i in iss if i.severity != "info"]
+    clean, iss = clean_records(raw, known_sources=None)
+    issues += iss
+    return clean.reindex(columns=TARGET_COLUMNS).reset_index(drop=True)
+
+
+def coverage(obs: pd.DataFrame, regions: list[str] | None = None, indicators: list[str] | None = None,
+             years: list[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which (region, indicator, year) cells have a figure, and with which status ('missing' if none).
+
+    Returns the long table and a summary per indicator × region: years covered, share covered, first and
+    last year present.
+    """
+    regions = regions or [registry.CITY, *registry.blocks()]
+    indicators = indicators or list(registry.indicators())
+    if years is None:
+        years = list(range(int(obs.year.min()), int(obs.year.max()) + 1)) if len(obs) else []
+    grid = pd.MultiIndex.from_product([regions, indicators, years], names=["region", "indicator", "year"])
+    have = obs.set_index(["region", "indicator", "year"])["status"]
+    have = have[~have.index.duplicated()]
+    cov = have.reindex(grid).fillna("missing").rename("status").reset_index()
+    cov["present"] = cov["status"] != "missing"
+    g = cov.groupby(["indicator", "region"], sort=False)
+    summary = g.agg(years_covered=("present", "sum"), years_total=("present", "size")).reset_index()
+    summary["share"] = (summary.years_covered / summary.years_total.where(summary.years_total > 0)).round(3)
+    first_last = cov[cov.present].groupby(["indicator", "region"]).year.agg(["min", "max"])
+    summary = summary.join(first_last, on=["indicator", "region"]).rename(columns={"min": "first_year", "max": "last_year"})
+    summary["first_year"] = summary["first_year"].astype("Int64")
+    summary["last_year"] = summary["last_year"].astype("Int64")
+    return cov, summary
+
+
+def write(built: Built, out_dir: str | Path) -> Path:
+    """Write a build to `out_dir` atomically (temporary sibling directory, then swap)."""
+    from .fsutil import replace_directory
+
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        built.observations.to_parquet(tmp / "observations.parquet", index=False)
+        built.observations.to_csv(tmp / "observations.csv", index=False, float_format="%.10g")
+        built.sources.to_csv(tmp / "sources.csv", index=False)
+        built.targets.to_csv(tmp / "targets.csv", index=False)
+        built.coverage.to_csv(tmp / "coverage.csv", index=False)
+        built.coverage_summary.to_csv(tmp / "coverage_summary.csv", index=False)
+        built.conflicts.reindex(columns=CONFLICT_COLUMNS).to_csv(tmp / "conflicts.csv", index=False)
+        issues_frame(built.issues).to_csv(tmp / "issues.csv", index=False)
+        (tmp / "metadata.json").write_text(json.dumps(built.metadata, ensure_ascii=False, indent=2), encoding="utf-8")
+        replace_directory(tmp, out_dir)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def build_and_write(spec: str | Path, out_root: str | Path | None = None, name: str | None = None,
+                    strict: bool = True) -> tuple[Built, Path]:
+    """Build a dataset and write it under `out_root/<name>` (default data/processed/).
+
+    With ``strict`` (default) a dataset with errors is not written and BuildError is raised; the
+    previous processed output stays as it was.
+    """
+    built = build(spec, name)
+    if strict and built.errors:
+        raise BuildError(built.issues)
+    root = Path(out_root) if out_root else project_root() / "data" / "processed"
+    return built, write(built, root / built.name)
+
+
+def check(path: str | Path) -> list[Issue]:
+    """Validate a user's file or dataset directory; nothing is written. Returns all issues."""
+    try:
+        return build(path).issues
+    except io.RawFileError as e:
+        return [e.issue]

@@ -1,0 +1,119 @@
+"""`liyang-ip` command line: thin over the library.
+
+    liyang-ip data build [--dataset demo|public|PATH ...] [--out DIR]
+    liyang-ip data check PATH
+    liyang-ip data demo [--out DIR] [--seed N]
+    liyang-ip data template [--out FILE.xlsx]
+    liyang-ip data extract TEXTFILE --region 溧阳市 --year 2020     (see liyang_ip.extract)
+    liyang-ip run …  /  liyang-ip export …                          (see liyang_ip.report)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_build(args) -> int:
+    from .build import BuildError, build_and_write
+
+    status = 0
+    for spec in args.dataset or ["demo", "public"]:
+        try:
+            built, out = build_and_write(spec, out_root=args.out)
+        except BuildError as e:
+            print(f"liyang-ip data build: {spec}: {e}", file=sys.stderr)
+            status = 1
+            continue
+        except (FileNotFoundError, ValueError) as e:
+            print(f"liyang-ip data build: {e}", file=sys.stderr)
+            status = 1
+            continue
+        m = built.metadata
+        tag = "DEMO DATA (synthetic)" if m["is_demo"] else "real data"
+        print(f"{built.name}: {m['rows']} rows, years {m['years'][0] if m['years'] else '-'}–"
+              f"{m['years'][-1] if m['years'] else '-'}, {tag}; {m['n_warnings']} warning(s), "
+              f"{m['n_conflicts']} conflict(s) → {out}")
+        for i in built.issues:
+            if i.severity == "warning" and args.verbose:
+                print(f"  {i}")
+    return status
+
+
+def _cmd_check(args) -> int:
+    from .build import check
+
+    issues = check(args.path)
+    shown = [i for i in issues if i.severity != "info" or args.verbose]
+    for i in shown:
+        print(i, file=sys.stderr if i.severity == "error" else sys.stdout)
+    n_err = sum(i.severity == "error" for i in issues)
+    n_warn = sum(i.severity == "warning" for i in issues)
+    print(f"{args.path}: {n_err} error(s), {n_warn} warning(s)")
+    return 1 if n_err else 0
+
+
+def _cmd_demo(args) -> int:
+    from .build import raw_dir
+    from .demo import write_demo
+
+    out = Path(args.out) if args.out else raw_dir("demo")
+    for p in write_demo(out, seed=args.seed):
+        print(p)
+    return 0
+
+
+def _cmd_template(args) -> int:
+    from .build import raw_dir
+    from .template import write_template
+
+    out = Path(args.out) if args.out else raw_dir("templates") / "liyang_ip_data_template.xlsx"
+    print(write_template(out))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+    from .extract import cli as extract_cli
+    from .report import cli as report_cli
+
+    p = argparse.ArgumentParser(prog="liyang-ip", description="County-level IP planning analytics (Liyang / Changzhou).")
+    p.add_argument("--version", action="version", version=f"liyang-ip {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="build, check and generate datasets")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    b = dsub.add_parser("build", help="raw → data/processed/<name>/ (atomic)")
+    b.add_argument("--dataset", action="append", help="demo, public or a path (repeatable; default: demo and public)")
+    b.add_argument("--out", help="processed root directory (default data/processed)")
+    b.add_argument("-v", "--verbose", action="store_true", help="print warnings")
+    b.set_defaults(func=_cmd_build)
+    c = dsub.add_parser("check", help="validate a file or dataset directory; exit 1 on errors")
+    c.add_argument("path")
+    c.add_argument("-v", "--verbose", action="store_true", help="also print info messages (encoding)")
+    c.set_defaults(func=_cmd_check)
+    d = dsub.add_parser("demo", help="regenerate the synthetic demo raw dataset")
+    d.add_argument("--out")
+    d.add_argument("--seed", type=int, default=None)
+    d.set_defaults(func=_cmd_demo)
+    t = dsub.add_parser("template", help="write the Excel data-collection template")
+    t.add_argument("--out")
+    t.set_defaults(func=_cmd_template)
+    extract_cli.register(dsub)
+    report_cli.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "seed", 0) is None:
+        from .demo import SEED
+
+        args.seed = SEED
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""What analyses and notebooks call: `load_dataset` returns the processed tables of one dataset."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import registry
+
+
+@dataclass
+class Dataset:
+    name: str
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    targets: pd.DataFrame
+    coverage: pd.DataFrame
+    coverage_summary: pd.DataFrame
+    conflicts: pd.DataFrame
+    issues: pd.DataFrame
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def is_demo(self) -> bool:
+        """True when any figure is synthetic demo data (then every output must say so)."""
+        return bool((self.observations["status"] == "demo").any())
+
+    @property
+    def status_label(self) -> str:
+        """'演示数据 / demo data' or a short description of the real data's statuses."""
+        if self.is_demo:
+            return "演示数据（合成，非真实统计） / demo data (synthetic, not real statistics)"
+        counts = self.observations["status"].value_counts()
+        parts = ", ".join(f"{k} {v}" for k, v in counts.items())
+        return f"公开数据 / public data ({parts})"
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.observations["year"].unique().tolist())
+
+    def panel(self, indicator: str, regions: list[str] | None = None, years: list[int] | None = None) -> pd.DataFrame:
+        """Wide table of one indicator: index year, columns region (NaN where missing; never filled)."""
+        obs = self.observations[self.observations.indicator == indicator]
+        wide = obs.pivot_table(index="year", columns="region", values="value", aggfunc="first")
+        regions = regions or [r for r in [registry.CITY, *registry.blocks()] if r in wide.columns]
+        years = years or (list(range(int(wide.index.min()), int(wide.index.max()) + 1)) if len(wide) else [])
+        return wide.reindex(index=pd.Index(years, name="year"), columns=regions)
+
+    def coverage_of(self, indicators: list[str] | None = None, regions: list[str] | None = None,
+                    years: list[int] | None = None) -> pd.DataFrame:
+        """Coverage table (region × indicator: years with a figure / years asked) for a selection."""
+        from .build import coverage
+
+        _, summary = coverage(self.observations, regions, indicators, years)
+        return summary
+
+
+def _from_built(b) -> Dataset:
+    from .schema import issues_frame
+
+    return Dataset(b.name, b.observations, b.sources, b.targets, b.coverage, b.coverage_summary, b.conflicts,
+                   issues_frame(b.issues), b.metadata)
+
+
+def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None = None) -> Dataset:
+    """Load a processed dataset: 'demo' (default), 'public', or a path to a user's file or directory.
+
+    Bundled datasets are read from data/processed/<name>/ when that build is current (its fingerprint
+    matches the raw files); otherwise, and for user paths, the dataset is built in memory (nothing is
+    written). A dataset with errors raises `build.BuildError` listing file, row and field.
+    """
+    from . import build as _build
+
+    spec = str(dataset)
+    src = _build.resolve_source(spec)
+    if spec in _build.BUNDLED:
+        root = Path(processed_root) if processed_root else _build.project_root() / "data" / "processed"
+        d = root / spec
+        meta_path = d / "metadata.json"
+        if meta_path.exists():
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("fingerprint") == _build.fingerprint(src):
+                return _read_processed(d, meta)
+    built = _build.build(src, name=spec if spec in _build.BUNDLED else None)
+    if built.errors:
+        raise _build.BuildError(built.issues)
+    return _from_built(built)
+
+
+def _read_processed(d: Path, meta: dict) -> Dataset:
+    def csv(name):
+        p = d / name
+        return pd.read_csv(p, keep_default_na=False, na_values=[""]) if p.exists() else pd.DataFrame()
+
+    obs = pd.read_parquet(d / "observations.parquet")
+    for c in ("note", "quote", "source_id", "unit"):
+        obs[c] = obs[c].fillna("")
+    return Dataset(meta["name"], obs, csv("sources.csv"), csv("targets.csv"), csv("coverage.csv"),
+                   csv("coverage_summary.csv"), csv("conflicts.csv"), csv("issues.csv"), meta)

@@ -1,0 +1,84 @@
+"""Column names, dtypes and the validation message type shared by the data layer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+#: Columns of the processed tidy observation table, in order.
+OBS_COLUMNS = ["region", "year", "indicator", "value", "unit", "status", "source_id", "note", "quote"]
+#: Columns of the sources table.
+SOURCE_COLUMNS = ["source_id", "title", "publisher", "url", "date", "accessed", "priority", "notes"]
+#: Allowed row statuses, most trusted first (conflicts are resolved in this order, then by source priority).
+STATUSES = ["official", "estimate", "derived", "demo"]
+#: Provenance columns carried from reading to validation (dropped from the processed table).
+PROVENANCE = ["_file", "_row", "_field"]
+
+#: Header names accepted in raw tidy files (Chinese template headers and English), → canonical column.
+HEADER_ALIASES = {
+    "region": "region", "地区": "region", "区域": "region", "板块": "region",
+    "year": "year", "年份": "year", "年度": "year", "年": "year",
+    "indicator": "indicator", "指标": "indicator", "指标代码": "indicator", "指标名称": "indicator_name",
+    "value": "value", "数值": "value", "值": "value", "数据": "value",
+    "unit": "unit", "单位": "unit", "计量单位": "unit",
+    "status": "status", "状态": "status", "数据状态": "status",
+    "source_id": "source_id", "source": "source_id", "来源": "source_id", "来源编号": "source_id",
+    "note": "note", "notes": "note", "备注": "note", "说明": "note",
+    "quote": "quote", "原文": "quote", "原文引用": "quote",
+}
+
+SOURCE_HEADER_ALIASES = {
+    "source_id": "source_id", "id": "source_id", "来源编号": "source_id",
+    "title": "title", "标题": "title", "publisher": "publisher", "发布机构": "publisher",
+    "url": "url", "网址": "url", "date": "date", "日期": "date", "accessed": "accessed", "访问日期": "accessed",
+    "priority": "priority", "优先级": "priority", "notes": "notes", "note": "notes", "备注": "notes",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation message, for people: where (file, row, field), what was seen, what is valid."""
+
+    severity: str  # "error" | "warning" | "info"
+    file: str
+    row: int | None  # 1-based line in the file as an editor shows it (header is line 1); None: file-level
+    field: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.row}" if self.row is not None else "")
+        field = f" [{self.field}]" if self.field else ""
+        val = f" {self.value!r}:" if self.value not in ("", None) else ""
+        return f"{where}{field}{val} {self.severity}: {self.message}"
+
+
+def issues_frame(issues: list[Issue]) -> pd.DataFrame:
+    cols = ["severity", "file", "row", "field", "value", "message"]
+    if not issues:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame([asdict(i) for i in issues], columns=cols)
+    df["row"] = df["row"].astype("Int64")
+    return df
+
+
+def empty_observations() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "region": pd.Series(dtype=str), "year": pd.Series(dtype="int64"),
+            "indicator": pd.Series(dtype=str), "value": pd.Series(dtype="float64"),
+            "unit": pd.Series(dtype=str), "status": pd.Series(dtype=str),
+            "source_id": pd.Series(dtype=str), "note": pd.Series(dtype=str), "quote": pd.Series(dtype=str),
+        }
+    )
+
+
+def conform(df: pd.DataFrame) -> pd.DataFrame:
+    """Observation columns in order with their dtypes (a new frame)."""
+    out = df.reindex(columns=OBS_COLUMNS).copy()
+    for c in ("region", "indicator", "unit", "status", "source_id", "note", "quote"):
+        out[c] = out[c].fillna("").astype(str)
+    out["year"] = out["year"].astype("int64")
+    out["value"] = out["value"].astype("float64")
+    return out.reset_index(drop=True)
