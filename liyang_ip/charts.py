@@ -1,0 +1,1172 @@
+"""Charts for the notebooks: one style, a CJK font found at run time, demo marks and source lines.
+
+Every chart function takes tidy data (the observation table of ``liyang_ip.data``) or a result frame of
+``liyang_ip.analysis`` and returns a :class:`matplotlib.figure.Figure`. Each figure has
+
+* labels in Chinese (``lang='zh'``, default) or English (``lang='en'``) from the indicator catalogue,
+  with the catalogue unit in the axis label;
+* integer year axes;
+* the focus block highlighted (colour and weight) against grey peers;
+* a source line under the plot (``fig.text``, ``gid='source-line'``);
+* a large "演示数据 / demo data" watermark (``gid='demo-mark'``) when any plotted value has status
+  ``demo`` (or ``demo=True`` is passed).
+
+Missing data stays missing: absent rows are not drawn and NaN values leave gaps; nothing is filled.
+
+matplotlib and seaborn are imported inside the functions so that importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# Preferred CJK families, best first. Noto Sans CJK JP/TC come from the same .ttc as SC and carry the
+# same Hanzi repertoire; they are fallbacks for systems where matplotlib only lists the first face.
+CJK_FONT_CANDIDATES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Source Han Sans CN",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Heiti SC",
+    "Arial Unicode MS",
+)
+# Latin/math fallback for the few glyphs a CJK font may lack.
+LATIN_FALLBACK = "DejaVu Sans"
+# Characters a usable font must render (region names, the demo mark, common chart words).
+CJK_PROBE = "溧阳市金坛区武进新北天宁钟楼常州经开演示数据件万人发明专利排名"
+
+DEMO_MARK = "演示数据 / demo data"
+FOCUS_COLOR = "#C0392B"
+PEER_COLOR = "#9AA5B1"
+CITY_COLOR = "#2C3E50"
+GOOD_COLOR = "#2E8B57"
+BAD_COLOR = "#C0392B"
+SOURCE_COLOR = "#555555"
+
+_INSTALL_HINT = (
+    "Install a CJK font, e.g. Debian/Ubuntu: `sudo apt-get install fonts-noto-cjk` (scripts/setup.sh does "
+    "this); macOS ships PingFang SC and Windows ships Microsoft YaHei. If you have just installed one, "
+    "delete matplotlib's font cache (~/.cache/matplotlib/fontlist-*.json) so it is found."
+)
+
+
+class CJKFontWarning(UserWarning):
+    """No CJK font was found; Chinese labels would render as empty boxes."""
+
+
+class CJKFontNotFoundError(RuntimeError):
+    """No CJK font was found and ``strict=True`` was asked for."""
+
+
+# --------------------------------------------------------------------------------------------- fonts
+def _font_covers(path: Any, text: str) -> bool:
+    """True when the font file (a FontPath, possibly a face of a .ttc) has a glyph for every character."""
+    from matplotlib import font_manager
+
+    try:
+        font = font_manager.get_font(path)
+        cmap = font.get_charmap()
+    except Exception:  # unreadable file: treat as not usable
+        return False
+    return all(ord(ch) in cmap for ch in text if not ch.isspace())
+
+
+def find_cjk_fonts(candidates: Sequence[str] = CJK_FONT_CANDIDATES) -> list[str]:
+    """Installed font families from ``candidates`` that really render Chinese, best first.
+
+    A family counts only when matplotlib's font manager knows it under that exact name and its file has
+    glyphs for the probe characters (region names and chart words).
+    """
+    from matplotlib import font_manager
+
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    found = []
+    for family in candidates:
+        if family not in known:
+            continue
+        path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+        if _font_covers(path, CJK_PROBE):
+            found.append(family)
+    return found
+
+
+def resolve_cjk_font(strict: bool = False) -> str | None:
+    """The CJK font family to use, or None (with a :class:`CJKFontWarning`) when none is installed.
+
+    Parameters
+    ----------
+    strict : bool
+        Raise :class:`CJKFontNotFoundError` instead of warning when no CJK font exists.
+    """
+    found = find_cjk_fonts()
+    if found:
+        return found[0]
+    msg = (
+        "No CJK font found among " + ", ".join(CJK_FONT_CANDIDATES) + "; Chinese text would show as "
+        "empty boxes. " + _INSTALL_HINT
+    )
+    if strict:
+        raise CJKFontNotFoundError(msg)
+    warnings.warn(msg, CJKFontWarning, stacklevel=2)
+    return None
+
+
+def style_rc(strict: bool = False) -> dict[str, Any]:
+    """rcParams of the house style: CJK font first with fallbacks, no Unicode minus, light grid."""
+    found = find_cjk_fonts()
+    if not found:
+        resolve_cjk_font(strict=strict)  # warns or raises
+    families = [*found, LATIN_FALLBACK]
+    return {
+        "font.family": families,
+        "font.sans-serif": [*found, LATIN_FALLBACK, "sans-serif"],
+        # CJK fonts often lack U+2212; an ASCII hyphen always renders.
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": "#E5E8EC",
+        "grid.linewidth": 0.8,
+        "axes.axisbelow": True,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.labelsize": 9.5,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 8.5,
+        "legend.frameon": False,
+        "figure.dpi": 110,
+        "savefig.dpi": 200,
+        "savefig.bbox": "tight",
+        "pdf.fonttype": 42,
+        "svg.fonttype": "none",
+    }
+
+
+def use_style(strict: bool = False) -> dict[str, Any]:
+    """Apply the house style globally (for a notebook session) and return the rcParams set."""
+    import matplotlib as mpl
+
+    rc = style_rc(strict=strict)
+    mpl.rcParams.update(rc)
+    return rc
+
+
+@contextmanager
+def style(strict: bool = False) -> Iterator[dict[str, Any]]:
+    """Context manager with the house style; chart functions build their figures inside it."""
+    import matplotlib as mpl
+
+    rc = style_rc(strict=strict)
+    with mpl.rc_context(rc):
+        yield rc
+
+
+# ---------------------------------------------------------------------------------------- labels
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def indicator_name(code: str, lang: str = "zh") -> str:
+    """Catalogue display name of an indicator (the code itself when unknown)."""
+    from liyang_ip import registry
+
+    try:
+        return registry.indicator(code).label(lang)
+    except KeyError:
+        return str(code)
+
+
+def indicator_unit(code: str, default: str = "") -> str:
+    from liyang_ip import registry
+
+    try:
+        return registry.indicator(code).unit
+    except KeyError:
+        return default
+
+
+def axis_label(code: str, lang: str = "zh", unit: str | None = None) -> str:
+    """Axis label with unit, e.g. ``每万人口发明专利拥有量（件/万人）``."""
+    # The catalogue is the single source of units; a unit from the data is the fallback.
+    unit = indicator_unit(code, unit or "")
+    name = indicator_name(code, lang)
+    if not unit:
+        return name
+    return f"{name} ({unit})" if lang == "en" else f"{name}（{unit}）"
+
+
+def region_name(name: str, lang: str = "zh") -> str:
+    """Region label: canonical Chinese name, or its English name for ``lang='en'``."""
+    if lang != "en":
+        return str(name)
+    from liyang_ip import registry
+
+    r = registry.regions().get(name)
+    return r.name_en if r and r.name_en else str(name)
+
+
+def pillar_name(pillar: str, lang: str = "zh") -> str:
+    from liyang_ip import registry
+
+    p = registry.pillars().get(pillar)
+    if not p:
+        return str(pillar)
+    return p.get(lang, p.get("zh", pillar))
+
+
+def _city() -> str:
+    from liyang_ip import registry
+
+    return registry.CITY
+
+
+# ------------------------------------------------------------------------------ demo and sources
+def is_demo(*frames: pd.DataFrame | None) -> bool:
+    """True when any frame has a ``status`` of ``demo`` or carries ``attrs['is_demo']``."""
+    for df in frames:
+        if df is None:
+            continue
+        if bool(getattr(df, "attrs", {}).get("is_demo", False)):
+            return True
+        if isinstance(df, pd.DataFrame) and "status" in df.columns and (df["status"] == "demo").any():
+            return True
+    return False
+
+
+def source_text(
+    *frames: pd.DataFrame | None,
+    sources: pd.DataFrame | None = None,
+    lang: str = "zh",
+    demo: bool = False,
+) -> str:
+    """Source line from the ``source_id`` values of the plotted rows.
+
+    ``sources`` (the dataset's sources table) maps ids to titles and publishers; without it the ids are
+    shown. Derived rows are named as computed from the sources, demo rows as synthetic.
+    """
+    ids: list[str] = []
+    for df in frames:
+        if isinstance(df, pd.DataFrame) and "source_id" in df.columns:
+            for s in df["source_id"].dropna().astype(str):
+                if s and s not in ids:
+                    ids.append(s)
+    titles = []
+    table = {}
+    if sources is not None and "source_id" in sources.columns:
+        table = sources.drop_duplicates("source_id").set_index("source_id").to_dict("index")
+    derived = False
+    for s in ids:
+        if s == "derived":
+            derived = True
+            continue
+        row = table.get(s)
+        if row:
+            pub = str(row.get("publisher") or "").strip()
+            title = str(row.get("title") or s).strip()
+            titles.append(
+                f"{pub}《{title}》" if pub and lang != "en" else (f"{pub}, {title}" if pub else title)
+            )
+        else:
+            titles.append(s)
+    parts = []
+    if titles:
+        parts.append(_t(lang, "资料来源：", "Source: ") + _t(lang, "；", "; ").join(titles))
+    if derived:
+        parts.append(_t(lang, "比值由上述总量计算", "ratios computed from the totals above"))
+    if demo:
+        parts.append(
+            _t(lang, "演示数据为合成数据，不代表真实统计", "demo data are synthetic, not official statistics")
+        )
+    if not parts:
+        return _t(lang, "资料来源：未注明", "Source: not stated")
+    return _t(lang, "。", ". ").join(parts) + _t(lang, "。", ".")
+
+
+def dataset_source(
+    ds: Any,
+    *,
+    indicators: Sequence[str] | None = None,
+    regions: Sequence[str] | None = None,
+    lang: str = "zh",
+) -> str:
+    """Source line for a chart drawn from a loaded dataset (``liyang_ip.data.Dataset``).
+
+    Uses the source ids of the rows for ``indicators`` and ``regions`` (all when None), the dataset's
+    sources table for titles, and its demo status.
+    """
+    obs = ds.observations
+    if indicators is not None:
+        obs = obs[obs["indicator"].isin(list(indicators))]
+    if regions is not None:
+        obs = obs[obs["region"].isin(list(regions))]
+    demo = bool((obs["status"] == "demo").any()) if "status" in obs.columns else bool(ds.is_demo)
+    return source_text(obs, sources=getattr(ds, "sources", None), lang=lang, demo=demo)
+
+
+def _finish(
+    fig: Figure,
+    *,
+    source: str,
+    demo: bool,
+    title: str | None = None,
+    width_chars: int | None = None,
+) -> Figure:
+    """Add title, source line and demo mark; reserve room at the bottom for the source line."""
+    height = fig.get_figheight()
+    width = fig.get_figwidth()
+    chars = width_chars or max(40, int(width * 11))
+    wrapped = "\n".join(textwrap.wrap(source, chars)) if source else ""
+    nlines = max(1, wrapped.count("\n") + 1)
+    bottom = min(0.3, (0.12 + 0.16 * nlines) / height)
+    top = 1.0
+    if title:
+        fig.suptitle(title, fontsize=12.5, fontweight="bold")
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        try:
+            engine.set(rect=(0, bottom, 1, top - bottom))
+        except TypeError:  # pragma: no cover - non-constrained engines
+            pass
+    fig.text(
+        0.01,
+        0.012,
+        wrapped,
+        ha="left",
+        va="bottom",
+        fontsize=7.5,
+        color=SOURCE_COLOR,
+        gid="source-line",
+    )
+    if demo:
+        fig.text(
+            0.5,
+            0.5,
+            DEMO_MARK,
+            ha="center",
+            va="center",
+            rotation=25,
+            fontsize=max(18, min(44, width * 4.2)),
+            color=FOCUS_COLOR,
+            alpha=0.16,
+            fontweight="bold",
+            zorder=10,
+            gid="demo-mark",
+        )
+    return fig
+
+
+def _new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw: Any):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", squeeze=False, **kw)
+    return fig, axes
+
+
+def year_axis(ax: Axes, axis: str = "x") -> None:
+    """Integer year ticks (no 2,015 or 2015.5): every year when they fit, else every 2 or 5 years."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    fig = ax.get_figure()
+    pos = ax.get_position()
+    length_in = (pos.width * fig.get_figwidth()) if axis == "x" else (pos.height * fig.get_figheight())
+    # About 0.42 inch per four-digit label at 9 pt leaves room between labels.
+    nbins = max(3, int(length_in / 0.42))
+    target.set_major_locator(MaxNLocator(integer=True, nbins=nbins, steps=[1, 2, 5, 10]))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(round(v))}"))
+
+
+def _check_columns(df: pd.DataFrame, needed: Iterable[str], what: str) -> None:
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{what}: missing column(s) {', '.join(missing)}; got {', '.join(map(str, df.columns))}"
+        )
+
+
+def _first(df: pd.DataFrame, candidates: Sequence[str], what: str) -> str:
+    for c in candidates:
+        if c in df.columns:
+            return c
+    raise ValueError(f"{what}: needs one of the columns {', '.join(candidates)}; got {', '.join(df.columns)}")
+
+
+def _fmt(v: float) -> str:
+    if v is None or not np.isfinite(v):
+        return "–"
+    a = abs(v)
+    if a >= 100:
+        return f"{v:,.0f}"
+    if a >= 10:
+        return f"{v:,.1f}"
+    return f"{v:,.2f}"
+
+
+# ------------------------------------------------------------------------------------ trend chart
+def trend_small_multiples(
+    obs: pd.DataFrame,
+    indicators: Sequence[str] | None = None,
+    *,
+    focus: str = "溧阳市",
+    regions: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+    show_city: bool = True,
+    ncols: int = 3,
+    lang: str = "zh",
+    sources: pd.DataFrame | None = None,
+    source: str | None = None,
+    demo: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Trend lines per indicator, one panel each: focus block in colour, other blocks grey, city dashed.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Tidy observations (region, year, indicator, value[, unit, status, source_id]).
+    indicators : list of codes, optional
+        Panels in this order; default all indicators in ``obs``.
+    regions : list of region names, optional
+        Blocks to draw (default every region in ``obs`` except the city).
+    years : (start, end), optional
+        Inclusive year range.
+    show_city : bool
+        Draw the 常州市 row, when present, as a dashed line.
+    """
+    _check_columns(obs, ["region", "year", "indicator", "value"], "trend_small_multiples")
+    city = _city()
+    df = obs
+    if indicators is None:
+        indicators = list(dict.fromkeys(df["indicator"]))
+    df = df[df["indicator"].isin(indicators)]
+    if years is not None:
+        df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
+    if regions is not None:
+        keep = set(regions) | {focus} | ({city} if show_city else set())
+        df = df[df["region"].isin(keep)]
+    if not show_city:
+        df = df[df["region"] != city]
+    if df.empty:
+        raise ValueError("trend_small_multiples: no rows left for the chosen indicators, regions and years")
+    demo = is_demo(df) if demo is None else demo
+    n = len(indicators)
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    with style():
+        fig, axes = _new_figure(3.4 * ncols + 0.4, 2.7 * nrows + 0.9, nrows, ncols)
+        flat = axes.ravel()
+        for ax, code in zip(flat, indicators, strict=False):
+            sub = df[df["indicator"] == code]
+            unit = sub["unit"].iloc[0] if "unit" in sub.columns and len(sub) else ""
+            for region, g in sub.groupby("region", sort=False):
+                g = g.sort_values("year")
+                if region == focus:
+                    continue
+                if region == city:
+                    ax.plot(g["year"], g["value"], color=CITY_COLOR, lw=1.4, ls="--", zorder=3)
+                else:
+                    ax.plot(g["year"], g["value"], color=PEER_COLOR, lw=1.0, alpha=0.85, zorder=2)
+            g = sub[sub["region"] == focus].sort_values("year")
+            if len(g):
+                ax.plot(g["year"], g["value"], color=FOCUS_COLOR, lw=2.4, marker="o", ms=3.5, zorder=4)
+                last = g.iloc[-1]
+                ax.annotate(
+                    _fmt(last["value"]),
+                    (last["year"], last["value"]),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    color=FOCUS_COLOR,
+                    fontsize=8,
+                    va="center",
+                )
+            ax.set_title(indicator_name(code, lang), fontsize=10)
+            ax.set_ylabel(indicator_unit(code, unit))
+            year_axis(ax)
+        for ax in flat[n:]:
+            ax.set_visible(False)
+        # One legend for the figure: focus, city, others.
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], color=FOCUS_COLOR, lw=2.4, marker="o", ms=3.5)]
+        labels = [region_name(focus, lang)]
+        if show_city and (df["region"] == city).any():
+            handles.append(Line2D([], [], color=CITY_COLOR, lw=1.4, ls="--"))
+            labels.append(region_name(city, lang))
+        if ((df["region"] != city) & (df["region"] != focus)).any():
+            handles.append(Line2D([], [], color=PEER_COLOR, lw=1.0))
+            labels.append(_t(lang, "其他板块", "other blocks"))
+        fig.legend(handles, labels, loc="outside upper center", ncols=len(handles))
+        src = source if source is not None else source_text(df, sources=sources, lang=lang, demo=demo)
+        return _finish(fig, source=src, demo=demo, title=title)
+
+
+# --------------------------------------------------------------------------------------- bump chart
+def rank_bump(
+    ranks: pd.DataFrame,
+    *,
+    focus: str = "溧阳市",
+    indicator: str | None = None,
+    rank_col: str = "rank",
+    lang: str = "zh",
+    sources: pd.DataFrame | None = None,
+    source: str | None = None,
+    demo: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Bump chart of ranks over the years (1 = best at the top), focus block highlighted.
+
+    Parameters
+    ----------
+    ranks : DataFrame
+        Columns region, year and ``rank_col`` (1 = best, polarity already applied by the analysis);
+        an ``indicator`` column is filtered to ``indicator`` when given.
+    """
+    _check_columns(ranks, ["region", "year", rank_col], "rank_bump")
+    df = ranks
+    if indicator is not None and "indicator" in df.columns:
+        df = df[df["indicator"] == indicator]
+    elif "indicator" in df.columns and df["indicator"].nunique() > 1:
+        raise ValueError(
+            "rank_bump: ranks hold several indicators "
+            f"({', '.join(map(str, df['indicator'].unique()))}); pass indicator=…"
+        )
+    df = df.dropna(subset=[rank_col])
+    if df.empty:
+        raise ValueError("rank_bump: no ranks to draw")
+    if indicator is None and "indicator" in df.columns:
+        indicator = str(df["indicator"].iloc[0])
+    demo = is_demo(df, ranks) if demo is None else demo
+    n = int(max(df[rank_col].max(), df["region"].nunique()))
+    with style():
+        from matplotlib.ticker import FixedLocator, FuncFormatter
+
+        fig, axes = _new_figure(7.5, 4.2)
+        ax = axes[0, 0]
+        order = sorted(df["region"].unique(), key=lambda r: (r == focus,))
+        for region in order:
+            g = df[df["region"] == region].sort_values("year")
+            is_focus = region == focus
+            color = FOCUS_COLOR if is_focus else PEER_COLOR
+            ax.plot(
+                g["year"],
+                g[rank_col],
+                color=color,
+                lw=3 if is_focus else 1.4,
+                marker="o",
+                ms=7 if is_focus else 4.5,
+                zorder=4 if is_focus else 2,
+            )
+            last = g.iloc[-1]
+            ax.annotate(
+                region_name(region, lang),
+                (last["year"], last[rank_col]),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+                color=color if is_focus else "#444444",
+                fontweight="bold" if is_focus else "normal",
+            )
+        ax.set_ylim(n + 0.5, 0.5)
+        ax.yaxis.set_major_locator(FixedLocator(range(1, n + 1)))
+        ax.set_ylabel(_t(lang, "排名（1 = 最好）", "Rank (1 = best)"))
+        years = df["year"]
+        # Ticks only at the years ranked; the extra room on the right holds the region labels.
+        ax.xaxis.set_major_locator(FixedLocator(sorted(int(y) for y in years.unique())))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(round(v))}"))
+        ax.set_xlim(years.min() - 0.3, years.max() + 0.3 + 0.25 * max(1, years.max() - years.min()))
+        ax.grid(axis="x", visible=False)
+        if title is None and indicator is not None:
+            title = _t(
+                lang,
+                f"{indicator_name(indicator, lang)}：各板块排名",
+                f"{indicator_name(indicator, lang)}: rank of blocks",
+            )
+        src = source if source is not None else source_text(ranks, sources=sources, lang=lang, demo=demo)
+        return _finish(fig, source=src, demo=demo, title=title)
+
+
+# --------------------------------------------------------------------------------------- gap bars
+def gap_bars(
+    gaps: pd.DataFrame,
+    *,
+    focus: str = "溧阳市",
+    value_col: str = "gap_pct",
+    lang: str = "zh",
+    reference: str | None = None,
+    sources: pd.DataFrame | None = None,
+    source: str | None = None,
+    demo: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Horizontal bars of the focus block's relative gap to the Changzhou average, per indicator.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        One row per indicator (and optionally per ``year``: several years are drawn as grouped bars,
+        showing whether the gap narrowed). Columns indicator and ``value_col`` in percent, with the sign
+        meaning "better than the average" already adjusted for polarity (positive = better). A ``region``
+        column is filtered to ``focus``.
+    reference : str, optional
+        Name of the reference in the axis label (default 常州平均 / Changzhou average).
+    """
+    _check_columns(gaps, ["indicator", value_col], "gap_bars")
+    df = gaps
+    if "region" in df.columns:
+        df = df[df["region"] == focus]
+    df = df.dropna(subset=[value_col])
+    if df.empty:
+        raise ValueError(f"gap_bars: no gaps for {focus}")
+    demo = is_demo(df, gaps) if demo is None else demo
+    years = sorted(df["year"].unique()) if "year" in df.columns else [None]
+    last_year = years[-1]
+    base = df if last_year is None else df[df["year"] == last_year]
+    order = list(base.sort_values(value_col)["indicator"])
+    order += [c for c in dict.fromkeys(df["indicator"]) if c not in order]
+    reference = reference or _t(lang, "常州平均", "Changzhou average")
+    with style():
+        fig, axes = _new_figure(7.5, 1.2 + 0.42 * len(order) * (1 + 0.35 * (len(years) - 1)))
+        ax = axes[0, 0]
+        y = np.arange(len(order))
+        h = 0.8 / len(years)
+        for k, yr in enumerate(years):
+            sub = df if yr is None else df[df["year"] == yr]
+            vals = sub.set_index("indicator")[value_col].reindex(order)
+            latest = yr == last_year
+            colors = [GOOD_COLOR if v >= 0 else BAD_COLOR for v in vals.fillna(0)]
+            offs = (k - (len(years) - 1) / 2) * h
+            ax.barh(
+                y + offs,
+                vals.values,
+                height=h * 0.92,
+                color=colors,
+                alpha=1.0 if latest else 0.35,
+                label=None if yr is None else str(int(yr)),
+            )
+            if latest:
+                for yi, v in zip(y + offs, vals.values, strict=True):
+                    if np.isfinite(v):
+                        ax.annotate(
+                            f"{v:+.0f}%",
+                            (v, yi),
+                            xytext=(4 if v >= 0 else -4, 0),
+                            textcoords="offset points",
+                            ha="left" if v >= 0 else "right",
+                            va="center",
+                            fontsize=8,
+                        )
+        ax.axvline(0, color=CITY_COLOR, lw=1)
+        ax.set_yticks(y, [indicator_name(c, lang) for c in order])
+        ax.set_xlabel(
+            _t(
+                lang,
+                f"{region_name(focus, lang)}与{reference}的相对差距（%，正值 = 优于平均）",
+                f"{region_name(focus, lang)} vs {reference} (%, positive = better)",
+            )
+        )
+        ax.grid(axis="y", visible=False)
+        lo, hi = np.nanmin(df[value_col]), np.nanmax(df[value_col])
+        pad = 0.18 * max(abs(lo), abs(hi), 1)
+        ax.set_xlim(min(lo, 0) - pad, max(hi, 0) + pad)
+        if len(years) > 1:
+            from matplotlib.patches import Patch
+
+            ax.legend(
+                [Patch(color=PEER_COLOR, alpha=0.35), Patch(color=PEER_COLOR)],
+                [str(int(years[0])), str(int(last_year))],
+                loc="lower right",
+            )
+        if title is None:
+            yr = "" if last_year is None else f"{int(last_year)}"
+            title = _t(
+                lang, f"{yr}年{region_name(focus, lang)}与{reference}的差距", f"Gap to {reference}, {yr}"
+            )
+        src = source if source is not None else source_text(gaps, sources=sources, lang=lang, demo=demo)
+        return _finish(fig, source=src, demo=demo, title=title)
+
+
+# ---------------------------------------------------------------------------------------- heatmap
+def score_heatmap(
+    scores: pd.DataFrame,
+    *,
+    focus: str = "溧阳市",
+    column: str = "indicator",
+    value_col: str = "score",
+    lang: str = "zh",
+    vmin: float = 0,
+    vmax: float = 100,
+    value_label: str | None = None,
+    sources: pd.DataFrame | None = None,
+    source: str | None = None,
+    demo: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Heatmap of scores, blocks × indicators (or pillars), focus row outlined.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Long (region, ``column``, ``value_col``) or wide (index region, one column per indicator/pillar).
+        Scores are on 0–100 (min-max normalised) unless ``vmin``/``vmax`` say otherwise. NaN cells stay
+        blank.
+    column : 'indicator' or 'pillar'
+        What the columns are (chooses the labels).
+    """
+    import seaborn as sns
+
+    if "region" in scores.columns and value_col in scores.columns:
+        _check_columns(scores, [column], "score_heatmap")
+        wide = scores.pivot_table(
+            index="region", columns=column, values=value_col, aggfunc="first", sort=False
+        )
+    else:
+        wide = scores
+    demo = is_demo(scores) if demo is None else demo
+    # Focus first, others by mean score (best first).
+    others = wide.drop(index=[focus], errors="ignore")
+    others = others.loc[others.mean(axis=1).sort_values(ascending=False).index]
+    wide = pd.concat([wide.loc[[focus]] if focus in wide.index else wide.iloc[:0], others])
+    labeler = pillar_name if column == "pillar" else indicator_name
+    xlabels = ["\n".join(textwrap.wrap(labeler(c, lang), 7 if lang != "en" else 16)) for c in wide.columns]
+    ylabels = [region_name(r, lang) for r in wide.index]
+    value_label = value_label or _t(lang, "得分（0–100）", "Score (0–100)")
+    with style():
+        fig, axes = _new_figure(1.6 + 0.95 * wide.shape[1], 1.6 + 0.45 * wide.shape[0])
+        ax = axes[0, 0]
+        sns.heatmap(
+            wide.astype(float),
+            ax=ax,
+            cmap="YlGnBu",
+            vmin=vmin,
+            vmax=vmax,
+            annot=True,
+            fmt=".0f",
+            annot_kws={"fontsize": 8},
+            linewidths=0.6,
+            linecolor="white",
+            cbar_kws={"label": value_label, "shrink": 0.8},
+            xticklabels=xlabels,
+            yticklabels=ylabels,
+        )
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.tick_params(axis="x", rotation=0)
+        ax.tick_params(axis="y", rotation=0)
+        for lab in ax.get_yticklabels():
+            if lab.get_text() == region_name(focus, lang):
+                lab.set_color(FOCUS_COLOR)
+                lab.set_fontweight("bold")
+        if focus in wide.index:
+            from matplotlib.patches import Rectangle
+
+            i = list(wide.index).index(focus)
+            ax.add_patch(
+                Rectangle((0, i), wide.shape[1], 1, fill=False, ec=FOCUS_COLOR, lw=2.2, clip_on=False)
+            )
+        src = source if source is not None else source_text(scores, sources=sources, lang=lang, demo=demo)
+        return _finish(fig, source=src, demo=demo, title=title)
+
+
+# ----------------------------------------------------------------------------------- pillar dots
+def pillar_dots(
+    scores: pd.DataFrame,
+    *,
+    focus: str = "溧阳市",
+    column: str = "pillar",
+    value_col: str = "score",
+    lang: str = "zh",
+    xlim: tuple[float, float] | None = (0, 100),
+    value_label: str | None = None,
+    sources: pd.DataFrame | None = None,
+    source: str | None = None,
+    demo: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Dot plot of scores by pillar: a grey dot per block, the focus block large and coloured,
+    the city (if present) as a dark diamond.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Long: region, ``column`` (pillar code or indicator code), ``value_col``.
+    """
+    _check_columns(scores, ["region", column, value_col], "pillar_dots")
+    df = scores.dropna(subset=[value_col])
+    demo = is_demo(scores) if demo is None else demo
+    city = _city()
+    cats = list(dict.fromkeys(df[column]))
+    labeler = pillar_name if column == "pillar" else indicator_name
+    value_label = value_label or _t(lang, "得分（0–100）", "Score (0–100)")
+    with style():
+        fig, axes = _new_figure(7.0, 1.3 + 0.55 * len(cats))
+        ax = axes[0, 0]
+        y = {c: i for i, c in enumerate(cats)}
+        peers = df[(df["region"] != focus) & (df["region"] != city)]
+        ax.scatter(
+            peers[value_col],
+            peers[column].map(y),
+            s=40,
+            color=PEER_COLOR,
+            alpha=0.9,
+            zorder=2,
+            label=_t(lang, "其他板块", "other blocks"),
+        )
+        cty = df[df["region"] == city]
+        if len(cty):
+            ax.scatter(
+                cty[value_col],
+                cty[column].map(y),
+                s=60,
+                marker="D",
+                color=CITY_COLOR,
+                zorder=3,
+                label=region_name(city, lang),
+            )
+        foc = df[df["region"] == focus]
+        ax.scatter(
+            foc[value_col],
+            foc[column].map(y),
+            s=110,
+            color=FOCUS_COLOR,
+            zorder=4,
+            label=region_name(focus, lang),
+            edgecolor="white",
+            linewidth=0.8,
+        )
+        for _, r in foc.iterrows():
+            ax.annotate(
+                _fmt(r[value_col]),
+                (r[value_col], y[r[column]]),
+                xytext=(0, 8),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                color=FOCUS_COLOR,
+            )
+        # Range line per category helps reading the spread.
+        for c, i in y.items():
+            vals = df.loc[df[column] == c, value_col]
+            ax.hlines(i, vals.min(), vals.max(), color="#D5DBE1", lw=1.2, zorder=1)
+        ax.set_yticks(list(y.values()), [labeler(c, lang) for c in cats])
+        ax.set_ylim(len(cats) - 0.5, -0.6)
+        if xlim is not None:
+            ax.set_xlim(xlim[0] - 2, xlim[1] + 2)
+        ax.set_xlabel(value_label)
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside upper center", ncols=3)
+        src = source if source is not None else source_text(scores, sources=sources, lang=lang, demo=demo)
+        return _finish(fig, source=src, demo=demo, title=title)
+
+
+# ------------------------------------------------------------------------ composite rank interval
+def composite_rank_interval(
+    ranks: pd.DataFrame,
+    *,
+    focus: str = "溧阳市",
+    median_col: str = "median_rank",
+    low_col: str = "rank_lo",
+    high_col: str = "rank_hi",
+    point_col: str | None = "rank",
+    interval_label: str | None = None,
+    lang: str = "zh",
+    sources: pd.DataFrame | None = None,
+    source: str | None = None,
+    demo: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Composite-index rank of each block with its uncertainty interval (Monte Carlo, e.g. 90 %).
+
+    Parameters
+    ----------
+    ranks : DataFrame
+        One row per region: ``median_col`` and the interval ``low_col``–``high_col`` (rank numbers,
+        1 = best); optional nominal rank ``point_col`` drawn as a hollow marker.
+    """
+    _check_columns(ranks, ["region", median_col, low_col, high_col], "composite_rank_interval")
+    df = ranks.sort_values([median_col, low_col]).reset_index(drop=True)
+    demo = is_demo(ranks) if demo is None else demo
+    n = int(max(df[high_col].max(), len(df)))
+    interval_label = interval_label or _t(lang, "90% 区间", "90% interval")
+    with style():
+        from matplotlib.ticker import FixedLocator
+
+        fig, axes = _new_figure(7.0, 1.2 + 0.45 * len(df))
+        ax = axes[0, 0]
+        for i, r in df.iterrows():
+            is_focus = r["region"] == focus
+            color = FOCUS_COLOR if is_focus else CITY_COLOR
+            ax.hlines(
+                i,
+                r[low_col],
+                r[high_col],
+                color=color,
+                lw=5 if is_focus else 3.5,
+                alpha=0.35,
+                label=interval_label if i == 0 else None,
+            )
+            ax.scatter(
+                r[median_col],
+                i,
+                s=70 if is_focus else 45,
+                color=color,
+                zorder=3,
+                label=_t(lang, "中位排名", "median rank") if i == 0 else None,
+            )
+            if point_col and point_col in df.columns and pd.notna(r[point_col]):
+                ax.scatter(
+                    r[point_col],
+                    i,
+                    s=70,
+                    facecolor="none",
+                    edgecolor=color,
+                    zorder=4,
+                    marker="D",
+                    label=_t(lang, "基准权重排名", "rank with base weights") if i == 0 else None,
+                )
+        ax.set_yticks(range(len(df)), [region_name(r, lang) for r in df["region"]])
+        for lab in ax.get_yticklabels():
+            if lab.get_text() == region_name(focus, lang):
+                lab.set_color(FOCUS_COLOR)
+                lab.set_fontweight("bold")
+        ax.set_ylim(len(df) - 0.5, -0.5)
+        ax.set_xlim(0.5, n + 0.5)
+        ax.xaxis.set_major_locator(FixedLocator(range(1, n + 1)))
+        ax.set_xlabel(_t(lang, "综合指数排名（1 = 最好）", "Composite index rank (1 = best)"))
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside upper center", ncols=3)
+        src = source if source is not None else source_text(ranks, sources=sources, lang=lang, demo=demo)
+        return _finish(fig, source=src, demo=demo, title=title)
+
+
+# ------------------------------------------------------------------------------ projection fan
+def projection_fan(
+    history: pd.DataFrame,
+    projections: pd.DataFrame,
+    *,
+    indicator: str | None = None,
+    focus: str = "溧阳市",
+    targets: pd.DataFrame | None = None,
+    backtest: pd.DataFrame | None = None,
+    highlight: str = "ensemble",
+    method_col: str = "method",
+    value_col: str = "value",
+    lower_col: str = "lower",
+    upper_col: str = "upper",
+    lang: str = "zh",
+    sources: pd.DataFrame | None = None,
+    source: str | None = None,
+    demo: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Fan chart: history, each method's projection (thin), the highlighted method's prediction
+    interval (band), target markers, and each method's backtest error in the legend.
+
+    Parameters
+    ----------
+    history : DataFrame
+        Observed values of the focus block: columns year, value (tidy rows are filtered to ``focus``
+        and ``indicator`` when those columns exist).
+    projections : DataFrame
+        Long: year, ``method_col``, ``value_col`` and optionally ``lower_col``/``upper_col`` (the
+        prediction interval; drawn as a band for ``highlight`` and as a lighter band for the others
+        only if ``highlight`` has none).
+    targets : DataFrame, optional
+        Columns year, value and label (e.g. 规划目标 / 建议目标): drawn as star markers with text.
+    backtest : DataFrame, optional
+        Columns ``method_col`` and ``mape`` (percent): shown as "method (MAPE x%)" in the legend.
+    """
+    hist = history
+    if "region" in hist.columns:
+        hist = hist[hist["region"] == focus]
+    if indicator is not None and "indicator" in hist.columns:
+        hist = hist[hist["indicator"] == indicator]
+    _check_columns(hist, ["year", "value"], "projection_fan (history)")
+    proj = projections
+    if "region" in proj.columns:
+        proj = proj[proj["region"] == focus]
+    if indicator is not None and "indicator" in proj.columns:
+        proj = proj[proj["indicator"] == indicator]
+    _check_columns(proj, ["year", method_col, value_col], "projection_fan (projections)")
+    if indicator is None:
+        for df in (hist, proj):
+            if "indicator" in df.columns and df["indicator"].nunique() == 1:
+                indicator = str(df["indicator"].iloc[0])
+                break
+    demo = is_demo(hist, proj, history, projections) if demo is None else demo
+    mape = {}
+    if backtest is not None and len(backtest):
+        bt = backtest
+        if indicator is not None and "indicator" in bt.columns:
+            bt = bt[bt["indicator"] == indicator]
+        mcol = _first(bt, ["mape", "MAPE", "mape_pct"], "projection_fan (backtest)")
+        mape = bt.groupby(method_col)[mcol].mean().to_dict()
+    methods = list(dict.fromkeys(proj[method_col]))
+    palette = ["#1F77B4", "#FF7F0E", "#9467BD", "#8C564B", "#17BECF", "#BCBD22", "#7F7F7F"]
+    unit = ""
+    if "unit" in hist.columns and len(hist):
+        unit = str(hist["unit"].iloc[0])
+    with style():
+        fig, axes = _new_figure(7.8, 4.6)
+        ax = axes[0, 0]
+        h = hist.sort_values("year")
+        last_year = h["year"].max() if len(h) else None
+        ax.plot(
+            h["year"],
+            h["value"],
+            color=CITY_COLOR,
+            lw=2.4,
+            marker="o",
+            ms=4,
+            label=_t(lang, f"{region_name(focus, lang)}实际值", f"{region_name(focus, lang)} observed"),
+            zorder=5,
+        )
+        band_drawn = False
+        for k, m in enumerate(methods):
+            g = proj[proj[method_col] == m].sort_values("year")
+            # Join the projection to the last observation so the lines start where history ends.
+            if last_year is not None and g["year"].min() > last_year:
+                g0 = pd.DataFrame({"year": [last_year], value_col: [h["value"].iloc[-1]]})
+                if lower_col in g.columns:
+                    g0[lower_col] = g0[value_col]
+                    g0[upper_col] = g0[value_col]
+                g = pd.concat([g0, g[[c for c in g0.columns if c in g.columns]]], ignore_index=True)
+            is_main = m == highlight
+            name = method_label(m, lang)
+            if m in mape and np.isfinite(mape[m]):
+                name += f"（MAPE {mape[m]:.1f}%）" if lang != "en" else f" (MAPE {mape[m]:.1f}%)"
+            color = FOCUS_COLOR if is_main else palette[k % len(palette)]
+            ax.plot(
+                g["year"],
+                g[value_col],
+                color=color,
+                lw=2.6 if is_main else 1.2,
+                ls="-" if is_main else "--",
+                label=name,
+                zorder=4 if is_main else 3,
+            )
+            if is_main and lower_col in g.columns and upper_col in g.columns and g[lower_col].notna().any():
+                ax.fill_between(
+                    g["year"],
+                    g[lower_col],
+                    g[upper_col],
+                    color=FOCUS_COLOR,
+                    alpha=0.15,
+                    lw=0,
+                    label=_t(lang, "预测区间", "prediction interval"),
+                    zorder=1,
+                )
+                band_drawn = True
+        if not band_drawn and lower_col in proj.columns and proj[lower_col].notna().any():
+            lo = proj.groupby("year")[lower_col].min()
+            hi = proj.groupby("year")[upper_col].max()
+            ax.fill_between(
+                lo.index,
+                lo.values,
+                hi.values,
+                color=PEER_COLOR,
+                alpha=0.2,
+                lw=0,
+                label=_t(lang, "各方法区间范围", "range of method intervals"),
+                zorder=1,
+            )
+        if targets is not None and len(targets):
+            t = targets
+            if "region" in t.columns:
+                t = t[t["region"] == focus]
+            if indicator is not None and "indicator" in t.columns:
+                t = t[t["indicator"] == indicator]
+            _check_columns(t, ["year", "value"], "projection_fan (targets)")
+            markers = ["*", "P", "X", "D"]
+            for k, (_, r) in enumerate(t.iterrows()):
+                lab = (
+                    str(r["label"])
+                    if "label" in t.columns and pd.notna(r.get("label"))
+                    else _t(lang, "目标", "target")
+                )
+                ax.scatter(
+                    [r["year"]],
+                    [r["value"]],
+                    marker=markers[k % len(markers)],
+                    s=190,
+                    color="#F1C40F",
+                    edgecolor=CITY_COLOR,
+                    zorder=6,
+                    label=f"{lab}：{_fmt(r['value'])}" if lang != "en" else f"{lab}: {_fmt(r['value'])}",
+                )
+        if last_year is not None:
+            ax.axvline(last_year, color="#AAAAAA", lw=0.8, ls=":")
+        ax.set_ylabel(axis_label(indicator, lang, unit or None) if indicator else unit)
+        year_axis(ax)
+        ax.legend(loc="upper left", fontsize=8)
+        if title is None and indicator is not None:
+            title = _t(
+                lang,
+                f"{region_name(focus, lang)}{indicator_name(indicator, lang)}预测",
+                f"{region_name(focus, lang)}: {indicator_name(indicator, lang)} projection",
+            )
+        src = source if source is not None else source_text(history, sources=sources, lang=lang, demo=demo)
+        return _finish(fig, source=src, demo=demo, title=title)
+
+
+METHOD_LABELS = {
+    "cagr": ("年均增速延续", "CAGR continuation"),
+    "linear": ("线性趋势", "Linear trend"),
+    "loglinear": ("对数线性趋势", "Log-linear trend"),
+    "holt": ("Holt阻尼趋势", "Holt damped trend"),
+    "gm11": ("GM(1,1)灰色模型", "GM(1,1) grey model"),
+    "ensemble": ("组合预测", "Ensemble"),
+}
+
+
+def method_label(method: str, lang: str = "zh") -> str:
+    """Display name of a projection method."""
+    zh, en = METHOD_LABELS.get(str(method), (str(method), str(method)))
+    return en if lang == "en" else zh
+
+
+__all__ = [
+    "CJKFontNotFoundError",
+    "CJKFontWarning",
+    "CJK_FONT_CANDIDATES",
+    "DEMO_MARK",
+    "axis_label",
+    "composite_rank_interval",
+    "dataset_source",
+    "find_cjk_fonts",
+    "gap_bars",
+    "indicator_name",
+    "is_demo",
+    "method_label",
+    "pillar_dots",
+    "projection_fan",
+    "rank_bump",
+    "region_name",
+    "resolve_cjk_font",
+    "score_heatmap",
+    "source_text",
+    "style",
+    "style_rc",
+    "trend_small_multiples",
+    "use_style",
+    "year_axis",
+]

@@ -1,0 +1,321 @@
+"""Chart rendering: CJK glyphs from a CJK font (no tofu), demo mark iff demo, integer years, source line."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
+from matplotlib.text import Text
+
+from liyang_ip import charts
+
+from .conftest import BLOCKS, CITY
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _cmap(path) -> set[int]:
+    index = getattr(path, "face_index", 0) or 0
+    kw = {"fontNumber": index} if str(path).lower().endswith((".ttc", ".otc")) else {}
+    font = TTFont(str(path), lazy=True, **kw)
+    try:
+        return set(font.getBestCmap())
+    finally:
+        font.close()
+
+
+_CMAPS: dict[tuple[str, int], set[int]] = {}
+
+
+def _cmap_cached(path) -> set[int]:
+    key = (str(path), getattr(path, "face_index", 0) or 0)
+    if key not in _CMAPS:
+        _CMAPS[key] = _cmap(path)
+    return _CMAPS[key]
+
+
+def _texts(fig) -> list[Text]:
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def assert_no_tofu(fig) -> None:
+    """Every visible text's characters are in its font files; Chinese ones in the first (CJK) font."""
+    fig.canvas.draw()
+    texts = _texts(fig)
+    for t in texts:
+        prop = t.get_fontproperties()
+        families = prop.get_family()
+        paths = []
+        for fam in families:
+            p = prop.copy()
+            p.set_family(fam)
+            paths.append(font_manager.findfont(p, fallback_to_default=False))
+        primary = _cmap_cached(paths[0])
+        text = t.get_text()
+        if CJK.search(text):
+            assert all(ord(c) in primary for c in CJK.findall(text)), (
+                f"{text!r}: first font {paths[0]} lacks Chinese glyphs"
+            )
+        covered = set().union(*(_cmap_cached(p) for p in paths))
+        missing = [c for c in text if not c.isspace() and ord(c) not in covered]
+        assert not missing, f"{text!r}: glyphs {missing} in none of {paths}"
+
+
+def has_demo_mark(fig) -> bool:
+    return any(t.get_gid() == "demo-mark" and charts.DEMO_MARK in t.get_text() for t in fig.texts)
+
+
+def source_line(fig) -> str | None:
+    for t in fig.texts:
+        if t.get_gid() == "source-line" and t.get_text().strip():
+            return t.get_text()
+    return None
+
+
+def year_ticks_are_integers(ax, axis="x") -> None:
+    fig = ax.get_figure()
+    fig.canvas.draw()
+    labels = [lab.get_text() for lab in (ax.get_xticklabels() if axis == "x" else ax.get_yticklabels())]
+    labels = [s for s in labels if s]
+    assert labels, "no year tick labels"
+    for s in labels:
+        assert re.fullmatch(r"\d{4}", s), f"year tick {s!r} is not an integer year"
+
+
+def render_all(obs: pd.DataFrame, lang: str = "zh", demo=None) -> dict[str, object]:
+    """One figure of each kind from small frames derived from `obs` (status carried through)."""
+    status = obs["status"].iloc[0]
+    figs = {}
+    figs["trend"] = charts.trend_small_multiples(obs, lang=lang)
+    ranks = obs[obs["region"] != CITY].copy()
+    ranks["rank"] = ranks.groupby(["indicator", "year"])["value"].rank(ascending=False, method="min")
+    figs["bump"] = charts.rank_bump(ranks, indicator="pct_applications", lang=lang)
+    gaps = pd.DataFrame(
+        {
+            "indicator": ["invention_patents_per_10k", "pct_applications"] * 2,
+            "year": [2015, 2015, 2020, 2020],
+            "gap_pct": [-20.0, 10.0, -12.0, 15.0],
+            "status": status,
+        }
+    )
+    figs["gap"] = charts.gap_bars(gaps, lang=lang)
+    scores = pd.DataFrame(
+        [
+            {"region": r, "indicator": c, "score": float((i * 37 + j * 11) % 100), "status": status}
+            for i, r in enumerate(BLOCKS)
+            for j, c in enumerate(["invention_patents_per_10k", "pct_applications", "gi_trademarks"])
+        ]
+    )
+    figs["heatmap"] = charts.score_heatmap(scores, lang=lang)
+    pillars = pd.DataFrame(
+        [
+            {"region": r, "pillar": p, "score": float((i * 23 + j * 17) % 100), "status": status}
+            for i, r in enumerate([*BLOCKS, CITY])
+            for j, p in enumerate(["creation", "utilisation", "protection"])
+        ]
+    )
+    figs["dots"] = charts.pillar_dots(pillars, lang=lang)
+    comp = pd.DataFrame(
+        {
+            "region": BLOCKS,
+            "rank": [3, 1, 2, 4, 5, 7, 6],
+            "median_rank": [3, 1, 2, 4, 5, 7, 6],
+            "rank_lo": [2, 1, 1, 3, 4, 6, 5],
+            "rank_hi": [5, 2, 3, 6, 6, 7, 7],
+            "status": status,
+        }
+    )
+    figs["composite"] = charts.composite_rank_interval(comp, lang=lang)
+    proj = pd.DataFrame(
+        [
+            {
+                "year": y,
+                "method": m,
+                "value": 20.0 + k + (y - 2020),
+                "lower": 18.0 + k,
+                "upper": 24.0 + k + y - 2020,
+            }
+            for k, m in enumerate(["linear", "holt", "ensemble"])
+            for y in range(2021, 2026)
+        ]
+    )
+    targets = pd.DataFrame({"year": [2025, 2025], "value": [26.0, 28.0], "label": ["规划目标", "建议目标"]})
+    backtest = pd.DataFrame({"method": ["linear", "holt", "ensemble"], "mape": [4.0, 3.0, 2.5]})
+    figs["fan"] = charts.projection_fan(
+        obs,
+        proj,
+        indicator="invention_patents_per_10k",
+        targets=targets,
+        backtest=backtest,
+        lang=lang,
+    )
+    return figs
+
+
+YEAR_AXES = {"trend": "x", "bump": "x", "fan": "x"}
+
+
+def test_a_cjk_font_is_installed_and_resolved():
+    family = charts.resolve_cjk_font(strict=True)
+    assert family in charts.CJK_FONT_CANDIDATES
+    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    cmap = _cmap(path)
+    assert all(ord(c) in cmap for c in "溧阳市演示数据每万人口发明专利拥有量")
+
+
+def test_style_sets_cjk_first_and_ascii_minus():
+    rc = charts.style_rc()
+    assert rc["font.family"][0] in charts.CJK_FONT_CANDIDATES
+    assert rc["font.family"][-1] == charts.LATIN_FALLBACK
+    assert rc["axes.unicode_minus"] is False
+
+
+def test_missing_cjk_font_warns_or_raises(monkeypatch):
+    monkeypatch.setattr(charts, "CJK_FONT_CANDIDATES", ("No Such Font Family",))
+    monkeypatch.setattr(charts, "find_cjk_fonts", lambda candidates=None: [])
+    with pytest.warns(charts.CJKFontWarning, match="fonts-noto-cjk"):
+        assert charts.resolve_cjk_font() is None
+    with pytest.raises(charts.CJKFontNotFoundError, match="No CJK font"):
+        charts.resolve_cjk_font(strict=True)
+
+
+def test_find_cjk_fonts_skips_fonts_without_chinese_glyphs():
+    assert "DejaVu Sans" not in charts.find_cjk_fonts(("DejaVu Sans", *charts.CJK_FONT_CANDIDATES))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_renders_without_tofu_and_with_demo_mark(obs_demo, lang):
+    with warnings.catch_warnings():
+        # matplotlib warns "Glyph … missing from font(s)" when it would draw a box.
+        warnings.filterwarnings("error", message=".*missing from.*font")
+        figs = render_all(obs_demo, lang=lang)
+        for name, fig in figs.items():
+            assert_no_tofu(fig)
+            if lang == "zh":
+                assert any(CJK.search(t.get_text()) for t in _texts(fig)), f"{name}: no Chinese text"
+            assert has_demo_mark(fig), name
+            src = source_line(fig)
+            assert src, f"{name}: no source line"
+            assert ("演示数据" in src) if lang == "zh" else ("demo data" in src), name
+            if name in YEAR_AXES:
+                year_ticks_are_integers(fig.axes[0], YEAR_AXES[name])
+
+
+def test_tofu_check_catches_a_latin_only_font(obs_demo):
+    # The checker itself must fail when Chinese is drawn with a font that has no Chinese glyphs.
+    with plt.rc_context({"font.family": ["DejaVu Sans"]}):
+        fig, ax = plt.subplots()
+        ax.set_title("溧阳市")
+    with pytest.raises(AssertionError, match="lacks Chinese glyphs"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_no_tofu(fig)
+
+
+def test_chinese_labels_come_from_the_catalogue(obs_demo):
+    fig = charts.trend_small_multiples(obs_demo, indicators=["invention_patents_per_10k"])
+    texts = {t.get_text() for t in _texts(fig)}
+    assert "每万人口发明专利拥有量" in texts
+    assert "件/万人" in {ax.get_ylabel() for ax in fig.axes}
+    assert "溧阳市" in texts  # legend entry of the focus block
+    en = charts.trend_small_multiples(obs_demo, indicators=["invention_patents_per_10k"], lang="en")
+    en_texts = {t.get_text() for t in _texts(en)}
+    assert "Invention patents held per 10k residents" in en_texts
+    assert "Liyang" in en_texts
+
+
+def test_no_demo_mark_on_real_data(obs_real, sources):
+    figs = render_all(obs_real)
+    for name, fig in figs.items():
+        assert not has_demo_mark(fig), name
+    src = source_line(charts.trend_small_multiples(obs_real, sources=sources))
+    assert "常州市统计局《常州统计年鉴2021》" in src
+    assert "演示" not in src
+
+
+def test_demo_mark_follows_any_demo_row(obs_real):
+    mixed = obs_real.copy()
+    mixed.loc[mixed.index[-1], "status"] = "demo"  # one demo figure among official ones
+    assert has_demo_mark(charts.trend_small_multiples(mixed))
+    # Outside the plotted selection the demo row does not count.
+    only_first = charts.trend_small_multiples(mixed, indicators=["invention_patents_per_10k"])
+    assert not has_demo_mark(only_first)
+
+
+def test_demo_flag_overrides_and_attrs():
+    comp = pd.DataFrame({"region": BLOCKS[:2], "median_rank": [1, 2], "rank_lo": [1, 1], "rank_hi": [2, 2]})
+    assert not has_demo_mark(charts.composite_rank_interval(comp))
+    assert has_demo_mark(charts.composite_rank_interval(comp, demo=True))
+    flagged = comp.copy()
+    flagged.attrs["is_demo"] = True
+    assert has_demo_mark(charts.composite_rank_interval(flagged))
+
+
+def test_year_ticks_integer_over_long_and_short_ranges(obs_real):
+    for years in [(2019, 2020), (2015, 2020)]:
+        fig = charts.trend_small_multiples(obs_real, indicators=["pct_applications"], years=years)
+        year_ticks_are_integers(fig.axes[0])
+        plt.close(fig)
+    hist = obs_real[(obs_real.region == "溧阳市") & (obs_real.indicator == "pct_applications")]
+    proj = pd.DataFrame({"year": range(2021, 2036), "method": "linear", "value": np.linspace(20, 40, 15)})
+    fan = charts.projection_fan(hist, proj, indicator="pct_applications")
+    year_ticks_are_integers(fan.axes[0])
+    ticks = [int(t.get_text()) for t in fan.axes[0].get_xticklabels() if t.get_text()]
+    assert len(set(ticks)) == len(ticks)
+
+
+def test_focus_block_is_highlighted(obs_real):
+    fig = charts.trend_small_multiples(obs_real, indicators=["pct_applications"], focus="金坛区")
+    ax = fig.axes[0]
+    focus_lines = [ln for ln in ax.get_lines() if ln.get_color() == charts.FOCUS_COLOR]
+    assert len(focus_lines) == 1
+    x, y = focus_lines[0].get_data()
+    jintan = obs_real[(obs_real.region == "金坛区") & (obs_real.indicator == "pct_applications")]
+    assert list(y) == list(jintan.sort_values("year")["value"])
+    assert focus_lines[0].get_linewidth() > max(
+        ln.get_linewidth() for ln in ax.get_lines() if ln not in focus_lines
+    )
+
+
+def test_missing_data_is_not_filled(obs_real):
+    gappy = obs_real[~((obs_real.region == "溧阳市") & (obs_real.year == 2017))]
+    fig = charts.trend_small_multiples(gappy, indicators=["pct_applications"])
+    line = next(ln for ln in fig.axes[0].get_lines() if ln.get_color() == charts.FOCUS_COLOR)
+    assert 2017 not in list(line.get_xdata())
+
+
+def test_bad_input_gives_clear_errors(obs_real):
+    with pytest.raises(ValueError, match="missing column"):
+        charts.rank_bump(pd.DataFrame({"region": ["溧阳市"], "year": [2020]}))
+    ranks = obs_real.assign(rank=1)
+    with pytest.raises(ValueError, match="pass indicator"):
+        charts.rank_bump(ranks)
+    with pytest.raises(ValueError, match="no rows"):
+        charts.trend_small_multiples(obs_real, indicators=["pct_applications"], years=(1990, 1991))
+
+
+def test_source_text_names_sources_and_derived_rows(sources):
+    df = pd.DataFrame({"source_id": ["czstats-2021", "derived"], "status": ["official", "derived"]})
+    zh = charts.source_text(df, sources=sources)
+    assert zh.startswith("资料来源：常州市统计局《常州统计年鉴2021》")
+    assert "比值由上述总量计算" in zh
+    en = charts.source_text(df, sources=sources, lang="en", demo=True)
+    assert en.startswith("Source: 常州市统计局, 常州统计年鉴2021")
+    assert "demo data are synthetic" in en
+
+
+def test_charts_do_not_touch_global_rcparams(obs_demo):
+    before = plt.rcParams["font.family"]
+    charts.trend_small_multiples(obs_demo)
+    assert plt.rcParams["font.family"] == before
