@@ -1,0 +1,291 @@
+"""Validation of the notebook parameters (the papermill ``parameters`` cell).
+
+:func:`validate_params` checks every parameter at the top of a notebook and either returns the
+normalised values (canonical block names, indicator codes, a list of methods) or raises ``ValueError``
+with a message that says what was wrong and what would be valid.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+LANGS = ("zh", "en")
+BUNDLED_DATASETS = ("demo", "public")
+# Used only when the analysis package cannot be imported (keeps this module importable on its own).
+_FALLBACK_METHODS = ("cagr", "linear", "loglinear", "holt", "gm11", "ensemble")
+
+
+@dataclass(frozen=True)
+class NotebookParams:
+    """Validated, normalised notebook parameters."""
+
+    focus: str
+    peers: tuple[str, ...]
+    start_year: int
+    end_year: int
+    target_year: int
+    indicators: tuple[str, ...]
+    dataset: str
+    methods: tuple[str, ...]
+    gap_share: float
+    lang: str
+
+    @property
+    def regions(self) -> list[str]:
+        """Focus block first, then the peers."""
+        return [self.focus, *self.peers]
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+
+def known_methods() -> tuple[str, ...]:
+    """Projection method names the analysis library accepts (methods plus 'ensemble')."""
+    try:
+        from liyang_ip.analysis import projection
+    except ImportError:
+        return _FALLBACK_METHODS
+    methods = tuple(getattr(projection, "DEFAULT_METHODS", ()) or getattr(projection, "METHODS", ()))
+    if "ensemble" not in methods:
+        methods = (*methods, "ensemble")
+    return methods or _FALLBACK_METHODS
+
+
+def _listing(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+def _close(name: str, choices: Sequence[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(str(name), list(choices), n=n, cutoff=0.4)
+
+
+def _as_list(value: Any, name: str) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    try:
+        return list(value)
+    except TypeError:
+        raise ValueError(f"{name} must be a list (or None), got {value!r}") from None
+
+
+def _as_year(value: Any, name: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a year such as 2020, got {value!r}")
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a year such as 2020, got {value!r}") from None
+    if year != value and str(year) != str(value).strip():
+        raise ValueError(f"{name} must be a whole year such as 2020, got {value!r}")
+    if not 1949 <= year <= 2100:
+        raise ValueError(f"{name}={year} is outside the plausible range 1949–2100")
+    return year
+
+
+def _block(text: Any, what: str) -> str:
+    from liyang_ip import registry
+
+    blocks = registry.blocks()
+    try:
+        name = registry.resolve_region(str(text))
+    except KeyError:
+        name = None
+    if name not in blocks:
+        kind = ""
+        if name is not None:
+            kind = f" ({name} is a {registry.regions()[name].kind}, not one of the seven blocks)"
+        raise ValueError(f"unknown {what} {text!r}{kind}; valid blocks are: {_listing(blocks)}")
+    return name
+
+
+def _indicator(text: Any) -> str:
+    from liyang_ip import registry
+
+    cat = registry.indicators()
+    try:
+        return registry.resolve_indicator(str(text))
+    except KeyError:
+        pass
+    names = list(cat) + [i.name_zh for i in cat.values()]
+    close = []
+    for c in _close(str(text), names, n=4):
+        code = c if c in cat else next(k for k, i in cat.items() if i.name_zh == c)
+        label = f"{code} ({cat[code].name_zh})"
+        if label not in close:
+            close.append(label)
+    hint = f"; did you mean {_listing(close)}?" if close else ""
+    raise ValueError(
+        f"unknown indicator {text!r}{hint} Valid indicators are the codes or Chinese names in "
+        "liyang_ip/registry/indicators.yaml (e.g. invention_patents_per_10k / 每万人口发明专利拥有量)"
+    )
+
+
+def validate_params(
+    focus: str = "溧阳市",
+    peers: Sequence[str] | None = None,
+    start_year: int = 2015,
+    end_year: int = 2020,
+    target_year: int = 2025,
+    indicators: Sequence[str] | None = None,
+    dataset: str | Path = "demo",
+    methods: Sequence[str] | None = None,
+    gap_share: float = 0.5,
+    lang: str = "zh",
+    available_years: Iterable[int] | None = None,
+) -> NotebookParams:
+    """Check the notebook parameters and return them normalised.
+
+    Parameters
+    ----------
+    focus : str
+        One of the seven blocks (aliases such as 溧阳 or Liyang are accepted).
+    peers : list of str, optional
+        Blocks to compare with; default the other six. The focus block is dropped from the list.
+    start_year, end_year : int
+        The baseline period (inclusive); ``end_year`` must not be before ``start_year``.
+    target_year : int
+        Projection/target year; must be after ``end_year``.
+    indicators : list of str, optional
+        Codes, Chinese names or synonyms; default the plan's (``mission``) indicators.
+    dataset : str or path
+        'demo', 'public' or a path to an existing file or directory.
+    methods : list of str, optional
+        Projection methods (default all of them, see :func:`known_methods`).
+    gap_share : float
+        Share of the gap to the Changzhou average a proposed target closes, in [0, 1].
+    lang : {'zh', 'en'}
+        Language of labels and prose.
+    available_years : iterable of int, optional
+        Years the dataset has; when given, the period must lie within them.
+
+    Returns
+    -------
+    NotebookParams
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, the value and what would be valid.
+    """
+    from liyang_ip import registry
+
+    # Language first: it is the simplest and other messages do not depend on it.
+    if lang not in LANGS:
+        raise ValueError(f"unknown lang {lang!r}; valid values are: {_listing(LANGS)}")
+
+    focus_name = _block(focus, "focus block")
+    peer_list = _as_list(peers, "peers")
+    if peer_list is None:
+        peer_names = [b for b in registry.blocks() if b != focus_name]
+    else:
+        peer_names = []
+        for p in peer_list:
+            name = _block(p, "peer block")
+            if name != focus_name and name not in peer_names:
+                peer_names.append(name)
+        if not peer_names:
+            raise ValueError(
+                f"peers {peer_list!r} leave no block to compare {focus_name} with; give at least one of: "
+                f"{_listing(b for b in registry.blocks() if b != focus_name)} (or None for all six)"
+            )
+
+    start = _as_year(start_year, "start_year")
+    end = _as_year(end_year, "end_year")
+    target = _as_year(target_year, "target_year")
+    if end < start:
+        raise ValueError(f"end_year {end} is before start_year {start}; the period must run forward")
+    if end == start:
+        raise ValueError(f"start_year and end_year are both {start}; the period needs at least two years")
+    if target <= end:
+        raise ValueError(
+            f"target_year {target} is not after the data end year {end}; choose a year after {end} "
+            f"(e.g. {end + 5})"
+        )
+    if available_years is not None:
+        have = sorted({int(y) for y in available_years})
+        if not have:
+            raise ValueError("the dataset has no years at all; check the dataset parameter")
+        if start < have[0] or end > have[-1]:
+            raise ValueError(
+                f"period {start}–{end} lies outside the dataset's years {have[0]}–{have[-1]}; "
+                f"choose start_year ≥ {have[0]} and end_year ≤ {have[-1]}"
+            )
+
+    ind_list = _as_list(indicators, "indicators")
+    if ind_list is None:
+        codes = list(registry.mission_indicators())
+    else:
+        if not ind_list:
+            raise ValueError(
+                "indicators is an empty list; give at least one indicator, or None for the plan's set"
+            )
+        codes = []
+        for text in ind_list:
+            code = _indicator(text)
+            if code not in codes:
+                codes.append(code)
+
+    if isinstance(dataset, Path):
+        dataset = str(dataset)
+    if not isinstance(dataset, str) or not dataset.strip():
+        raise ValueError(f"dataset must be 'demo', 'public' or a path to a file/directory, got {dataset!r}")
+    if dataset not in BUNDLED_DATASETS and not Path(dataset).expanduser().exists():
+        raise ValueError(
+            f"dataset {dataset!r} is neither a bundled dataset ({_listing(BUNDLED_DATASETS)}) nor an existing "
+            "file or directory; give a path to a tidy CSV, an Excel template or a dataset directory"
+        )
+
+    valid_methods = known_methods()
+    meth_list = _as_list(methods, "methods")
+    if meth_list is None:
+        meth_list = list(valid_methods)
+    if not meth_list:
+        raise ValueError(f"methods is empty; choose from: {_listing(valid_methods)}")
+    out_methods: list[str] = []
+    for m in meth_list:
+        key = str(m).strip().lower()
+        if key not in valid_methods:
+            close = _close(key, valid_methods)
+            hint = f" (did you mean {_listing(close)}?)" if close else ""
+            raise ValueError(
+                f"unknown projection method {m!r}{hint}; valid methods are: {_listing(valid_methods)}"
+            )
+        if key not in out_methods:
+            out_methods.append(key)
+
+    if isinstance(gap_share, bool):
+        raise ValueError(f"gap_share must be a number between 0 and 1, got {gap_share!r}")
+    try:
+        share = float(gap_share)
+    except (TypeError, ValueError):
+        raise ValueError(f"gap_share must be a number between 0 and 1, got {gap_share!r}") from None
+    if not 0.0 <= share <= 1.0:
+        hint = f" (for {share:g}% write {share / 100:g})" if 1 < share <= 100 else ""
+        raise ValueError(f"gap_share {share:g} is outside [0, 1]{hint}: 0 keeps the gap, 1 closes it")
+
+    return NotebookParams(
+        focus=focus_name,
+        peers=tuple(peer_names),
+        start_year=start,
+        end_year=end,
+        target_year=target,
+        indicators=tuple(codes),
+        dataset=dataset,
+        methods=tuple(out_methods),
+        gap_share=share,
+        lang=lang,
+    )
+
+
+__all__ = ["LANGS", "NotebookParams", "known_methods", "validate_params"]

@@ -1,0 +1,139 @@
+"""Notebook parameter validation: normalised values and messages that say what would be valid."""
+
+from __future__ import annotations
+
+import pytest
+
+from liyang_ip.params import NotebookParams, known_methods, validate_params
+
+BLOCKS = ["溧阳市", "金坛区", "武进区", "新北区", "天宁区", "钟楼区", "常州经开区"]
+
+
+def test_defaults_are_valid_and_normalised():
+    p = validate_params()
+    assert isinstance(p, NotebookParams)
+    assert p.focus == "溧阳市"
+    assert list(p.peers) == BLOCKS[1:]
+    assert (p.start_year, p.end_year, p.target_year) == (2015, 2020, 2025)
+    assert "invention_patents_per_10k" in p.indicators
+    assert "gdp" not in p.indicators  # context indicators are not in the plan's default set
+    assert p.methods == known_methods()
+    assert p.regions[0] == "溧阳市" and len(p.regions) == 7
+    assert p.years == [2015, 2016, 2017, 2018, 2019, 2020]
+    assert p.as_dict()["peers"] == BLOCKS[1:]
+
+
+def test_methods_match_the_analysis_library():
+    from liyang_ip.analysis import projection
+
+    assert set(known_methods()) == set(projection.DEFAULT_METHODS) | {"ensemble"}
+
+
+def test_aliases_names_and_synonyms_resolve():
+    p = validate_params(
+        focus="金坛",
+        peers=["Liyang", "武进区", "金坛区"],
+        indicators=["每万人口发明专利拥有量", "PCT申请", "gdp"],
+    )
+    assert p.focus == "金坛区"
+    assert p.peers == ("溧阳市", "武进区")  # the focus block is dropped from the peers
+    assert p.indicators == ("invention_patents_per_10k", "pct_applications", "gdp")
+
+
+def test_unknown_block_lists_valid_ones():
+    with pytest.raises(ValueError, match="unknown focus block '溧水区'") as e:
+        validate_params(focus="溧水区")
+    for b in BLOCKS:
+        assert b in str(e.value)
+    with pytest.raises(ValueError, match="unknown peer block 'Nanjing'"):
+        validate_params(peers=["Nanjing"])
+
+
+def test_city_or_park_is_not_a_block():
+    with pytest.raises(ValueError, match="常州市 is a city, not one of the seven blocks"):
+        validate_params(focus="常州市")
+    with pytest.raises(ValueError, match="composite"):
+        validate_params(focus="武进区(全口径)")
+
+
+def test_peers_must_leave_someone_to_compare():
+    with pytest.raises(ValueError, match="no block to compare 溧阳市 with"):
+        validate_params(peers=["溧阳市"])
+
+
+def test_end_before_start():
+    with pytest.raises(ValueError, match="end_year 2014 is before start_year 2015"):
+        validate_params(start_year=2015, end_year=2014)
+    with pytest.raises(ValueError, match="at least two years"):
+        validate_params(start_year=2020, end_year=2020)
+
+
+def test_target_year_must_be_after_data_end():
+    with pytest.raises(ValueError, match="target_year 2020 is not after the data end year 2020"):
+        validate_params(target_year=2020)
+    with pytest.raises(ValueError, match="target_year 2019 is not after"):
+        validate_params(target_year=2019)
+    assert validate_params(target_year=2024).target_year == 2024
+    assert validate_params(target_year="2027").target_year == 2027
+
+
+def test_years_must_be_whole_years():
+    with pytest.raises(ValueError, match="start_year must be a year"):
+        validate_params(start_year="last year")
+    with pytest.raises(ValueError, match="whole year"):
+        validate_params(end_year=2020.5)
+    with pytest.raises(ValueError, match="plausible range"):
+        validate_params(start_year=15, end_year=20, target_year=25)
+
+
+def test_period_within_available_years():
+    validate_params(available_years=range(2015, 2021))
+    with pytest.raises(ValueError, match="outside the dataset's years 2016–2020"):
+        validate_params(available_years=[2016, 2017, 2018, 2019, 2020])
+    with pytest.raises(ValueError, match="end_year ≤ 2019"):
+        validate_params(end_year=2020, available_years=range(2015, 2020))
+
+
+def test_unknown_indicator_suggests_close_matches():
+    with pytest.raises(ValueError, match="unknown indicator 'invention_patent_per_10k'") as e:
+        validate_params(indicators=["invention_patent_per_10k"])
+    assert "invention_patents_per_10k" in str(e.value)
+    with pytest.raises(ValueError, match="每万人口发明专利拥有量"):
+        validate_params(indicators=["每万人发明专利量"])
+    with pytest.raises(ValueError, match="empty list"):
+        validate_params(indicators=[])
+
+
+def test_gap_share_between_zero_and_one():
+    assert validate_params(gap_share=0).gap_share == 0.0
+    assert validate_params(gap_share=1).gap_share == 1.0
+    with pytest.raises(ValueError, match=r"gap_share 1.5 is outside \[0, 1\]"):
+        validate_params(gap_share=1.5)
+    with pytest.raises(ValueError, match="for 50% write 0.5"):
+        validate_params(gap_share=50)
+    with pytest.raises(ValueError, match="outside"):
+        validate_params(gap_share=-0.1)
+    with pytest.raises(ValueError, match="must be a number"):
+        validate_params(gap_share="half")
+
+
+def test_unknown_method_lists_valid_ones():
+    with pytest.raises(ValueError, match="unknown projection method 'arima'") as e:
+        validate_params(methods=["linear", "arima"])
+    for m in ("cagr", "linear", "holt", "gm11"):
+        assert m in str(e.value)
+    with pytest.raises(ValueError, match="did you mean gm11"):
+        validate_params(methods=["gm1"])
+    assert validate_params(methods="holt").methods == ("holt",)
+    assert validate_params(methods=["Linear", "linear"]).methods == ("linear",)
+
+
+def test_lang_and_dataset(tmp_path):
+    with pytest.raises(ValueError, match="unknown lang 'fr'; valid values are: zh, en"):
+        validate_params(lang="fr")
+    with pytest.raises(ValueError, match="neither a bundled dataset"):
+        validate_params(dataset="no/such/file.csv")
+    f = tmp_path / "mine.csv"
+    f.write_text("region,year,indicator,value\n", encoding="utf-8")
+    assert validate_params(dataset=f).dataset == str(f)
+    assert validate_params(dataset="public").dataset == "public"
