@@ -1,0 +1,157 @@
+"""Shared helpers of the analysis modules: catalogue look-ups, series extraction, gap reporting.
+
+Private to :mod:`liyang_ip.analysis`; notebooks call the public functions of the sibling modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+REQUIRED_OBS_COLUMNS = ("region", "year", "indicator", "value")
+
+
+def check_obs(obs: pd.DataFrame, name: str = "obs") -> None:
+    """Raise ValueError unless `obs` has the tidy observation columns analyses need."""
+    if not isinstance(obs, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame (the tidy observation table), got {type(obs).__name__}")
+    missing = [c for c in REQUIRED_OBS_COLUMNS if c not in obs.columns]
+    if missing:
+        raise ValueError(
+            f"{name} lacks column(s) {missing}; the tidy observation table needs "
+            f"{list(REQUIRED_OBS_COLUMNS)} (see docs/ARCHITECTURE.md)"
+        )
+    dup = obs.duplicated(subset=["region", "year", "indicator"], keep=False)
+    if dup.any():
+        first = obs.loc[dup, ["region", "year", "indicator"]].iloc[0].tolist()
+        raise ValueError(
+            f"{name} has {int(dup.sum())} rows that repeat a (region, year, indicator) key, e.g. {first}; "
+            "the processed table has one row per key after conflict resolution"
+        )
+
+
+def _catalogue():
+    from liyang_ip import registry
+
+    return registry.indicators()
+
+
+def city_name() -> str:
+    from liyang_ip import registry
+
+    return registry.CITY
+
+
+def block_names() -> list[str]:
+    from liyang_ip import registry
+
+    return list(registry.blocks())
+
+
+def _lookup(codes: Iterable[str], mapping: Mapping | None, field: str) -> dict:
+    codes = list(codes)
+    out = {}
+    if mapping is not None:
+        missing = [c for c in codes if c not in mapping]
+        if missing:
+            raise ValueError(f"no {field} given for indicator(s) {missing}; pass a {field} for every indicator")
+        return {c: mapping[c] for c in codes}
+    cat = _catalogue()
+    unknown = [c for c in codes if c not in cat]
+    if unknown:
+        raise ValueError(
+            f"indicator(s) {unknown} are not in registry/indicators.yaml; pass an explicit {field} mapping "
+            "or use a catalogue code"
+        )
+    for c in codes:
+        out[c] = getattr(cat[c], field)
+    return out
+
+
+def polarity_map(codes: Iterable[str], polarity: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Polarity (+1 higher is better, -1 lower is better) per indicator, explicit or from the catalogue."""
+    out = _lookup(codes, polarity, "polarity")
+    bad = {c: p for c, p in out.items() if p not in (1, -1)}
+    if bad:
+        raise ValueError(f"polarity must be +1 or -1, got {bad}")
+    return {c: int(p) for c, p in out.items()}
+
+
+def pillar_map(codes: Iterable[str], pillars: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Pillar per indicator, explicit or from the catalogue."""
+    return _lookup(codes, pillars, "pillar")
+
+
+def aggregate_map(codes: Iterable[str], aggregate: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Aggregation rule (sum | ratio | weighted_mean | none) per indicator, explicit or from the catalogue."""
+    return _lookup(codes, aggregate, "aggregate")
+
+
+def unit_map(obs: pd.DataFrame, codes: Iterable[str]) -> dict[str, str]:
+    """Unit per indicator: from the `unit` column when present, else the catalogue, else ''."""
+    codes = list(codes)
+    out = {c: "" for c in codes}
+    if "unit" in obs.columns:
+        u = obs.dropna(subset=["unit"]).drop_duplicates("indicator").set_index("indicator")["unit"]
+        for c in codes:
+            if c in u.index:
+                out[c] = str(u[c])
+    try:
+        cat = _catalogue()
+    except Exception:  # the registry is optional for unit labels
+        cat = {}
+    for c in codes:
+        if not out[c] and c in cat:
+            out[c] = cat[c].unit
+    return out
+
+
+def series(obs: pd.DataFrame, region: str, indicator: str) -> pd.Series:
+    """Values of one region and indicator as a float Series indexed by year (int), sorted; gaps stay absent."""
+    sel = obs[(obs["region"] == region) & (obs["indicator"] == indicator)]
+    s = pd.Series(sel["value"].to_numpy(dtype=float), index=sel["year"].to_numpy(dtype="int64"), name=indicator)
+    s.index.name = "year"
+    return s.sort_index()
+
+
+def missing_years(years: Iterable[int], start: int, end: int) -> list[int]:
+    """Years in [start, end] absent from `years`."""
+    have = {int(y) for y in years}
+    return [y for y in range(int(start), int(end) + 1) if y not in have]
+
+
+def format_years(years: list[int]) -> str:
+    """'2016, 2018' (empty string for none), for the `missing_years` report columns."""
+    return ", ".join(str(y) for y in years)
+
+
+def indicators_in(obs: pd.DataFrame, indicators: Iterable[str] | None) -> list[str]:
+    """Requested indicators, or all indicators present in `obs` in catalogue order then first appearance."""
+    if indicators is not None:
+        if isinstance(indicators, str):
+            return [indicators]
+        return list(indicators)
+    present = list(dict.fromkeys(obs["indicator"].astype(str)))
+    try:
+        order = list(_catalogue())
+    except Exception:
+        order = []
+    known = [c for c in order if c in present]
+    return known + [c for c in present if c not in known]
+
+
+def as_float_array(values, name: str = "values") -> np.ndarray:
+    """1-D float array from a list / array / Series; raises ValueError on NaN or non-finite values."""
+    x = np.asarray(values, dtype=float).ravel()
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} contains NaN or infinite values at positions {np.flatnonzero(~np.isfinite(x)).tolist()}; "
+                         "missing years must be reported, not filled")
+    return x
+
+
+def rank_desc(values: pd.Series, polarity: int = 1) -> pd.Series:
+    """Rank 1 = best given polarity; ties share the best rank ('min'); NaN stays NaN."""
+    v = values.astype(float) * polarity
+    return v.rank(ascending=False, method="min")
