@@ -1,0 +1,287 @@
+"""Baseline of one region over a plan period (default the 13th Five-Year Plan, 2015 → 2020).
+
+Levels, absolute increments, compound annual growth, year-on-year growth, share of the Changzhou total and
+attainment of stated targets. All functions read the tidy observation table (columns ``region, year,
+indicator, value`` at least; see docs/ARCHITECTURE.md) and return new DataFrames.
+
+Missing data: a year without a row is missing. Nothing is interpolated or carried forward: a growth rate
+whose end point is missing is NaN, and the years missing inside the period are listed in a
+``missing_years`` column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ._common import (
+    aggregate_map,
+    check_obs,
+    city_name,
+    format_years,
+    indicators_in,
+    missing_years,
+    polarity_map,
+    series,
+    unit_map,
+)
+
+
+def cagr(start_value: float, end_value: float, years: float) -> float:
+    """Compound annual growth rate in % per year: ((end/start)^(1/years) − 1) × 100.
+
+    Raises
+    ------
+    ValueError
+        If `years` ≤ 0 or either value is ≤ 0 (growth of a non-positive level is undefined), or NaN.
+    """
+    if not np.isfinite(start_value) or not np.isfinite(end_value):
+        raise ValueError(f"CAGR needs two observed values, got start={start_value}, end={end_value}")
+    if years <= 0:
+        raise ValueError(f"CAGR needs a positive number of years, got {years}")
+    if start_value <= 0 or end_value <= 0:
+        raise ValueError(f"CAGR needs positive values, got start={start_value}, end={end_value}")
+    return ((end_value / start_value) ** (1.0 / years) - 1.0) * 100.0
+
+
+def levels_table(
+    obs: pd.DataFrame,
+    region: str,
+    start: int = 2015,
+    end: int = 2020,
+    indicators: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Values of one region: rows = indicators, columns = years start…end (NaN where no row exists).
+
+    Returns
+    -------
+    DataFrame
+        Index ``indicator``; one column per year (int) in the indicator's unit.
+    """
+    check_obs(obs)
+    codes = indicators_in(obs[obs["region"] == region], indicators)
+    years = list(range(int(start), int(end) + 1))
+    sel = obs[(obs["region"] == region) & obs["indicator"].isin(codes) & obs["year"].between(start, end)]
+    wide = sel.pivot(index="indicator", columns="year", values="value")
+    out = wide.reindex(index=pd.Index(codes, name="indicator"), columns=years)
+    out.columns.name = "year"
+    return out.astype(float)
+
+
+def yoy_table(
+    obs: pd.DataFrame,
+    region: str,
+    start: int = 2015,
+    end: int = 2020,
+    indicators: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Year-on-year change of one region.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, year, value, change, yoy`` for years start…end where the region has a value:
+        ``change`` = value − previous year's value (unit of the indicator), ``yoy`` = change / previous × 100
+        (%). Both are NaN when the previous year is missing (never bridged over a gap); ``yoy`` is NaN when
+        the previous value is 0.
+    """
+    lv = levels_table(obs, region, start - 1, end, indicators)
+    prev = lv.shift(1, axis=1)
+    change = lv - prev
+    yoy = change / prev.where(prev != 0) * 100.0
+    out = pd.DataFrame({
+        "value": lv.stack(),  # pandas ≥ 3 keeps NaN when stacking
+        "change": change.stack(),
+        "yoy": yoy.stack(),
+    }).reset_index()
+    out = out[(out["year"] >= start) & out["value"].notna()]
+    return out[["indicator", "year", "value", "change", "yoy"]].reset_index(drop=True)
+
+
+def share_of_city(
+    obs: pd.DataFrame,
+    region: str,
+    start: int = 2015,
+    end: int = 2020,
+    indicators: Iterable[str] | None = None,
+    city: str | None = None,
+    aggregate: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Share of the Changzhou total, for indicators whose city figure is a sum of the blocks.
+
+    Parameters
+    ----------
+    aggregate : mapping code → rule, optional
+        ``sum`` | ``ratio`` | ``weighted_mean`` | ``none``; default from the catalogue. Shares are only
+        meaningful for ``sum`` indicators (counts, amounts); other indicators get NaN and a note.
+    city : str, optional
+        Region holding the city total; default ``registry.CITY`` (常州市).
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, year, value, city_value, share, note`` with ``share`` in % (region / city × 100), NaN
+        when either figure is missing (noted) or the city total is 0.
+    """
+    check_obs(obs)
+    city = city or city_name()
+    lv = levels_table(obs, region, start, end, indicators)
+    codes = list(lv.index)
+    agg = aggregate_map(codes, aggregate)
+    cv = levels_table(obs, city, start, end, codes)
+    rows = []
+    for code in codes:
+        for yr in lv.columns:
+            v, c = lv.at[code, yr], cv.at[code, yr]
+            note = ""
+            share = np.nan
+            if agg[code] != "sum":
+                note = f"share not meaningful: aggregate rule is {agg[code]!r}, not 'sum'"
+            elif np.isnan(v):
+                note = f"no {region} value"
+            elif np.isnan(c):
+                note = f"no {city} total"
+            elif c != 0:
+                share = v / c * 100.0
+            rows.append((code, int(yr), v, c, share, note))
+    return pd.DataFrame(rows, columns=["indicator", "year", "value", "city_value", "share", "note"])
+
+
+def target_attainment(
+    obs: pd.DataFrame,
+    targets: pd.DataFrame,
+    polarity: Mapping[str, int] | None = None,
+    base_year: int | None = None,
+) -> pd.DataFrame:
+    """Attainment of stated targets (targets are data: ``region, indicator, year, value, source``).
+
+    Parameters
+    ----------
+    targets : DataFrame
+        One row per target; ``source`` is optional (empty when absent).
+    polarity : mapping code → ±1, optional
+        Default from the catalogue. For −1 (lower is better) a target is met when actual ≤ target.
+    base_year : int, optional
+        When given, ``progress`` = (actual − base) / (target − base) × 100: the share of the planned change
+        achieved since the base year.
+
+    Returns
+    -------
+    DataFrame
+        ``region, indicator, year, target, actual, attainment, met, source`` (+ ``base_value, progress``):
+        ``attainment`` = actual / target × 100 (%), inverted (target / actual) for polarity −1; ``met`` is a
+        nullable boolean, NA when the actual figure is missing.
+    """
+    check_obs(obs)
+    need = {"region", "indicator", "year", "value"}
+    if missing := need - set(targets.columns):
+        raise ValueError(f"targets lack column(s) {sorted(missing)}; expected region, indicator, year, value, source")
+    t = targets.rename(columns={"value": "target"}).copy()
+    if "source" not in t.columns:
+        t["source"] = ""
+    t["year"] = t["year"].astype("int64")
+    pol = polarity_map(t["indicator"].unique(), polarity)
+    act = obs[["region", "year", "indicator", "value"]].rename(columns={"value": "actual"})
+    out = t.merge(act, on=["region", "year", "indicator"], how="left")
+    p = out["indicator"].map(pol).astype(float)
+    a, g = out["actual"].astype(float), out["target"].astype(float)
+    out["attainment"] = np.where(p > 0, a / g.where(g != 0), g / a.where(a != 0)) * 100.0
+    met = np.where(p > 0, a >= g, a <= g)
+    out["met"] = pd.array([None if np.isnan(x) else bool(m) for x, m in zip(a, met, strict=True)], dtype="boolean")
+    cols = ["region", "indicator", "year", "target", "actual", "attainment", "met", "source"]
+    if base_year is not None:
+        base = obs[obs["year"] == base_year][["region", "indicator", "value"]].rename(columns={"value": "base_value"})
+        out = out.merge(base, on=["region", "indicator"], how="left")
+        denom = (out["target"] - out["base_value"]).where(lambda d: d != 0)
+        out["progress"] = (out["actual"] - out["base_value"]) / denom * 100.0
+        cols += ["base_value", "progress"]
+    return out[cols].reset_index(drop=True)
+
+
+def baseline_table(
+    obs: pd.DataFrame,
+    region: str,
+    start: int = 2015,
+    end: int = 2020,
+    indicators: Iterable[str] | None = None,
+    city: str | None = None,
+    aggregate: Mapping[str, str] | None = None,
+    targets: pd.DataFrame | None = None,
+    polarity: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
+    """One row per indicator summarising a region's period: levels, increment, CAGR, share, target.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Tidy observation table.
+    region : str
+        Canonical region name (e.g. 溧阳市).
+    start, end : int
+        Period end points (inclusive); default 2015 → 2020.
+    indicators : iterable of str, optional
+        Codes; default all indicators the region has.
+    city, aggregate :
+        See :func:`share_of_city`.
+    targets : DataFrame, optional
+        Targets (``region, indicator, year, value, source``); those for `region` and year `end` are
+        compared with the end value.
+    polarity : mapping, optional
+        Used for target attainment only.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, unit, value_start, value_end, increment, cagr, share_start, share_end, n_years,
+        missing_years, note`` (+ ``target, attainment, met, target_source`` when targets are given).
+        ``increment`` is value_end − value_start in the indicator's unit; ``cagr`` in % per year; shares in %
+        (``sum`` indicators only). Missing end points give NaN (never the nearest year) and are named in
+        ``note``; ``missing_years`` lists the years start…end without a value.
+    """
+    check_obs(obs)
+    city = city or city_name()
+    lv = levels_table(obs, region, start, end, indicators)
+    codes = list(lv.index)
+    units = unit_map(obs, codes)
+    sh = share_of_city(obs, region, start, end, codes, city=city, aggregate=aggregate).set_index(["indicator", "year"])
+    rows = []
+    for code in codes:
+        v0, v1 = lv.at[code, start], lv.at[code, end]
+        notes = []
+        if np.isnan(v0):
+            notes.append(f"no value for {start}")
+        if np.isnan(v1):
+            notes.append(f"no value for {end}")
+        g = np.nan
+        if not (np.isnan(v0) or np.isnan(v1)):
+            try:
+                g = cagr(v0, v1, end - start)
+            except ValueError as err:
+                notes.append(f"CAGR undefined: {err}")
+        s = series(obs, region, code)
+        gaps = missing_years(s.index, start, end)
+        rows.append({
+            "indicator": code, "unit": units[code], "value_start": v0, "value_end": v1,
+            "increment": v1 - v0, "cagr": g,
+            "share_start": sh.at[(code, start), "share"], "share_end": sh.at[(code, end), "share"],
+            "n_years": (end - start + 1) - len(gaps), "missing_years": format_years(gaps),
+            "note": "; ".join(notes),
+        })
+    out = pd.DataFrame(rows, columns=["indicator", "unit", "value_start", "value_end", "increment", "cagr",
+                                      "share_start", "share_end", "n_years", "missing_years", "note"])
+    if targets is not None:
+        t = targets[(targets["region"] == region) & (targets["year"] == end) & targets["indicator"].isin(codes)]
+        if not t.empty:
+            att = target_attainment(obs, t, polarity=polarity)
+            att = att.rename(columns={"source": "target_source"})[["indicator", "target", "attainment", "met",
+                                                                     "target_source"]]
+            out = out.merge(att, on="indicator", how="left")
+        else:
+            out = out.assign(target=np.nan, attainment=np.nan, met=pd.array([pd.NA] * len(out), dtype="boolean"),
+                             target_source="")
+    return out
+
+
+__all__ = ["baseline_table", "cagr", "levels_table", "share_of_city", "target_attainment", "yoy_table"]
