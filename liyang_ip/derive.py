@@ -36,7 +36,7 @@ def derive_ratios(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
         num, den, scale = ind.derive["numerator"], ind.derive["denominator"], float(ind.derive.get("scale", 1))
         a = obs[obs.indicator == num].set_index(["region", "year"])
         b = obs[obs.indicator == den].set_index(["region", "year"])
-        both = a.join(b, lsuffix="_n", rsuffix="_d", how="inner")
+        both = a.merge(b, left_index=True, right_index=True, how="inner", suffixes=("_n", "_d"))
         for (region, year), r in both.iterrows():
             if r["value_d"] <= 0:
                 continue

@@ -1,0 +1,96 @@
+"""Builds, atomic writes, raw immutability and the `liyang-ip data` commands."""
+
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+from liyang_ip import build as B
+from liyang_ip.cli import main
+
+
+def _hash_tree(d):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def _user_dataset(tmp_path, extra_row=""):
+    d = tmp_path / "mydata"
+    d.mkdir()
+    (d / "observations.csv").write_text(
+        "region,year,indicator,value,unit,status,source_id,note,quote\n"
+        "溧阳市,2020,invention_patents_held,1570,件,official,S1,,\n"
+        "溧阳市,2020,常住人口,785000,人,official,S1,,\n" + extra_row, encoding="utf-8")
+    (d / "sources.csv").write_text("source_id,title,publisher,url\nS1,统计公报,溧阳市统计局,\n", encoding="utf-8")
+    return d
+
+
+def test_build_user_dataset_derives_ratio_and_leaves_raw_untouched(tmp_path):
+    d = _user_dataset(tmp_path)
+    before = _hash_tree(d)
+    built, out = B.build_and_write(d, out_root=tmp_path / "processed")
+    assert _hash_tree(d) == before
+    obs = pd.read_parquet(out / "observations.parquet")
+    r = obs[obs.indicator == "invention_patents_per_10k"].iloc[0]
+    assert r.value == pytest.approx(20.0) and r.status == "derived"
+    meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["is_demo"] is False and meta["fingerprint"] == B.fingerprint(d)
+    for name in ("observations.csv", "sources.csv", "coverage.csv", "coverage_summary.csv", "conflicts.csv",
+                 "issues.csv", "targets.csv"):
+        assert (out / name).exists()
+    cov = pd.read_csv(out / "coverage.csv")
+    # The user gave one region and year: every other block is reported missing, not filled.
+    assert (cov[(cov.region == "金坛区")].status == "missing").all()
+
+
+def test_failed_build_keeps_previous_output(tmp_path, monkeypatch):
+    d = _user_dataset(tmp_path)
+    _, out = B.build_and_write(d, out_root=tmp_path / "processed")
+    before = _hash_tree(out)
+
+    def boom(self, *a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
+    with pytest.raises(OSError):
+        B.build_and_write(d, out_root=tmp_path / "processed")
+    assert _hash_tree(out) == before
+    assert [p.name for p in (tmp_path / "processed").iterdir()] == ["mydata"]  # no temp dirs left
+
+
+def test_build_with_errors_is_not_written(tmp_path):
+    d = _user_dataset(tmp_path, extra_row="溧阳市,2021,invention_patents_held,abc,件,official,S1,,\n")
+    with pytest.raises(B.BuildError, match=r"observations.csv:4 \[value\]"):
+        B.build_and_write(d, out_root=tmp_path / "processed")
+    assert not (tmp_path / "processed" / "mydata").exists()
+
+
+def test_cli_check_good_and_bad(tmp_path, capsys):
+    good = _user_dataset(tmp_path)
+    assert main(["data", "check", str(good)]) == 0
+    assert "0 error(s)" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("地区,年份,指标,数值,单位\n溧杨市,2020,专利授权量,1.2万,件\n溧阳市,2020,专利授权量,-4,件\n".encode("gbk"))
+    assert main(["data", "check", str(bad)]) == 1
+    err = capsys.readouterr()
+    assert f"{bad}:2 [region] '溧杨市': error: unknown region; did you mean 溧阳市?" in err.err
+    assert f"{bad}:3 [value] '-4': error: negative count" in err.err
+    assert "2 error(s)" in err.out
+
+
+def test_cli_build_and_template(tmp_path, capsys):
+    d = _user_dataset(tmp_path)
+    assert main(["data", "build", "--dataset", str(d), "--out", str(tmp_path / "p")]) == 0
+    assert "real data" in capsys.readouterr().out
+    assert main(["data", "template", "--out", str(tmp_path / "t.xlsx")]) == 0
+    assert main(["data", "check", str(tmp_path / "t.xlsx")]) == 0  # the example row has no value: nothing to check
+    assert main(["data", "build", "--dataset", str(tmp_path / "nope")]) == 1
+
+
+def test_coverage_summary_counts_hand_checked():
+    df = pd.DataFrame({"region": ["溧阳市", "溧阳市"], "year": [2015, 2017], "indicator": ["gdp", "gdp"],
+                       "status": ["official", "estimate"], "value": [1.0, 2.0]})
+    cov, summary = B.coverage(df, regions=["溧阳市"], indicators=["gdp"])
+    assert cov.status.tolist() == ["official", "missing", "estimate"]
+    s = summary.iloc[0]
+    assert (s.years_covered, s.years_total, s.share, s.first_year, s.last_year) == (2, 3, 0.667, 2015, 2017)
