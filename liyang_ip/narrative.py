@@ -1,0 +1,532 @@
+"""Prose generated from numbers: short Chinese (or English) paragraphs for the notebooks.
+
+Every number in a sentence comes from an argument; nothing is typed by hand. Functions take plain values
+(or small result frames) so they can be tested on hand-made inputs. Missing values (None/NaN) produce a
+sentence that says the figure is missing instead of a number.
+
+Formatting: values ≥ 100 without decimals and with thousands separators, 10–100 with one decimal, below 10
+with two; percentages with one decimal. Ranks are "第N"; block counts in Chinese numerals (七个板块).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+CN_DIGITS = "零一二三四五六七八九十"
+
+# English renderings of the catalogue units (the catalogue stores Chinese units).
+UNIT_EN = {
+    "件": "",
+    "件/万人": "per 10k residents",
+    "万元": "×10k yuan",
+    "亿元": "×100m yuan",
+    "家": "firms",
+    "人": "people",
+    "万人": "×10k people",
+    "笔": "deals",
+    "%": "%",
+    "分": "points",
+    "个": "",
+    "": "",
+}
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def _missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_number(x: float | None, decimals: int | None = None) -> str:
+    """A number for prose: 1,234 / 37.5 / 2.35; '—' when missing."""
+    if _missing(x):
+        return "—"
+    x = float(x)
+    if decimals is None:
+        a = abs(x)
+        decimals = 0 if a >= 100 else 1 if a >= 10 else 2
+    s = f"{x:,.{decimals}f}"
+    if s.startswith("-") and float(s[1:].replace(",", "")) == 0:  # no "-0.0"
+        s = s[1:]
+    return s
+
+
+def fmt_value(x: float | None, unit: str = "", lang: str = "zh") -> str:
+    """Number with its unit: '37.5件/万人' (zh) or '37.5 per 10k residents' (en)."""
+    n = fmt_number(x)
+    if n == "—":
+        return n
+    if lang == "en":
+        u = UNIT_EN.get(unit, unit)
+        if u == "%":
+            return f"{n}%"
+        return f"{n} {u}".strip()
+    return f"{n}{unit}"
+
+
+def fmt_pct(x: float | None, signed: bool = False) -> str:
+    """Percentage with one decimal: '12.3%' ('+12.3%' when signed)."""
+    if _missing(x):
+        return "—"
+    return f"{float(x):+.1f}%" if signed else f"{float(x):.1f}%"
+
+
+def cn_count(n: int) -> str:
+    """Chinese numeral for small counts: 7 → 七, 12 → 十二; larger numbers stay digits."""
+    n = int(n)
+    if 0 <= n <= 10:
+        return CN_DIGITS[n]
+    if 10 < n < 20:
+        return "十" + CN_DIGITS[n - 10]
+    if 20 <= n < 100:
+        tens, ones = divmod(n, 10)
+        return CN_DIGITS[tens] + "十" + (CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def _ind(code: str, lang: str) -> tuple[str, str]:
+    """(display name, unit) from the catalogue; the code and '' when unknown."""
+    from liyang_ip import registry
+
+    try:
+        i = registry.indicator(code)
+    except KeyError:
+        return str(code), ""
+    return (i.name_en if lang == "en" else i.name_zh), i.unit
+
+
+def _region(name: str, lang: str) -> str:
+    if lang != "en":
+        return str(name)
+    from liyang_ip import registry
+
+    r = registry.regions().get(name)
+    return r.name_en if r and r.name_en else str(name)
+
+
+def _city(lang: str) -> str:
+    return "Changzhou average" if lang == "en" else "常州平均"
+
+
+def _ordinal(n: int) -> str:
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _en_name(name: str) -> str:
+    """Lower-case the first letter of an English indicator name for use mid-sentence."""
+    return name[:1].lower() + name[1:] if name[:2] != name[:2].upper() else name
+
+
+# ------------------------------------------------------------------------------------- sentences
+def level_sentence(
+    indicator: str,
+    year: int,
+    focus: str,
+    value: float | None,
+    rank: int | None = None,
+    n_blocks: int | None = None,
+    city_value: float | None = None,
+    lang: str = "zh",
+) -> str:
+    """Level, rank and distance to the Changzhou average in one sentence.
+
+    Example: ``2020年溧阳市每万人口发明专利拥有量为30.1件/万人，在七个板块中排名第5，比常州平均低4.2件/万人（低12.2%）。``
+    The relative difference is (value − city) / city × 100; rank 1 is the best (polarity applied upstream).
+    """
+    name, unit = _ind(indicator, lang)
+    reg = _region(focus, lang)
+    if _missing(value):
+        if lang == "en":
+            return f"{reg} has no figure for {_en_name(name)} in {year}."
+        return f"{year}年{reg}{name}暂无数据。"
+    parts_zh = [f"{year}年{reg}{name}为{fmt_value(value, unit)}"]
+    parts_en = [f"In {year}, {_en_name(name)} in {reg} was {fmt_value(value, unit, 'en')}"]
+    if not _missing(rank) and not _missing(n_blocks):
+        parts_zh.append(f"在{cn_count(n_blocks)}个板块中排名第{int(rank)}")
+        parts_en.append(f"ranking {_ordinal(rank)} of {int(n_blocks)} blocks")
+    if not _missing(city_value):
+        diff = float(value) - float(city_value)
+        rel = diff / float(city_value) * 100 if float(city_value) != 0 else float("nan")
+        if math.isclose(diff, 0.0, abs_tol=1e-12):
+            parts_zh.append("与常州平均持平")
+            parts_en.append("level with the Changzhou average")
+        else:
+            word = "高" if diff > 0 else "低"
+            rel_zh = f"（{word}{fmt_pct(abs(rel))}）" if not _missing(rel) and math.isfinite(rel) else ""
+            parts_zh.append(f"比常州平均{word}{fmt_value(abs(diff), unit)}{rel_zh}")
+            word_en = "above" if diff > 0 else "below"
+            rel_en = f" ({fmt_pct(abs(rel))})" if math.isfinite(rel) else ""
+            parts_en.append(f"{fmt_value(abs(diff), unit, 'en')}{rel_en} {word_en} the Changzhou average")
+    if lang == "en":
+        return ", ".join(parts_en) + "."
+    return "，".join(parts_zh) + "。"
+
+
+def change_sentence(
+    indicator: str,
+    focus: str,
+    start_year: int,
+    end_year: int,
+    start_value: float | None,
+    end_value: float | None,
+    cagr_pct: float | None = None,
+    lang: str = "zh",
+) -> str:
+    """Change over the period with the compound annual growth rate (in %)."""
+    name, unit = _ind(indicator, lang)
+    reg = _region(focus, lang)
+    if _missing(start_value) or _missing(end_value):
+        miss = start_year if _missing(start_value) else end_year
+        if lang == "en":
+            return f"The change of {_en_name(name)} in {reg} over {start_year}–{end_year} cannot be stated: the {miss} figure is missing."
+        return f"{start_year}—{end_year}年{reg}{name}的变化无法计算：缺{miss}年数据。"
+    up = float(end_value) >= float(start_value)
+    if lang == "en":
+        verb = "rose" if up else "fell"
+        s = (
+            f"Over {start_year}–{end_year}, {_en_name(name)} in {reg} {verb} from "
+            f"{fmt_value(start_value, unit, 'en')} to {fmt_value(end_value, unit, 'en')}"
+        )
+        if not _missing(cagr_pct):
+            s += f", an average annual change of {fmt_pct(cagr_pct, signed=True)}"
+        return s + "."
+    verb = "增至" if up else "降至"
+    s = f"{start_year}—{end_year}年，{reg}{name}由{fmt_value(start_value, unit)}{verb}{fmt_value(end_value, unit)}"
+    if not _missing(cagr_pct):
+        word = "增长" if float(cagr_pct) >= 0 else "下降"
+        s += f"，年均{word}{fmt_pct(abs(float(cagr_pct)))}"
+    return s + "。"
+
+
+def gap_trend_sentence(
+    indicator: str,
+    focus: str,
+    start_year: int,
+    end_year: int,
+    gap_start_pct: float | None,
+    gap_end_pct: float | None,
+    reference: str | None = None,
+    lang: str = "zh",
+) -> str:
+    """Whether the relative gap to the average narrowed: gaps in % of the average, positive = better."""
+    name, _ = _ind(indicator, lang)
+    reg = _region(focus, lang)
+    ref = reference or _city(lang)
+    if _missing(gap_start_pct) or _missing(gap_end_pct):
+        if lang == "en":
+            return f"Whether the gap of {reg} to the {ref} in {_en_name(name)} narrowed cannot be said (missing year)."
+        return f"{reg}{name}与{ref}差距的变化无法判断（缺少年份数据）。"
+    a, b = float(gap_start_pct), float(gap_end_pct)
+
+    def pos_zh(g: float) -> str:
+        return (
+            f"高于平均{fmt_pct(abs(g))}"
+            if g > 0
+            else (f"低于平均{fmt_pct(abs(g))}" if g < 0 else "与平均持平")
+        )
+
+    def pos_en(g: float) -> str:
+        return (
+            f"{fmt_pct(abs(g))} above" if g > 0 else (f"{fmt_pct(abs(g))} below" if g < 0 else "level with")
+        )
+
+    if a < 0 and b < 0:
+        trend_zh = "差距缩小" if abs(b) < abs(a) else ("差距扩大" if abs(b) > abs(a) else "差距未变")
+        trend_en = (
+            "the gap narrowed"
+            if abs(b) < abs(a)
+            else ("the gap widened" if abs(b) > abs(a) else "the gap is unchanged")
+        )
+    elif a < 0 <= b:
+        trend_zh, trend_en = "已赶上并超过平均", "it caught up with the average"
+    elif b < 0 <= a:
+        trend_zh, trend_en = "已由领先转为落后", "it fell behind the average"
+    else:
+        trend_zh = "领先幅度扩大" if b > a else ("领先幅度缩小" if b < a else "领先幅度未变")
+        trend_en = "its lead grew" if b > a else ("its lead shrank" if b < a else "its lead is unchanged")
+    if lang == "en":
+        return (
+            f"{reg} went from {pos_en(a)} the {ref} in {start_year} to {pos_en(b)} it in {end_year} on "
+            f"{_en_name(name)}: {trend_en}."
+        )
+    return f"{reg}{name}由{start_year}年{pos_zh(a)}变为{end_year}年{pos_zh(b)}，{trend_zh}。"
+
+
+def composite_sentence(
+    focus: str,
+    rank: int | None,
+    n_blocks: int,
+    median_rank: float | None = None,
+    rank_lo: float | None = None,
+    rank_hi: float | None = None,
+    level_pct: int = 90,
+    method: str | None = None,
+    lang: str = "zh",
+) -> str:
+    """Composite-index rank with its Monte Carlo uncertainty interval."""
+    reg = _region(focus, lang)
+    if _missing(rank):
+        return f"{reg} has no composite rank." if lang == "en" else f"{reg}缺少综合排名。"
+    m_zh = f"（{method}）" if method else ""
+    m_en = f" ({method})" if method else ""
+    if lang == "en":
+        s = f"On the composite index{m_en}, {reg} ranks {_ordinal(rank)} of {int(n_blocks)} blocks"
+        if not (_missing(rank_lo) or _missing(rank_hi)):
+            s += (
+                f"; when weights and normalisation vary, its median rank is {fmt_number(median_rank, 0)} "
+                f"and the {level_pct}% interval runs from {_ordinal(int(rank_lo))} to {_ordinal(int(rank_hi))}"
+            )
+            s += " — the rank is robust." if int(rank_lo) == int(rank_hi) else "."
+            return s
+        return s + "."
+    s = f"在综合指数{m_zh}中，{reg}在{cn_count(n_blocks)}个板块中排名第{int(rank)}"
+    if not (_missing(rank_lo) or _missing(rank_hi)):
+        s += (
+            f"；改变权重与标准化方法后，排名中位数为第{fmt_number(median_rank, 0)}位，"
+            f"{level_pct}%区间为第{int(rank_lo)}至第{int(rank_hi)}位"
+        )
+        s += "，排名稳健。" if int(rank_lo) == int(rank_hi) else "。"
+        return s
+    return s + "。"
+
+
+def projection_sentence(
+    indicator: str,
+    focus: str,
+    target_year: int,
+    value: float | None,
+    lower: float | None = None,
+    upper: float | None = None,
+    method: str = "ensemble",
+    mape_pct: float | None = None,
+    level_pct: int = 90,
+    lang: str = "zh",
+) -> str:
+    """Projected value in the target year with its interval and the method's backtest error."""
+    from liyang_ip.charts import method_label
+
+    name, unit = _ind(indicator, lang)
+    reg = _region(focus, lang)
+    m = method_label(method, lang)
+    if _missing(value):
+        if lang == "en":
+            return f"No projection of {_en_name(name)} for {reg} could be made with {m}."
+        return f"{reg}{name}无法用{m}预测。"
+    if lang == "en":
+        s = f"Projection ({m}): {_en_name(name)} in {reg} reaches {fmt_value(value, unit, 'en')} by {target_year}"
+        if not (_missing(lower) or _missing(upper)):
+            s += f" ({level_pct}% interval {fmt_number(lower)}–{fmt_number(upper)})"
+        if not _missing(mape_pct):
+            s += f"; in backtests on the history its mean absolute percentage error was {fmt_pct(mape_pct)}"
+        return s + "."
+    s = f"按{m}，{target_year}年{reg}{name}预计为{fmt_value(value, unit)}"
+    if not (_missing(lower) or _missing(upper)):
+        s += f"（{level_pct}%区间{fmt_number(lower)}—{fmt_number(upper)}）"
+    if not _missing(mape_pct):
+        s += f"；历史回测的平均绝对百分比误差为{fmt_pct(mape_pct)}"
+    return s + "。"
+
+
+def target_sentence(
+    indicator: str,
+    focus: str,
+    target_year: int,
+    target: float | None,
+    projected: float | None = None,
+    required_growth_pct: float | None = None,
+    probability: float | None = None,
+    lang: str = "zh",
+) -> str:
+    """Whether a plan target is within reach: the required annual growth, the projection and a probability."""
+    name, unit = _ind(indicator, lang)
+    reg = _region(focus, lang)
+    if _missing(target):
+        if lang == "en":
+            return f"No {target_year} target for {_en_name(name)} in {reg} is given."
+        return f"{reg}{name}未给出{target_year}年目标。"
+    if lang == "en":
+        s = f"The {target_year} target of {fmt_value(target, unit, 'en')}"
+        if not _missing(required_growth_pct):
+            s += f" needs an average annual growth of {fmt_pct(required_growth_pct)}"
+        if not _missing(projected):
+            verdict = "above" if float(projected) >= float(target) else "below"
+            s += f"; the projection ({fmt_value(projected, unit, 'en')}) is {verdict} it"
+        if not _missing(probability):
+            s += f", with an estimated probability of reaching it of {fmt_number(float(probability) * 100, 0)}%"
+        return s + "."
+    s = f"{reg}{name}{target_year}年目标为{fmt_value(target, unit)}"
+    if not _missing(required_growth_pct):
+        s += f"，需年均增长{fmt_pct(required_growth_pct)}"
+    if not _missing(projected):
+        verdict = "可达到" if float(projected) >= float(target) else "低于"
+        s += f"；按趋势预测为{fmt_value(projected, unit)}，{verdict}目标"
+    if not _missing(probability):
+        s += f"，达标概率约{fmt_number(float(probability) * 100, 0)}%"
+    return s + "。"
+
+
+def proposed_target_sentence(
+    indicator: str,
+    focus: str,
+    target_year: int,
+    proposed: float | None,
+    gap_share: float,
+    reference_value: float | None = None,
+    trend_value: float | None = None,
+    plan_target: float | None = None,
+    binding: str | None = None,
+    lang: str = "zh",
+) -> str:
+    """A proposed target: closes ``gap_share`` of the gap to the reference, never below the trend.
+
+    ``binding`` is 'trend' when the trend projection set the value (it was higher than the gap rule) and
+    'gap' when the gap rule did; None leaves it unsaid.
+    """
+    name, unit = _ind(indicator, lang)
+    reg = _region(focus, lang)
+    share = fmt_number(float(gap_share) * 100, 0)
+    if _missing(proposed):
+        if lang == "en":
+            return f"No target for {_en_name(name)} can be proposed for {reg} (missing data)."
+        return f"{reg}{name}缺少数据，无法提出建议目标。"
+    if lang == "en":
+        s = f"Proposed {target_year} target for {_en_name(name)} in {reg}: {fmt_value(proposed, unit, 'en')}"
+        why = []
+        if not _missing(reference_value):
+            why.append(
+                f"closing {share}% of the gap to the projected Changzhou average ({fmt_number(reference_value)})"
+            )
+        if not _missing(trend_value):
+            why.append(f"never below the trend projection ({fmt_number(trend_value)})")
+        if why:
+            s += " — " + " and ".join(why)
+        if binding == "trend":
+            s += "; the trend is the binding floor"
+        if not _missing(plan_target):
+            s += f"; the plan's own target is {fmt_value(plan_target, unit, 'en')}"
+        return s + "."
+    s = f"建议{reg}{name}{target_year}年目标为{fmt_value(proposed, unit)}"
+    why = []
+    if not _missing(reference_value):
+        why.append(f"缩小与常州平均（预计{fmt_value(reference_value, unit)}）差距的{share}%")
+    if not _missing(trend_value):
+        why.append(f"且不低于趋势预测值{fmt_value(trend_value, unit)}")
+    if why:
+        s += "，即" + "".join(why)
+    if binding == "trend":
+        s += "（趋势预测高于缩差要求，以趋势为准）"
+    if not _missing(plan_target):
+        s += f"；规划目标为{fmt_value(plan_target, unit)}"
+    return s + "。"
+
+
+def data_status(
+    name: str,
+    is_demo: bool,
+    coverage_summary: pd.DataFrame | None = None,
+    n_sources: int | None = None,
+    lang: str = "zh",
+    max_gaps: int = 5,
+) -> str:
+    """Which data, whether demo, how complete, and the largest gaps.
+
+    ``coverage_summary`` has one row per indicator × region with ``years_covered`` and ``years_total``
+    (``Dataset.coverage_of``). Coverage = Σ years_covered / Σ years_total.
+    """
+    status_zh = "演示数据（合成数据，非真实统计，结论不可引用）" if is_demo else "真实数据（官方或估计值）"
+    status_en = (
+        "demo data (synthetic, not real statistics; do not quote)"
+        if is_demo
+        else "real data (official or estimated figures)"
+    )
+    if lang == "en":
+        parts = [f"Dataset '{name}': {status_en}"]
+    else:
+        parts = [f"数据集“{name}”：{status_zh}"]
+    if n_sources is not None:
+        parts.append(f"{int(n_sources)} sources" if lang == "en" else f"来源{int(n_sources)}项")
+    text = ("; ".join(parts) + ".") if lang == "en" else ("；".join(parts) + "。")
+    if coverage_summary is None or coverage_summary.empty:
+        return text
+    cs = coverage_summary
+    total = float(cs["years_total"].sum())
+    have = float(cs["years_covered"].sum())
+    share = have / total * 100 if total else float("nan")
+    n_ind = cs["indicator"].nunique()
+    n_reg = cs["region"].nunique()
+    missing_cells = int(total - have)
+    if lang == "en":
+        text += (
+            f" Coverage of the {n_ind} indicators × {n_reg} regions asked for: {fmt_pct(share)} of region-years"
+            f" ({missing_cells} missing)."
+        )
+    else:
+        text += f"所选{n_ind}项指标×{n_reg}个地区的覆盖率为{fmt_pct(share)}（缺{missing_cells}个地区-年份）。"
+    gaps = cs[cs["years_covered"] < cs["years_total"]]
+    if gaps.empty:
+        text += " No gaps." if lang == "en" else "无缺口。"
+        return text
+    by_ind = (
+        gaps.assign(missing=gaps["years_total"] - gaps["years_covered"])
+        .groupby("indicator", sort=False)["missing"]
+        .sum()
+        .sort_values(ascending=False, kind="stable")
+    )
+    items = []
+    for code, miss in by_ind.head(max_gaps).items():
+        nm, _ = _ind(code, lang)
+        items.append(f"{nm} ({int(miss)})" if lang == "en" else f"{nm}（缺{int(miss)}）")
+    more = len(by_ind) - max_gaps
+    if lang == "en":
+        text += (
+            " Largest gaps: " + ", ".join(items) + (f", and {more} more indicators" if more > 0 else "") + "."
+        )
+    else:
+        text += "缺口较大的指标：" + "、".join(items) + (f"等{len(by_ind)}项" if more > 0 else "") + "。"
+    return text
+
+
+def paragraph(*sentences: str, lang: str = "zh") -> str:
+    """Join sentences into one paragraph (no space between Chinese sentences)."""
+    parts = [s.strip() for s in sentences if s and s.strip()]
+    return (" " if lang == "en" else "").join(parts)
+
+
+def first_value(df: pd.DataFrame, where: Mapping[str, Any], column: str) -> Any:
+    """The ``column`` value of the first row matching ``where`` (None when no row matches)."""
+    sel = df
+    for k, v in where.items():
+        if k in sel.columns:
+            sel = sel[sel[k] == v]
+    if sel.empty or column not in sel.columns:
+        return None
+    return sel[column].iloc[0]
+
+
+__all__ = [
+    "UNIT_EN",
+    "change_sentence",
+    "cn_count",
+    "composite_sentence",
+    "data_status",
+    "first_value",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_value",
+    "gap_trend_sentence",
+    "level_sentence",
+    "paragraph",
+    "projection_sentence",
+    "proposed_target_sentence",
+    "target_sentence",
+]

@@ -1,0 +1,204 @@
+"""Generated prose: numbers from the inputs, hand-checked wording in zh and en."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from liyang_ip import narrative as nv
+
+
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [(1234.4, "1,234"), (37.46, "37.5"), (2.345, "2.35"), (-0.001, "0.00"), (None, "—"), (math.nan, "—")],
+)
+def test_fmt_number(x, expected):
+    assert nv.fmt_number(x) == expected
+
+
+def test_fmt_value_units():
+    assert nv.fmt_value(37.46, "件/万人") == "37.5件/万人"
+    assert nv.fmt_value(37.46, "件/万人", "en") == "37.5 per 10k residents"
+    assert nv.fmt_value(120, "件", "en") == "120"
+    assert nv.fmt_value(2.5, "%", "en") == "2.50%"
+
+
+@pytest.mark.parametrize(
+    ("n", "cn"), [(0, "零"), (7, "七"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")]
+)
+def test_cn_count(n, cn):
+    assert nv.cn_count(n) == cn
+
+
+def test_level_sentence_zh():
+    # value 30.1, city 34.3: 4.2 lower, 4.2 / 34.3 = 12.24…% lower.
+    s = nv.level_sentence(
+        "invention_patents_per_10k", 2020, "溧阳市", 30.1, rank=5, n_blocks=7, city_value=34.3
+    )
+    assert (
+        s
+        == "2020年溧阳市每万人口发明专利拥有量为30.1件/万人，在七个板块中排名第5，比常州平均低4.20件/万人（低12.2%）。"
+    )
+
+
+def test_level_sentence_above_and_equal():
+    s = nv.level_sentence("pct_applications", 2019, "金坛区", 150, rank=1, n_blocks=7, city_value=100)
+    assert s == "2019年金坛区PCT国际专利申请量为150件，在七个板块中排名第1，比常州平均高50.0件（高50.0%）。"
+    s = nv.level_sentence("pct_applications", 2019, "金坛区", 100, city_value=100)
+    assert s == "2019年金坛区PCT国际专利申请量为100件，与常州平均持平。"
+
+
+def test_level_sentence_en():
+    s = nv.level_sentence("invention_patents_per_10k", 2020, "溧阳市", 30.1, 5, 7, 34.3, lang="en")
+    assert s == (
+        "In 2020, invention patents held per 10k residents in Liyang was 30.1 per 10k residents, ranking 5th "
+        "of 7 blocks, 4.20 per 10k residents (12.2%) below the Changzhou average."
+    )
+
+
+def test_level_sentence_missing_value():
+    assert (
+        nv.level_sentence("pct_applications", 2020, "溧阳市", None)
+        == "2020年溧阳市PCT国际专利申请量暂无数据。"
+    )
+    assert "no figure" in nv.level_sentence("pct_applications", 2020, "溧阳市", math.nan, lang="en")
+
+
+def test_change_sentence():
+    # 100 → 161.05 over 5 years: (1.6105)^(1/5) − 1 = 10.0 %.
+    cagr = ((161.05 / 100) ** (1 / 5) - 1) * 100
+    s = nv.change_sentence("invention_patents_held", "溧阳市", 2015, 2020, 100, 161.05, cagr)
+    assert s == "2015—2020年，溧阳市有效发明专利拥有量由100件增至161件，年均增长10.0%。"
+    s = nv.change_sentence("invention_patents_held", "溧阳市", 2015, 2020, 200, 150, -5.6)
+    assert s == "2015—2020年，溧阳市有效发明专利拥有量由200件降至150件，年均下降5.6%。"
+    en = nv.change_sentence("invention_patents_held", "溧阳市", 2015, 2020, 100, 161.05, cagr, lang="en")
+    assert (
+        en
+        == "Over 2015–2020, valid invention patents held in Liyang rose from 100 to 161, an average annual change of +10.0%."
+    )
+    assert "缺2015年数据" in nv.change_sentence("gdp", "溧阳市", 2015, 2020, None, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "phrase"),
+    [
+        (-20, -12, "差距缩小"),
+        (-12, -20, "差距扩大"),
+        (-5, 3, "已赶上并超过平均"),
+        (4, -1, "已由领先转为落后"),
+        (5, 9, "领先幅度扩大"),
+    ],
+)
+def test_gap_trend_sentence(a, b, phrase):
+    s = nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, a, b)
+    assert s.endswith(f"{phrase}。")
+
+
+def test_gap_trend_sentence_text():
+    s = nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, -20, -12)
+    assert s == "溧阳市PCT国际专利申请量由2015年低于平均20.0%变为2020年低于平均12.0%，差距缩小。"
+    en = nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, -20, -12, lang="en")
+    assert en.endswith("the gap narrowed.")
+
+
+def test_composite_sentence():
+    s = nv.composite_sentence("溧阳市", 3, 7, median_rank=3, rank_lo=2, rank_hi=5, method="熵权TOPSIS")
+    assert (
+        s
+        == "在综合指数（熵权TOPSIS）中，溧阳市在七个板块中排名第3；改变权重与标准化方法后，排名中位数为第3位，90%区间为第2至第5位。"
+    )
+    assert nv.composite_sentence("溧阳市", 1, 7, 1, 1, 1).endswith("排名稳健。")
+    en = nv.composite_sentence("溧阳市", 3, 7, 3, 2, 5, lang="en")
+    assert en == (
+        "On the composite index, Liyang ranks 3rd of 7 blocks; when weights and normalisation vary, its median "
+        "rank is 3 and the 90% interval runs from 2nd to 5th."
+    )
+
+
+def test_projection_sentence():
+    s = nv.projection_sentence(
+        "invention_patents_per_10k", "溧阳市", 2025, 41.27, 35.0, 47.5, "ensemble", 3.14
+    )
+    assert (
+        s
+        == "按组合预测，2025年溧阳市每万人口发明专利拥有量预计为41.3件/万人（90%区间35.0—47.5）；历史回测的平均绝对百分比误差为3.1%。"
+    )
+    assert "无法用" in nv.projection_sentence("gdp", "溧阳市", 2025, None, method="gm11")
+    en = nv.projection_sentence("invention_patents_per_10k", "溧阳市", 2027, 41.27, lang="en")
+    assert (
+        en
+        == "Projection (Ensemble): invention patents held per 10k residents in Liyang reaches 41.3 per 10k residents by 2027."
+    )
+
+
+def test_target_sentence():
+    # 30 → 45 in 5 years needs (1.5)^(1/5) − 1 = 8.45 %.
+    req = (1.5 ** (1 / 5) - 1) * 100
+    s = nv.target_sentence(
+        "invention_patents_per_10k",
+        "溧阳市",
+        2025,
+        45,
+        projected=41.3,
+        required_growth_pct=req,
+        probability=0.23,
+    )
+    assert (
+        s
+        == "溧阳市每万人口发明专利拥有量2025年目标为45.0件/万人，需年均增长8.4%；按趋势预测为41.3件/万人，低于目标，达标概率约23%。"
+    )
+    s = nv.target_sentence("invention_patents_per_10k", "溧阳市", 2025, 40, projected=41.3)
+    assert "可达到目标" in s
+    assert nv.target_sentence("gdp", "溧阳市", 2025, None) == "溧阳市地区生产总值未给出2025年目标。"
+
+
+def test_proposed_target_sentence():
+    s = nv.proposed_target_sentence(
+        "invention_patents_per_10k",
+        "溧阳市",
+        2025,
+        44.0,
+        0.5,
+        reference_value=48.0,
+        trend_value=41.3,
+        plan_target=45,
+    )
+    assert s == (
+        "建议溧阳市每万人口发明专利拥有量2025年目标为44.0件/万人，即缩小与常州平均（预计48.0件/万人）差距的50%"
+        "且不低于趋势预测值41.3件/万人；规划目标为45.0件/万人。"
+    )
+    en = nv.proposed_target_sentence(
+        "invention_patents_per_10k", "溧阳市", 2025, 44.0, 0.5, 48.0, 41.3, lang="en"
+    )
+    assert "closing 50% of the gap" in en
+
+
+def test_data_status_counts_coverage_and_gaps():
+    cs = pd.DataFrame(
+        {
+            "indicator": ["pct_applications", "pct_applications", "gi_trademarks", "gi_trademarks"],
+            "region": ["溧阳市", "金坛区", "溧阳市", "金坛区"],
+            "years_covered": [6, 6, 3, 4],
+            "years_total": [6, 6, 6, 6],
+        }
+    )
+    # 19 of 24 region-years = 79.2 %; 5 missing, all in gi_trademarks.
+    s = nv.data_status("demo", True, cs, n_sources=1)
+    assert s == (
+        "数据集“demo”：演示数据（合成数据，非真实统计，结论不可引用）；来源1项。"
+        "所选2项指标×2个地区的覆盖率为79.2%（缺5个地区-年份）。缺口较大的指标：地理标志商标（缺5）。"
+    )
+    en = nv.data_status("public", False, cs, lang="en")
+    assert "real data" in en and "79.2%" in en and "Geographical-indication trademarks (5)" in en
+    full = cs.assign(years_covered=6)
+    assert nv.data_status("public", False, full).endswith("无缺口。")
+
+
+def test_paragraph_and_first_value():
+    assert nv.paragraph("甲。", "", "乙。") == "甲。乙。"
+    assert nv.paragraph("A.", "B.", lang="en") == "A. B."
+    df = pd.DataFrame({"region": ["溧阳市", "金坛区"], "year": [2020, 2020], "rank": [5, 1]})
+    assert nv.first_value(df, {"region": "金坛区", "year": 2020}, "rank") == 1
+    assert nv.first_value(df, {"region": "武进区"}, "rank") is None
