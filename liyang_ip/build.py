@@ -159,6 +159,10 @@ def build(spec: str | Path, name: str | None = None) -> Built:
         raws.append(raw)
     known = set(sources["source_id"]) if sources is not None else None
     if sources is None:
+        issues.append(Issue("warning", str(src), None, "source_id", "",
+                            "no sources table (sources.csv beside the file, or sheet 来源) found: source ids cannot "
+                            "be checked; every figure needs a source with title, publisher, URL and date"))
+    if sources is None:
         sources = pd.DataFrame(columns=["source_id", "title", "publisher", "url", "date", "accessed", "priority", "notes"])
     clean_parts = []
     for raw in raws:
@@ -181,7 +185,7 @@ def build(spec: str | Path, name: str | None = None) -> Built:
         "name": name,
         "title": meta.get("title", name),
         "description": (meta.get("description") or "").strip(),
-        "source_path": str(src),
+        "source_path": _display_path(src),
         "is_demo": bool((obs["status"] == "demo").any()),
         "status_counts": status_counts,
         "rows": int(len(obs)),
@@ -195,6 +199,14 @@ def build(spec: str | Path, name: str | None = None) -> Built:
         "n_conflicts": int(len(conflicts)),
     }
     return Built(name, obs, sources.reset_index(drop=True), targets, cov, summary, conflicts, issues, metadata)
+
+
+def _display_path(p: Path) -> str:
+    """Path relative to the project when inside it (reports should not leak a machine's layout)."""
+    try:
+        return str(p.resolve().relative_to(project_root().resolve()))
+    except ValueError:
+        return str(p)
 
 
 def _region_sort(s: pd.Series) -> pd.Series:

@@ -94,3 +94,11 @@ def test_coverage_summary_counts_hand_checked():
     assert cov.status.tolist() == ["official", "missing", "estimate"]
     s = summary.iloc[0]
     assert (s.years_covered, s.years_total, s.share, s.first_year, s.last_year) == (2, 3, 0.667, 2015, 2017)
+
+
+def test_single_file_without_sources_warns(tmp_path):
+    p = tmp_path / "one.csv"
+    p.write_text("region,year,indicator,value,unit\n溧阳市,2020,专利授权量,1.2万,件\n", encoding="utf-8")
+    issues = B.check(p)
+    assert [i.severity for i in issues if i.severity != "info"] == ["warning"]
+    assert "no sources table" in [i for i in issues if i.severity == "warning"][0].message
