@@ -1,0 +1,678 @@
+"""Figures from statistical-bulletin text (统计公报), attributed to catalogue indicators, with quotes.
+
+How a sentence is read
+----------------------
+1. Text is mapped to half-width one character for one (offsets stay valid for quotes).
+2. Indicator names and synonyms from the catalogue are found, longest first (每万人口发明专利拥有量 wins
+   over 发明专利拥有量). A name's *stem* (知识产权质押融资 from 知识产权质押融资金额/笔数) is also a mention; it
+   names a family of indicators that the unit of the figure decides between (3.2亿元 → amount, 56笔 → deals).
+3. Number tokens (1.2万, 1,856, 一万二千, ...) with their unit and qualifiers (近, 约, 余, 以上, ...).
+   Tokens followed by 年/月/日 are dates, 第N is an ordinal; Chinese numerals without a unit (十四五) are
+   words, not figures.
+4. Sentences split at 。！？ and line breaks, parts at ；, clauses at ，. Period markers (全年, 年末,
+   截至2019年底, 上年末, 上半年, 2016-2020年, 到2025年) hold from where they appear to the end of the sentence.
+5. Each figure goes to the one indicator named before it in its clause; a clause that names none may
+   continue the previous clause's indicator for a change (比上年增加5.1件), a growth rate (增长12.3%) or a
+   cumulative level with a cue word (累计达15件, 共计56笔). Anything else, and anything ambiguous, other-region,
+   partial-year, multi-year, target, range or share figure, goes to `unattributed` with the reason.
+
+Nothing is guessed: a figure is either attributed by these rules or reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+from .catalogue import Catalogue, load_catalogue
+from .numerals import NUMBER_RE, NumeralError, halfwidth, parse_number
+
+__all__ = ["RAW_COLUMNS", "Extraction", "extract_figures"]
+
+#: Columns of a raw tidy CSV, in order (docs/ARCHITECTURE.md).
+RAW_COLUMNS = ["region", "year", "indicator", "value", "unit", "status", "source_id", "note", "quote"]
+#: Extra columns of the detailed frames (`levels`, `changes`).
+DETAIL_COLUMNS = [*RAW_COLUMNS, "kind", "approximate", "qualifier", "period", "raw", "sentence", "start", "end"]
+UNATTRIBUTED_COLUMNS = ["year", "indicator", "raw", "reason", "clause", "sentence", "start", "end"]
+
+# Units that are not in the catalogue but must be recognised so that they are not misread
+# (人次 is not 人, 个百分点 is not 个). Longest match wins.
+_OTHER_UNITS = ["个百分点", "百分点", "倍", "项", "次", "人次", "万人次", "件次", "家次", "位", "所", "座", "台",
+                "套", "亩", "吨", "平方米", "平方公里", "公里", "个月", "场", "批", "款", "种", "条", "篇", "本",
+                "册", "元/人", "美元", "万美元", "亿美元"]
+# Units that make a number a date or a duration, not a figure.
+_DATE_UNITS = ["年", "月", "日", "号", "天", "届", "期", "季度", "周年", "岁", "小时", "分钟", "时"]
+_PREFIX_QUALIFIERS = ["将近", "接近", "大约", "超过", "近", "约为", "约", "超", "逾", "突破", "不少于", "不低于",
+                      "高达"]
+_SUFFIX_QUALIFIERS = ["余", "多", "以上", "左右", "上下", "之多", "有余", "出头"]
+# 高达 stresses a figure, it does not make it approximate.
+_APPROX = {*_PREFIX_QUALIFIERS, *_SUFFIX_QUALIFIERS} - {"高达"}
+
+_RISE = "增长|增加|新增|净增|提高|提升|上升|增幅|增速|增|多"
+_FALL = "下降|减少|降低|回落|下滑|减|少"
+_VERB_RE = re.compile(rf"({_RISE}|{_FALL})(了|为|达|达到)?$")
+_TO_LEVEL_RE = re.compile(r"(增长|增加|提高|提升|上升|下降|减少|降低|回落|增|降|减|升)(至|到)$")
+_FROM_RE = re.compile(r"(由|从)$")
+_LEVEL_CUE_RE = re.compile(r"(累计|总量|总数|共计|共有|合计|总计|达到|达|拥有|保有|为|共)")
+_SHARE_RE = re.compile(r"(占|比重|占比|比例)")
+_FOREIGN_MARKERS = ("全省", "全国", "江苏省", "苏南", "长三角")
+
+_CLAUSE_SPLIT = ",，"
+_PART_SPLIT = ";；"
+_SENTENCE_SPLIT = "。!?！？\n\r"
+
+_YEAR = r"((?:19|20)\d{2})"
+_CN_YEAR = r"([〇零一二三四五六七八九]{4})"
+_PERIOD_PATTERNS: list[tuple[re.Pattern, str]] = [
+    (re.compile(rf"{_YEAR}年?\s*(?:-|~|至|到)\s*{_YEAR}年"), "multi"),
+    (re.compile(r"十[一二三四五六七八九]五(?:期间|时期|以来|末)?"), "plan"),
+    (re.compile(r"(?:近|过去)[一二三四五六七八九十两\d]+年|[一二三四五六七八九十两\d]+年来"), "multi"),
+    (re.compile(rf"{_YEAR}年以来|以来"), "multi"),
+    (re.compile(rf"截至{_YEAR}年(?:底|末|12月底|12月末|12月31日)?"), "asof"),
+    (re.compile(rf"(?:力争|目标|预计|计划|争取|确保|规划|将达到|要达到)|(?<!截)(?:到|至){_YEAR}年"), "target"),
+    (re.compile(r"上半年|下半年|[一二三四1-4]季度|前三季度|\d{1,2}\s*(?:-|~|至)\s*\d{1,2}月|[一二三四五六七八九十]+至[一二三四五六七八九十]+月"),
+     "partial"),
+    (re.compile(rf"(?<![比较同与和])(?:{_YEAR}|{_CN_YEAR})年(末|底|全年)?(?!以来|相比|同期|的)"), "year"),
+    (re.compile(r"(?<![比较同与和])(上年|去年)(末|底)?(?!同期)"), "last_year"),
+    (re.compile(r"全年|年末|年底"), "this_year"),
+]
+
+
+@dataclass
+class Extraction:
+    """Result of `extract_figures`.
+
+    rows          raw-ready level rows: region, year, indicator, value, unit, status, source_id, note, quote
+    levels        the same rows with detail columns (kind, approximate, qualifier, period, raw, sentence,
+                  start, end: offsets of the number in the text)
+    changes       growth statements (kind `change` in the indicator's unit or `百分点`, `growth_rate` in %),
+                  never level rows
+    unattributed  figures that could not be attributed to one indicator, with the reason
+    """
+
+    rows: pd.DataFrame
+    levels: pd.DataFrame
+    changes: pd.DataFrame
+    unattributed: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return (f"Extraction({len(self.rows)} rows, {len(self.changes)} changes, "
+                f"{len(self.unattributed)} unattributed)")
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    codes: tuple[str, ...]  # one code for a name or synonym; several for a stem (family)
+    name: str
+    levels_taken: int = 0
+    used_code: str = ""
+    failed: bool = False
+
+
+@dataclass
+class _Figure:
+    start: int  # start of the number
+    end: int  # end of number + unit + qualifiers
+    value: Decimal
+    raw: str
+    unit: str  # as written ('' when none)
+    unit_class: str  # catalogue | other | none
+    suffix_qualifier: str = ""
+    range_raw: str = ""
+
+
+@dataclass
+class _Period:
+    year: int
+    text: str = ""
+    flag: str = ""  # '' | partial | multi | target | plan
+    start: int = -1  # where the marker is (for quotes), -1 for the default
+
+
+@dataclass
+class _Context:
+    """The indicator a clause without a name may continue (reset at ；)."""
+
+    code: str = ""
+    clause_start: int = -1
+    level_codes: set[str] = field(default_factory=set)
+
+
+def _ascii_lower(text: str) -> str:
+    return "".join(c.lower() if "A" <= c <= "Z" else c for c in text)
+
+
+def _stem(name: str) -> str:
+    return re.sub(r"(金额|笔数|数量|额|数|量)$", "", name)
+
+
+def _name_index(cat: Catalogue) -> dict[str, tuple[str, ...]]:
+    """Normalised name → codes. Exact names and synonyms map to one code; stems to their family."""
+    exact: dict[str, set[str]] = {}
+    stems: dict[str, set[str]] = {}
+    for info in cat.indicators.values():
+        for name in info.names:
+            key = _ascii_lower(halfwidth(name)).replace(" ", "")
+            exact.setdefault(key, set()).add(info.code)
+            st = _stem(key)
+            if st != key and len(st) >= 4:
+                stems.setdefault(st, set()).add(info.code)
+    index = {k: tuple(sorted(v)) for k, v in stems.items()}
+    index.update({k: tuple(sorted(v)) for k, v in exact.items()})  # a real name beats a stem
+    # A stem shared with an exact name of one indicator stays that indicator (专利申请 is a synonym).
+    return index
+
+
+def _find_spans(text: str, names: dict[str, object]) -> list[tuple[int, int, str]]:
+    """Non-overlapping occurrences of the names, longest first."""
+    cands = []
+    for name in names:
+        if not name:
+            continue
+        for m in re.finditer(re.escape(name), text):
+            cands.append((m.start(), m.end(), name))
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int, str]] = []
+    for c in cands:
+        if all(c[1] <= t[0] or c[0] >= t[1] for t in taken):
+            taken.append(c)
+    return sorted(taken)
+
+
+def _match_at(text: str, pos: int, options: list[str]) -> str:
+    for opt in options:  # longest first
+        if text.startswith(opt, pos):
+            return opt
+    return ""
+
+
+def _scan_figures(norm: str, blocked: list[tuple[int, int]], cat: Catalogue) -> list[_Figure]:
+    cat_units = sorted((u for u in cat.units if u), key=len, reverse=True)
+    other_units = sorted(_OTHER_UNITS, key=len, reverse=True)
+    all_units = sorted({*cat_units, *other_units, *_DATE_UNITS}, key=len, reverse=True)
+    suffix_q = sorted(_SUFFIX_QUALIFIERS, key=len, reverse=True)
+    figures: list[_Figure] = []
+    for m in NUMBER_RE.finditer(norm):
+        s, e = m.start(), m.end()
+        if any(s < b1 and e > b0 for b0, b1 in blocked):
+            continue
+        raw_num = m.group()
+        if s > 0 and norm[s - 1] == "第":
+            continue  # ordinal: 第3位
+        percent_prefix = norm.endswith("百分之", 0, s)
+        try:
+            value = parse_number(raw_num)
+        except NumeralError:
+            continue
+        pos = e
+        q_inner = _match_at(norm, pos, ["余", "多"])
+        unit_at = pos + len(q_inner)
+        unit = _match_at(norm, unit_at, all_units)
+        if not unit and q_inner:
+            q_inner, unit_at = "", pos
+        pos = unit_at + len(unit)
+        q_after = _match_at(norm, pos, suffix_q) if unit else ""
+        pos += len(q_after)
+        if percent_prefix:
+            unit, s = "%", s - 3
+        if unit in _DATE_UNITS:
+            continue
+        if unit in cat.units:
+            unit_class = "catalogue"
+        elif unit:
+            unit_class = "other"
+        else:
+            unit_class = "none"
+        is_cn = not raw_num[0].isdigit()
+        if is_cn and unit_class == "none":
+            continue  # Chinese numerals without a unit are words (十四五, 一批)
+        if unit_class == "none" and re.fullmatch(r"(19|20)\d{2}", raw_num):
+            continue  # a bare year (2016-2020)
+        figures.append(_Figure(s, pos, value, norm[s:pos], unit, unit_class,
+                               suffix_qualifier=q_inner or q_after))
+    # Ranges: 500-600家, 500家至600家, 三至五家 → one figure marked as a range.
+    merged: list[_Figure] = []
+    for f in figures:
+        if merged:
+            prev = merged[-1]
+            between = norm[prev.end:f.start].strip()
+            if between in ("-", "~", "至", "到", "—") and (prev.unit in ("", f.unit)) and f.unit:
+                merged[-1] = _Figure(prev.start, f.end, f.value, norm[prev.start:f.end], f.unit, f.unit_class,
+                                     range_raw=norm[prev.start:f.end])
+                continue
+        merged.append(f)
+    return merged
+
+
+def _split(norm: str, protected: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Clauses as (start, end, sentence_no, part_no)."""
+    inside = set()
+    for a, b in protected:
+        inside.update(range(a, b))
+    out = []
+    start, sent, part = 0, 0, 0
+    for i, ch in enumerate(norm):
+        if i in inside:
+            continue
+        if ch in _SENTENCE_SPLIT or ch in _PART_SPLIT or ch in _CLAUSE_SPLIT:
+            out.append((start, i, sent, part))
+            start = i + 1
+            if ch in _SENTENCE_SPLIT:
+                sent += 1
+                part = 0
+            elif ch in _PART_SPLIT:
+                part += 1
+    out.append((start, len(norm), sent, part))
+    return [c for c in out if norm[c[0]:c[1]].strip()]
+
+
+def _cn_year(text: str) -> int:
+    return int("".join(str("〇一二三四五六七八九".index(c) if c != "零" else 0) for c in text))
+
+
+def _period_events(sentence: str, offset: int, year: int) -> list[tuple[int, _Period | None]]:
+    """(position, new period) for each marker in a sentence, in order."""
+    events: list[tuple[int, int, _Period]] = []
+    for pattern, what in _PERIOD_PATTERNS:
+        for m in pattern.finditer(sentence):
+            pos = offset + m.start()
+            text = m.group()
+            if what == "multi":
+                p = _Period(year, text, "multi", pos)
+            elif what == "plan":
+                p = _Period(year, text, "plan", pos)
+            elif what == "target":
+                p = _Period(year, text, "target", pos)
+            elif what == "partial":
+                p = _Period(year, text, "partial", pos)
+            elif what == "asof":
+                p = _Period(int(m.group(1)), text, "", pos)
+            elif what == "year":
+                y = int(m.group(1)) if m.group(1) else _cn_year(m.group(2))
+                p = _Period(y, text, "", pos)
+            elif what == "last_year":
+                p = _Period(year - 1, text, "", pos)
+            else:
+                p = _Period(year, text, "", pos)
+            events.append((m.start(), m.end(), p))
+    # Overlapping markers: the earliest, then the longest (截至2019年底 over 2019年底).
+    events.sort(key=lambda ev: (ev[0], -(ev[1] - ev[0])))
+    kept: list[tuple[int, int, _Period]] = []
+    for ev in events:
+        if all(ev[0] >= k[1] or ev[1] <= k[0] for k in kept):
+            kept.append(ev)
+    return [(offset + ev[0], ev[2]) for ev in kept]
+
+
+def _blank(text: str, start: int, spans: list[tuple[int, int]]) -> str:
+    """`text` (which starts at `start`) with the given spans replaced by □."""
+    chars = list(text)
+    for a, b in spans:
+        for i in range(max(a, start), min(b, start + len(text))):
+            chars[i - start] = "□"
+    return "".join(chars)
+
+
+def _describe(flag: str, text: str) -> str:
+    return {
+        "partial": f"refers to part of a year ({text})",
+        "multi": f"refers to several years ({text})",
+        "plan": f"refers to a plan period ({text})",
+        "target": f"target or plan, not an observed figure ({text})",
+    }[flag]
+
+
+def extract_figures(
+    text: str,
+    region: str,
+    year: int,
+    source_id: str = "",
+    catalogue: Catalogue | str | dict | None = None,
+) -> Extraction:
+    """Find catalogue indicators and their figures in bulletin text.
+
+    Parameters
+    ----------
+    text : str
+        Bulletin, work-report or news text (any length; full-width characters are fine).
+    region : str
+        The region the text is about (canonical name or alias from regions.yaml). 全市 in the text means
+        this region; a clause naming another region (常州市, 全省, ...) is reported, not extracted.
+    year : int
+        The year the text reports on (a 2020 bulletin published in 2021: 2020). Figures marked 上年 or with
+        another year get that year and a note.
+    source_id : str
+        Key into the sources table, copied to every row.
+    catalogue : optional
+        None for the bundled indicators.yaml, a path to another catalogue file, a parsed dict or a
+        `Catalogue`.
+
+    Returns
+    -------
+    Extraction
+        ``rows`` (raw-ready levels, values in the catalogue's canonical unit, status ``official``),
+        ``levels`` (the same with detail columns), ``changes`` (growth and change statements, never
+        levels) and ``unattributed`` (figures with the reason they were not attributed).
+
+    Examples
+    --------
+    >>> ex = extract_figures("全年专利授权量1.2万件，其中发明专利授权1856件。", "溧阳市", 2020)
+    >>> ex.rows[["indicator", "value", "unit"]].values.tolist()
+    [['patent_grants', 12000.0, '件'], ['invention_patent_grants', 1856.0, '件']]
+    """
+    cat = load_catalogue(catalogue)
+    region = cat.resolve_region(region)
+    year = int(year)
+    source_id = "" if source_id is None else str(source_id)
+    text = str(text)
+    norm = _ascii_lower(halfwidth(text))
+
+    index = _name_index(cat)
+    mentions = [_Mention(a, b, index[n], n) for a, b, n in _find_spans(norm, index)]
+
+    own = {region, *cat.regions.get(region, ()), "全市"}
+    region_names = {}
+    for canon, aliases in cat.regions.items():
+        for n in (canon, *aliases):
+            n = halfwidth(n)
+            if len(n) >= 2 and not n.isascii():
+                region_names[n] = canon
+    for marker in _FOREIGN_MARKERS:
+        region_names[marker] = marker
+    region_spans = [
+        (a, b, n) for a, b, n in _find_spans(norm, region_names)
+        if n not in own and region_names[n] != region
+        and all(b <= mm.start or a >= mm.end for mm in mentions)
+    ]
+    blocked = [(mm.start, mm.end) for mm in mentions] + [(a, b) for a, b, _ in region_spans]
+    figures = _scan_figures(norm, blocked, cat)
+    clauses = _split(norm, [(f.start, f.end) for f in figures])
+
+    levels: list[dict] = []
+    changes: list[dict] = []
+    unattributed: list[dict] = []
+
+    sentences: dict[int, list[tuple[int, int, int, int]]] = {}
+    for c in clauses:
+        sentences.setdefault(c[2], []).append(c)
+
+    for sent_clauses in sentences.values():
+        s_start, s_end = sent_clauses[0][0], sent_clauses[-1][1]
+        sentence_text = text[s_start:s_end].strip()
+        events = _period_events(norm[s_start:s_end], s_start, year)
+        period = _Period(year)
+        ctx = _Context()
+        part_no = sent_clauses[0][3]
+        for c_start, c_end, _, part in sent_clauses:
+            if part != part_no:
+                ctx, part_no = _Context(), part
+            c_mentions = [mm for mm in mentions if c_start <= mm.start < c_end]
+            c_figures = [f for f in figures if c_start <= f.start < c_end]
+            c_regions = [n for a, _, n in region_spans if c_start <= a < c_end]
+            clause_text = text[c_start:c_end].strip()
+            respectively = _respectively(norm, c_mentions, c_figures, c_start)
+            blanks = [(mm.start, mm.end) for mm in c_mentions]
+            prev_end = c_start
+            for fig in c_figures:
+                while events and events[0][0] < fig.start:
+                    period = events.pop(0)[1]
+                seg_start = prev_end
+                segment = _blank(norm[seg_start:fig.start], seg_start, blanks).strip()
+                prev_end = fig.end
+                kind, sign = _kind(segment, fig)
+                prefix_q = next((q for q in _PREFIX_QUALIFIERS if segment.endswith(q)), "")
+                approx_q = [q for q in (prefix_q, fig.suffix_qualifier) if q and q in _APPROX]
+
+                mention, code, via, reason = _attribute(
+                    fig, kind, segment, seg_start, c_mentions, ctx, respectively, norm, cat
+                )
+                if code and kind == "share" and cat.indicators[code].unit == "%" and via == "mention":
+                    kind = "level"  # 研发投入占GDP比重达2.8%: the share is the indicator itself
+                reason = reason or _refuse(fig, kind, period, c_regions)
+                factor = None
+                unit_out = ""
+                if not reason:
+                    unit_out, factor, reason = _convert(cat, code, fig, kind)
+                if not reason and kind == "level":
+                    if via == "context" and code in ctx.level_codes:
+                        reason = f"second level figure for {code} without its name"
+                    elif via == "mention" and mention.levels_taken:
+                        reason = f"second level figure after {text[mention.start:mention.end]}"
+                if reason:
+                    unattributed.append({
+                        "year": period.year,
+                        "indicator": code or (" | ".join(mention.codes) if mention else ""),
+                        "raw": text[fig.start:fig.end], "reason": reason, "clause": clause_text,
+                        "sentence": sentence_text, "start": fig.start, "end": fig.end,
+                    })
+                    if mention is not None:
+                        mention.failed = True
+                    continue
+
+                if kind == "level":
+                    ctx.level_codes.add(code)
+                    if mention is not None:
+                        mention.levels_taken += 1
+                if mention is not None:
+                    mention.used_code = code
+                else:
+                    ctx.code = code  # 共计56笔 continues as ip_pledge_deals
+                note = []
+                if approx_q:
+                    note.append(f"approximate: {'/'.join(approx_q)}")
+                if period.year != year:
+                    note.append(f"year {period.year} from text ({period.text})")
+                quote_start = ctx.clause_start if via == "context" else c_start
+                if period.year != year and 0 <= period.start < quote_start:
+                    quote_start = _clause_start_of(period.start, sent_clauses)
+                row = {
+                    "region": region, "year": period.year, "indicator": code,
+                    "value": float(fig.value * factor * sign), "unit": unit_out, "status": "official",
+                    "source_id": source_id, "note": "; ".join(note),
+                    "quote": text[quote_start:c_end].strip(),
+                    "kind": kind, "approximate": bool(approx_q), "qualifier": "/".join(approx_q),
+                    "period": period.text, "raw": text[fig.start:fig.end],
+                    "sentence": sentence_text, "start": fig.start, "end": fig.end,
+                }
+                (levels if kind == "level" else changes).append(row)
+            if c_mentions:
+                # The clause's last name is what a following clause without a name may continue.
+                last = c_mentions[-1]
+                trailing = not any(f.start > last.start for f in c_figures)
+                if last.used_code and not last.failed:
+                    ctx.code, ctx.clause_start = last.used_code, c_start
+                elif trailing and len(last.codes) == 1 and not last.failed:
+                    ctx.code, ctx.clause_start = last.codes[0], c_start  # 专利申请量增长较快，达1.2万件
+                else:
+                    ctx.code, ctx.clause_start = "", -1
+            while events and events[0][0] < c_end:
+                period = events.pop(0)[1]
+
+    lv = pd.DataFrame(levels, columns=DETAIL_COLUMNS)
+    ch = pd.DataFrame(changes, columns=DETAIL_COLUMNS)
+    un = pd.DataFrame(unattributed, columns=UNATTRIBUTED_COLUMNS)
+    for df in (lv, ch):
+        df["year"] = df["year"].astype("int64")
+        df["value"] = df["value"].astype("float64")
+        df["approximate"] = df["approximate"].astype(bool)
+    un["year"] = un["year"].astype("int64")
+    return Extraction(rows=lv[RAW_COLUMNS].copy(), levels=lv, changes=ch, unattributed=un)
+
+
+def _clause_start_of(pos: int, clauses: list[tuple[int, int, int, int]]) -> int:
+    for a, b, _, _ in clauses:
+        if a <= pos < b:
+            return a
+    return pos
+
+
+_VERB_TAIL_RE = re.compile(r"[了为达到约近超过逾突破将接□的\s]*")
+
+
+def _refuse(fig: _Figure, kind: str, period: _Period, c_regions: list[str]) -> str:
+    """Why an attributed figure still cannot be a row ('' when it can)."""
+    if c_regions:
+        return f"names another region ({'、'.join(dict.fromkeys(c_regions))})"
+    if period.flag:
+        return _describe(period.flag, period.text)
+    if fig.range_raw:
+        return f"range ({fig.range_raw}); no single value"
+    if kind == "from":
+        return "starting value of a change (由/从 …), its year is not stated"
+    if kind == "multiple":
+        return "change stated as a multiple (倍), ambiguous"
+    if kind == "share":
+        return "share of something else (占/比重), not the indicator's level"
+    return ""
+
+
+def _kind(segment: str, fig: _Figure) -> tuple[str, int]:
+    """level | change | growth_rate | share | from | multiple, and the sign (-1 for falls).
+
+    A verb counts only when it leads up to the number (比上年增加5.1件, 增幅达12%) or opens the clause's
+    statement (新增地理标志商标2件); 增长较快，达1.2万件 is a level.
+    """
+    if re.search(r"(由|从)[约近]*$", segment):
+        return "from", 1
+    if re.search(r"(增长|增加|提高|提升|上升|下降|减少|降低|回落|增|降|减|升)(至|到)[了约近超过逾突破]*$", segment):
+        return "level" if not (fig.unit == "%" and _SHARE_RE.search(segment)) else "share", 1
+    if fig.unit == "倍":
+        return "multiple", 1
+    verb = None
+    for cand in re.finditer(rf"{_RISE}|{_FALL}", segment):
+        tail = segment[cand.end():]
+        if _VERB_TAIL_RE.fullmatch(tail) or cand.group() in ("新增", "净增"):
+            verb = cand
+    if verb is not None and verb.group() in ("多", "少") and not re.search(r"比|较", segment):
+        verb = None
+    if verb is None:
+        if fig.unit == "%" and _SHARE_RE.search(segment):
+            return "share", 1
+        return "level", 1
+    sign = -1 if re.fullmatch(_FALL, verb.group()) else 1
+    return ("growth_rate" if fig.unit == "%" else "change"), sign
+
+
+def _respectively(norm: str, c_mentions: list[_Mention], c_figures: list[_Figure], c_start: int):
+    """For 甲、乙分别为X和Y: {figure start: mention or reason}, or None when the clause has no 分别.
+
+    Figures after 分别 are paired with the names before it only when the counts agree (per kind of
+    figure: levels with levels, rates with rates); otherwise each is reported.
+    """
+    if not c_figures:
+        return None
+    pos = norm.find("分别", c_start, c_figures[-1].start)
+    if pos < 0:
+        return None
+    named = [mm for mm in c_mentions if mm.end <= pos]
+    by_kind: dict[str, list[_Figure]] = {}
+    for f in c_figures:
+        if f.start > pos:
+            by_kind.setdefault(_kind(norm[pos:f.start], f)[0], []).append(f)
+    out: dict[int, _Mention | str] = {}
+    for figs in by_kind.values():
+        if len(figs) == len(named):
+            out.update({f.start: mm for f, mm in zip(figs, named, strict=True)})
+        else:
+            out.update({f.start: f"分别 with {len(named)} indicator name(s) but {len(figs)} such figures"
+                        for f in figs})
+    return out
+
+
+def _pick(codes: tuple[str, ...], fig: _Figure, cat: Catalogue, kind: str) -> tuple[str, str]:
+    """The one code among `codes` whose unit fits the figure; ('', reason) otherwise."""
+    if len(codes) == 1:
+        return codes[0], ""
+    if kind == "growth_rate":
+        return "", f"growth rate of a group of indicators ({'/'.join(codes)})"
+    fits = [c for c in codes if _convert(cat, c, fig, kind)[1] is not None]
+    if len(fits) == 1:
+        return fits[0], ""
+    return "", f"unit {fig.unit or 'none'} fits {len(fits)} of {'/'.join(codes)}"
+
+
+def _family(code: str, cat: Catalogue) -> tuple[str, ...]:
+    info = cat.indicators[code]
+    stems = {_stem(_ascii_lower(halfwidth(n))) for n in info.names}
+    stems = {s for s in stems if len(s) >= 4}
+    fam = [c for c, other in cat.indicators.items()
+           if c != code and any(_stem(_ascii_lower(halfwidth(n))) in stems for n in other.names)]
+    return (code, *fam)
+
+
+def _attribute(fig, kind, segment, seg_start, c_mentions, ctx, respectively, norm, cat):
+    """(mention, code, via, reason); via is `mention` or `context`, reason says why code is ''."""
+    if respectively is not None and fig.start in respectively:
+        target = respectively[fig.start]
+        if isinstance(target, str):
+            return None, "", "", target
+        code, reason = _pick(target.codes, fig, cat, kind)
+        return target, code, "mention", reason
+    before = [mm for mm in c_mentions if mm.end <= fig.start]
+    seg_mentions = [mm for mm in before if mm.start >= seg_start]
+    if len(seg_mentions) >= 2:
+        names = "、".join(norm[mm.start:mm.end] for mm in seg_mentions)
+        return None, "", "", f"several indicators named before one figure ({names})"
+    if len(seg_mentions) == 1:
+        mm = seg_mentions[0]
+        code, reason = _pick(mm.codes, fig, cat, kind)
+        return mm, code, "mention", reason
+    if before:
+        # Named earlier in the clause, before another figure: 专利申请量12345件，增长12.3% (no comma).
+        mm = before[-1]
+        if kind != "level":
+            code, reason = _pick(mm.codes, fig, cat, kind)
+            return mm, code, "mention", reason
+        return None, "", "", f"second level figure after {norm[mm.start:mm.end]}"
+    after = [mm for mm in c_mentions if mm.start >= fig.end]
+    if len(after) == 1 and re.fullmatch(r"的?", norm[fig.end:after[0].start]):
+        mm = after[0]  # 新增2件地理标志商标
+        code, reason = _pick(mm.codes, fig, cat, kind)
+        return mm, code, "mention", reason
+    if after:
+        return None, "", "", "figure comes before the indicator's name"
+    if not ctx.code:
+        return None, "", "", "no catalogue indicator named"
+    # Continue the previous clause's indicator (or one of its family, decided by the unit).
+    if kind == "level" and not _LEVEL_CUE_RE.search(segment):
+        return None, "", "", f"level figure without an indicator named in its clause (after {ctx.code})"
+    for code in _family(ctx.code, cat):
+        if kind == "level" and code in ctx.level_codes:
+            continue
+        if _convert(cat, code, fig, kind)[1] is not None:
+            return None, code, "context", ""
+    if kind == "level" and ctx.code in ctx.level_codes:
+        return None, "", "", f"second level figure for {ctx.code} without its name"
+    return None, "", "", f"unit {fig.unit or 'none'} does not fit {ctx.code}"
+
+
+def _convert(cat: Catalogue, code: str, fig: _Figure, kind: str) -> tuple[str, Decimal | None, str]:
+    """(unit out, factor, reason if the unit does not fit)."""
+    target = cat.indicators[code].unit
+    unit = fig.unit
+    if kind == "growth_rate":
+        if unit == "%":
+            return "%", Decimal(1), ""
+        return "", None, f"growth rate without a % unit ({fig.raw})"
+    if unit in ("个百分点", "百分点"):
+        if target == "%" and kind == "change":
+            return "百分点", Decimal(1), ""
+        return "", None, f"percentage-point change of an indicator in {target or 'no unit'}"
+    if not unit:
+        return "", None, f"figure has no unit ({fig.raw}); {code} is in {target}"
+    factor = cat.convert(code, unit)
+    if factor is None and target.endswith("/万人"):
+        # 每万人口发明专利拥有量达45.6件: the per-10k is in the name, the unit is written as 件.
+        base = target[: -len("/万人")]
+        if cat.canonical_unit(unit) == base and unit in cat.units:
+            factor = cat.units[unit][1]
+    if factor is None:
+        if unit == "%" and target != "%":
+            return "", None, f"percentage for an indicator in {target} (a share or rate, not a level)"
+        return "", None, f"unit {unit} does not convert to {target} ({code})"
+    return target, factor, ""
