@@ -28,7 +28,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .catalogue import Catalogue, load_catalogue
-from .numerals import NUMBER_RE, NumeralError, halfwidth, parse_number
+from .numerals import CN_DIGITS, NUMBER_RE, NumeralError, halfwidth, parse_number
 
 __all__ = ["RAW_COLUMNS", "Extraction", "extract_figures"]
 
@@ -56,8 +56,13 @@ _FALL = "下降|减少|降低|回落|下滑|减|少"
 _VERB_RE = re.compile(rf"({_RISE}|{_FALL})(了|为|达|达到)?$")
 _TO_LEVEL_RE = re.compile(r"(增长|增加|提高|提升|上升|下降|减少|降低|回落|增|降|减|升)(至|到)$")
 _FROM_RE = re.compile(r"(由|从)$")
-_LEVEL_CUE_RE = re.compile(r"(累计|总量|总数|共计|共有|合计|总计|达到|达|拥有|保有|为|共)")
+# Cue words that let a clause without a name continue the previous one with a level
+# (累计达15件, 共计56笔, 金额3.2亿元 after 质押融资56笔).
+_LEVEL_CUE_RE = re.compile(r"(累计|总量|总数|共计|共有|合计|总计|达到|达|拥有|保有|为|共|金额|笔数)")
 _SHARE_RE = re.compile(r"(占|比重|占比|比例)")
+# Words before a name that restrict it to part of the region (企业发明专利申请量, 规上企业有效发明专利).
+_SUBSET_RE = re.compile(r"(企业|规上|规模以上|高校|高等院校|院所|个人|工矿|外资|民营|国有|中小)[^□]{0,2}$")
+_LIST_SEP_RE = re.compile(r"[、和及与]|以及")
 _FOREIGN_MARKERS = ("全省", "全国", "江苏省", "苏南", "长三角")
 
 _CLAUSE_SPLIT = ",，"
@@ -72,10 +77,11 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?:近|过去)[一二三四五六七八九十两\d]+年|[一二三四五六七八九十两\d]+年来"), "multi"),
     (re.compile(rf"{_YEAR}年以来|以来"), "multi"),
     (re.compile(rf"截至{_YEAR}年(?:底|末|12月底|12月末|12月31日)?"), "asof"),
-    (re.compile(rf"(?:力争|目标|预计|计划|争取|确保|规划|将达到|要达到)|(?<!截)(?:到|至){_YEAR}年"), "target"),
+    (re.compile(r"力争|目标|预计|计划|争取|确保|规划|将达到|要达到"), "target"),
     (re.compile(r"上半年|下半年|[一二三四1-4]季度|前三季度|\d{1,2}\s*(?:-|~|至)\s*\d{1,2}月|[一二三四五六七八九十]+至[一二三四五六七八九十]+月"),
      "partial"),
-    (re.compile(rf"(?<![比较同与和])(?:{_YEAR}|{_CN_YEAR})年(末|底|全年)?(?!以来|相比|同期|的)"), "year"),
+    # A year that is a comparison base (比2019年) or a starting point (从2015年) does not set the period.
+    (re.compile(rf"(?<![比较同与和从由])(?:{_YEAR}|{_CN_YEAR})年(末|底|全年)?(?!以来|相比|同期)"), "year"),
     (re.compile(r"(?<![比较同与和])(上年|去年)(末|底)?(?!同期)"), "last_year"),
     (re.compile(r"全年|年末|年底"), "this_year"),
 ]
@@ -222,7 +228,7 @@ def _scan_figures(norm: str, blocked: list[tuple[int, int]], cat: Catalogue) -> 
             unit, s = "%", s - 3
         if unit in _DATE_UNITS:
             continue
-        if unit in cat.units:
+        if unit and unit in cat.units:
             unit_class = "catalogue"
         elif unit:
             unit_class = "other"
@@ -233,6 +239,9 @@ def _scan_figures(norm: str, blocked: list[tuple[int, int]], cat: Catalogue) -> 
             continue  # Chinese numerals without a unit are words (十四五, 一批)
         if unit_class == "none" and re.fullmatch(r"(19|20)\d{2}", raw_num):
             continue  # a bare year (2016-2020)
+        if unit_class == "none" and re.match(rf"\s*[-~至到]\s*[\d{''.join(CN_DIGITS)}十]+\s*(?:{'|'.join(_DATE_UNITS)})",
+                                             norm[e:]):
+            continue  # 1-6月: the start of a date range
         figures.append(_Figure(s, pos, value, norm[s:pos], unit, unit_class,
                                suffix_qualifier=q_inner or q_after))
     # Ranges: 500-600家, 500家至600家, 三至五家 → one figure marked as a range.
@@ -294,7 +303,8 @@ def _period_events(sentence: str, offset: int, year: int) -> list[tuple[int, _Pe
                 p = _Period(int(m.group(1)), text, "", pos)
             elif what == "year":
                 y = int(m.group(1)) if m.group(1) else _cn_year(m.group(2))
-                p = _Period(y, text, "", pos)
+                # A year after the report year is a target (到2025年，…达到50件).
+                p = _Period(y, text, "target" if y > year else "", pos)
             elif what == "last_year":
                 p = _Period(year - 1, text, "", pos)
             else:
@@ -407,17 +417,19 @@ def extract_figures(
         events = _period_events(norm[s_start:s_end], s_start, year)
         period = _Period(year)
         ctx = _Context()
+        listed: list[_Mention] = []  # names used with a figure in this part, for a later 分别
         part_no = sent_clauses[0][3]
         for c_start, c_end, _, part in sent_clauses:
             if part != part_no:
-                ctx, part_no = _Context(), part
+                ctx, part_no, listed = _Context(), part, []
             c_mentions = [mm for mm in mentions if c_start <= mm.start < c_end]
             c_figures = [f for f in figures if c_start <= f.start < c_end]
             c_regions = [n for a, _, n in region_spans if c_start <= a < c_end]
             clause_text = text[c_start:c_end].strip()
-            respectively = _respectively(norm, c_mentions, c_figures, c_start)
+            respectively = _respectively(norm, c_mentions, c_figures, c_start, listed)
             blanks = [(mm.start, mm.end) for mm in c_mentions]
             prev_end = c_start
+            prev_kind: tuple[str, int] | None = None
             for fig in c_figures:
                 while events and events[0][0] < fig.start:
                     period = events.pop(0)[1]
@@ -425,6 +437,9 @@ def extract_figures(
                 segment = _blank(norm[seg_start:fig.start], seg_start, blanks).strip()
                 prev_end = fig.end
                 kind, sign = _kind(segment, fig)
+                if prev_kind and _LIST_SEP_RE.fullmatch(segment):
+                    kind, sign = prev_kind  # 分别增长12%、8.5%和20.1%: the verb covers the whole list
+                prev_kind = (kind, sign)
                 prefix_q = next((q for q in _PREFIX_QUALIFIERS if segment.endswith(q)), "")
                 approx_q = [q for q in (prefix_q, fig.suffix_qualifier) if q and q in _APPROX]
 
@@ -434,6 +449,10 @@ def extract_figures(
                 if code and kind == "share" and cat.indicators[code].unit == "%" and via == "mention":
                     kind = "level"  # 研发投入占GDP比重达2.8%: the share is the indicator itself
                 reason = reason or _refuse(fig, kind, period, c_regions)
+                if not reason and mention is not None and c_start <= mention.start:
+                    sub = _SUBSET_RE.search(_blank(norm[c_start:mention.start], c_start, blanks))
+                    if sub:
+                        reason = f"refers to a subset ({sub.group(1)}), not the region's total"
                 factor = None
                 unit_out = ""
                 if not reason:
@@ -443,6 +462,8 @@ def extract_figures(
                         reason = f"second level figure for {code} without its name"
                     elif via == "mention" and mention.levels_taken:
                         reason = f"second level figure after {text[mention.start:mention.end]}"
+                if reason == "no catalogue indicator named" and fig.unit_class == "none":
+                    continue  # a bare number in a sentence about nothing in the catalogue: not a figure
                 if reason:
                     unattributed.append({
                         "year": period.year,
@@ -459,15 +480,21 @@ def extract_figures(
                     if mention is not None:
                         mention.levels_taken += 1
                 if mention is not None:
+                    if not mention.used_code:
+                        listed.append(mention)
                     mention.used_code = code
                 else:
                     ctx.code = code  # 共计56笔 continues as ip_pledge_deals
+                    listed.append(_Mention(ctx.clause_start, ctx.clause_start, (code,), "", used_code=code))
                 note = []
                 if approx_q:
                     note.append(f"approximate: {'/'.join(approx_q)}")
                 if period.year != year:
                     note.append(f"year {period.year} from text ({period.text})")
-                quote_start = ctx.clause_start if via == "context" else c_start
+                if via == "context":
+                    quote_start = ctx.clause_start
+                else:
+                    quote_start = min(c_start, _clause_start_of(mention.start, sent_clauses))
                 if period.year != year and 0 <= period.start < quote_start:
                     quote_start = _clause_start_of(period.start, sent_clauses)
                 row = {
@@ -511,7 +538,9 @@ def _clause_start_of(pos: int, clauses: list[tuple[int, int, int, int]]) -> int:
     return pos
 
 
-_VERB_TAIL_RE = re.compile(r"[了为达到约近超过逾突破将接□的\s]*")
+# What may stand between a verb and its number: particles, qualifiers, a blanked name, a year (到2020年的).
+_TAIL = r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?[了为达到约近超过逾突破将接□的\s]*"
+_VERB_TAIL_RE = re.compile(_TAIL)
 
 
 def _refuse(fig: _Figure, kind: str, period: _Period, c_regions: list[str]) -> str:
@@ -537,10 +566,10 @@ def _kind(segment: str, fig: _Figure) -> tuple[str, int]:
     A verb counts only when it leads up to the number (比上年增加5.1件, 增幅达12%) or opens the clause's
     statement (新增地理标志商标2件); 增长较快，达1.2万件 is a level.
     """
-    if re.search(r"(由|从)[约近]*$", segment):
-        return "from", 1
-    if re.search(r"(增长|增加|提高|提升|上升|下降|减少|降低|回落|增|降|减|升)(至|到)[了约近超过逾突破]*$", segment):
+    if re.search(rf"(增长|增加|提高|提升|上升|下降|减少|降低|回落|增|降|减|升)(至|到){_TAIL}$", segment):
         return "level" if not (fig.unit == "%" and _SHARE_RE.search(segment)) else "share", 1
+    if re.search(r"(由|从)[^□]*$", segment):
+        return "from", 1  # 从2015年的120家 (增加到350家)
     if fig.unit == "倍":
         return "multiple", 1
     verb = None
@@ -558,22 +587,30 @@ def _kind(segment: str, fig: _Figure) -> tuple[str, int]:
     return ("growth_rate" if fig.unit == "%" else "change"), sign
 
 
-def _respectively(norm: str, c_mentions: list[_Mention], c_figures: list[_Figure], c_start: int):
+def _respectively(norm: str, c_mentions: list[_Mention], c_figures: list[_Figure], c_start: int,
+                  listed: list[_Mention]):
     """For 甲、乙分别为X和Y: {figure start: mention or reason}, or None when the clause has no 分别.
 
-    Figures after 分别 are paired with the names before it only when the counts agree (per kind of
-    figure: levels with levels, rates with rates); otherwise each is reported.
+    Figures after 分别 are paired with the names before it in the clause, or, when the clause names
+    none (专利申请量1.5万件，授权量…，分别增长12%和8.5%), with the names used by the earlier clauses of the
+    same part (`listed`). Pairs are made only when the counts agree (per kind of figure: levels with
+    levels, rates with rates); otherwise each figure is reported.
     """
     if not c_figures:
         return None
     pos = norm.find("分别", c_start, c_figures[-1].start)
     if pos < 0:
         return None
-    named = [mm for mm in c_mentions if mm.end <= pos]
+    named = [mm for mm in c_mentions if mm.end <= pos] or listed
     by_kind: dict[str, list[_Figure]] = {}
+    prev_end, kind = pos, ""
     for f in c_figures:
         if f.start > pos:
-            by_kind.setdefault(_kind(norm[pos:f.start], f)[0], []).append(f)
+            seg = norm[prev_end:f.start].strip()
+            if not (kind and _LIST_SEP_RE.fullmatch(seg)):
+                kind = _kind(seg, f)[0]
+            by_kind.setdefault(kind, []).append(f)
+            prev_end = f.end
     out: dict[int, _Mention | str] = {}
     for figs in by_kind.values():
         if len(figs) == len(named):
@@ -611,6 +648,8 @@ def _attribute(fig, kind, segment, seg_start, c_mentions, ctx, respectively, nor
         target = respectively[fig.start]
         if isinstance(target, str):
             return None, "", "", target
+        if target.used_code:  # named in an earlier clause and already resolved there
+            return target, target.used_code, "mention", ""
         code, reason = _pick(target.codes, fig, cat, kind)
         return target, code, "mention", reason
     before = [mm for mm in c_mentions if mm.end <= fig.start]
@@ -625,7 +664,7 @@ def _attribute(fig, kind, segment, seg_start, c_mentions, ctx, respectively, nor
     if before:
         # Named earlier in the clause, before another figure: 专利申请量12345件，增长12.3% (no comma).
         mm = before[-1]
-        if kind != "level":
+        if kind != "level" or mm.levels_taken == 0:
             code, reason = _pick(mm.codes, fig, cat, kind)
             return mm, code, "mention", reason
         return None, "", "", f"second level figure after {norm[mm.start:mm.end]}"
@@ -639,6 +678,8 @@ def _attribute(fig, kind, segment, seg_start, c_mentions, ctx, respectively, nor
     if not ctx.code:
         return None, "", "", "no catalogue indicator named"
     # Continue the previous clause's indicator (or one of its family, decided by the unit).
+    if kind in ("multiple", "from", "share"):
+        return None, ctx.code, "context", ""  # refused later, with the indicator in the report
     if kind == "level" and not _LEVEL_CUE_RE.search(segment):
         return None, "", "", f"level figure without an indicator named in its clause (after {ctx.code})"
     for code in _family(ctx.code, cat):
