@@ -59,9 +59,14 @@ def fmt_number(x: float | None, decimals: int | None = None) -> str:
     return s
 
 
+COUNT_UNITS = ("件", "家", "人", "笔", "个")
+
+
 def fmt_value(x: float | None, unit: str = "", lang: str = "zh") -> str:
-    """Number with its unit: '37.5件/万人' (zh) or '37.5 per 10k residents' (en)."""
-    n = fmt_number(x)
+    """Number with its unit: '37.5件/万人' (zh) or '37.5 per 10k residents' (en); whole counts without
+    decimals ('6件')."""
+    whole = unit in COUNT_UNITS and not _missing(x) and abs(float(x) - round(float(x))) < 1e-9
+    n = fmt_number(x, 0 if whole else None)
     if n == "—":
         return n
     if lang == "en":
@@ -80,8 +85,10 @@ def fmt_pct(x: float | None, signed: bool = False) -> str:
 
 
 def cn_count(n: int) -> str:
-    """Chinese numeral for small counts: 7 → 七, 12 → 十二; larger numbers stay digits."""
+    """Chinese numeral for a count before a measure word: 2 → 两, 7 → 七, 12 → 十二; ≥ 100 stay digits."""
     n = int(n)
+    if n == 2:
+        return "两"
     if 0 <= n <= 10:
         return CN_DIGITS[n]
     if 10 < n < 20:
@@ -137,14 +144,18 @@ def level_sentence(
     n_blocks: int | None = None,
     city_value: float | None = None,
     lang: str = "zh",
+    reference: str | None = None,
 ) -> str:
-    """Level, rank and distance to the Changzhou average in one sentence.
+    """Level, rank and distance to the Changzhou average (or another ``reference``) in one sentence.
 
     Example: ``2020年溧阳市每万人口发明专利拥有量为30.1件/万人，在七个板块中排名第5，比常州平均低4.2件/万人（低12.2%）。``
     The relative difference is (value − city) / city × 100; rank 1 is the best (polarity applied upstream).
+    ``reference`` names what ``city_value`` is (default 常州平均 / the Changzhou average).
     """
     name, unit = _ind(indicator, lang)
     reg = _region(focus, lang)
+    ref_zh = reference or "常州平均"
+    ref_en = reference or "the Changzhou average"
     if _missing(value):
         if lang == "en":
             return f"{reg} has no figure for {_en_name(name)} in {year}."
@@ -158,15 +169,15 @@ def level_sentence(
         diff = float(value) - float(city_value)
         rel = diff / float(city_value) * 100 if float(city_value) != 0 else float("nan")
         if math.isclose(diff, 0.0, abs_tol=1e-12):
-            parts_zh.append("与常州平均持平")
-            parts_en.append("level with the Changzhou average")
+            parts_zh.append(f"与{ref_zh}持平")
+            parts_en.append(f"level with {ref_en}")
         else:
             word = "高" if diff > 0 else "低"
             rel_zh = f"（{word}{fmt_pct(abs(rel))}）" if not _missing(rel) and math.isfinite(rel) else ""
-            parts_zh.append(f"比常州平均{word}{fmt_value(abs(diff), unit)}{rel_zh}")
+            parts_zh.append(f"比{ref_zh}{word}{fmt_value(abs(diff), unit)}{rel_zh}")
             word_en = "above" if diff > 0 else "below"
             rel_en = f" ({fmt_pct(abs(rel))})" if math.isfinite(rel) else ""
-            parts_en.append(f"{fmt_value(abs(diff), unit, 'en')}{rel_en} {word_en} the Changzhou average")
+            parts_en.append(f"{fmt_value(abs(diff), unit, 'en')}{rel_en} {word_en} {ref_en}")
     if lang == "en":
         return ", ".join(parts_en) + "."
     return "，".join(parts_zh) + "。"
@@ -230,9 +241,9 @@ def gap_trend_sentence(
 
     def pos_zh(g: float) -> str:
         return (
-            f"高于平均{fmt_pct(abs(g))}"
+            f"高于{ref}{fmt_pct(abs(g))}"
             if g > 0
-            else (f"低于平均{fmt_pct(abs(g))}" if g < 0 else "与平均持平")
+            else (f"低于{ref}{fmt_pct(abs(g))}" if g < 0 else f"与{ref}持平")
         )
 
     def pos_en(g: float) -> str:
@@ -513,8 +524,181 @@ def first_value(df: pd.DataFrame, where: Mapping[str, Any], column: str) -> Any:
     return sel[column].iloc[0]
 
 
+# --------------------------------------------------------------------- from analysis result frames
+def _aggregate(code: str) -> str:
+    from liyang_ip import registry
+
+    try:
+        return registry.indicator(code).aggregate
+    except KeyError:
+        return "none"
+
+
+def status_line(
+    name: str, is_demo: bool, coverage_summary: pd.DataFrame | None = None, lang: str = "zh"
+) -> str:
+    """One line for the top of a notebook: dataset, demo or real, coverage of the selection."""
+    if lang == "en":
+        s = f"Data: '{name}' — " + ("DEMO DATA (synthetic, not real statistics)" if is_demo else "real data")
+    else:
+        s = f"数据：{name} — " + ("演示数据（合成，非真实统计）" if is_demo else "真实数据")
+    if coverage_summary is not None and not coverage_summary.empty:
+        total = float(coverage_summary["years_total"].sum())
+        share = float(coverage_summary["years_covered"].sum()) / total * 100 if total else float("nan")
+        s += f"; coverage {fmt_pct(share)}" if lang == "en" else f"；所选范围覆盖率{fmt_pct(share)}"
+    return s
+
+
+def baseline_sentences(table: pd.DataFrame, focus: str, start: int, end: int, lang: str = "zh") -> list[str]:
+    """One :func:`change_sentence` per row of ``analysis.baseline.baseline_table``."""
+    return [
+        change_sentence(
+            r["indicator"], focus, start, end, r["value_start"], r["value_end"], r["cagr"], lang=lang
+        )
+        for _, r in table.iterrows()
+    ]
+
+
+def baseline_paragraph(table: pd.DataFrame, focus: str, start: int, end: int, lang: str = "zh") -> str:
+    """Summary of a baseline table: how many indicators grew, the fastest and slowest CAGR, gaps."""
+    reg = _region(focus, lang)
+    n = len(table)
+    both = table.dropna(subset=["value_start", "value_end"])
+    grew = int((both["value_end"] > both["value_start"]).sum())
+    g = table.dropna(subset=["cagr"]).sort_values("cagr", ascending=False, kind="stable")
+    missing = n - len(both)
+    if lang == "en":
+        s = f"Over {start}–{end}, {grew} of the {len(both)} indicators of {reg} with both end points rose."
+        if len(g) >= 2:
+            hi, lo = g.iloc[0], g.iloc[-1]
+            s += (
+                f" The fastest average annual growth was in {_en_name(_ind(hi['indicator'], lang)[0])} "
+                f"({fmt_pct(hi['cagr'], signed=True)}), the slowest in {_en_name(_ind(lo['indicator'], lang)[0])} "
+                f"({fmt_pct(lo['cagr'], signed=True)})."
+            )
+        if missing:
+            s += f" {missing} indicator(s) lack the {start} or {end} figure and are not compared."
+        return s
+    s = f"{start}—{end}年，{reg}有期初和期末数据的{cn_count(len(both))}项指标中，{cn_count(grew)}项增长。"
+    if len(g) >= 2:
+        hi, lo = g.iloc[0], g.iloc[-1]
+        s += (
+            f"年均增速最快的是{_ind(hi['indicator'], lang)[0]}（{fmt_pct(hi['cagr'])}），"
+            f"最慢的是{_ind(lo['indicator'], lang)[0]}（{fmt_pct(lo['cagr'])}）。"
+        )
+    if missing:
+        s += f"另有{cn_count(missing)}项指标缺少{start}年或{end}年数据，未作比较。"
+    return s
+
+
+def benchmark_sentences(gaps: pd.DataFrame, focus: str, lang: str = "zh") -> list[str]:
+    """One :func:`level_sentence` per row of ``analysis.benchmark.gap_table`` (one year).
+
+    For indicators whose city figure is a sum of the blocks (counts, amounts) the city total is not an
+    average, so the comparison is with the median block; for ratios it is the Changzhou figure.
+    """
+    out = []
+    for _, r in gaps.iterrows():
+        if _aggregate(r["indicator"]) == "sum":
+            ref, ref_label = r.get("median"), ("the median block" if lang == "en" else "板块中位数")
+        else:
+            ref, ref_label = r.get("city_value"), None
+        out.append(
+            level_sentence(
+                r["indicator"],
+                int(r["year"]),
+                focus,
+                r["value"],
+                r.get("rank"),
+                r.get("n"),
+                ref,
+                lang,
+                ref_label,
+            )
+        )
+    return out
+
+
+def benchmark_paragraph(
+    gaps: pd.DataFrame, changes: pd.DataFrame | None, focus: str, start: int, end: int, lang: str = "zh"
+) -> str:
+    """Counts of indicators where the focus block is ahead of / behind the median, best and worst rank,
+    and how many gaps narrowed (``analysis.benchmark.gap_change``)."""
+    reg = _region(focus, lang)
+    g = gaps.dropna(subset=["rank"])
+    n = len(g)
+    if n == 0:
+        return f"No ranks for {reg} in {end}." if lang == "en" else f"{end}年{reg}没有可比较的排名。"
+    ahead = int((g["gap_median_pct"] > 0).sum()) if "gap_median_pct" in g.columns else 0
+    best = g.sort_values("rank", kind="stable").iloc[0]
+    worst = g.sort_values("rank", ascending=False, kind="stable").iloc[0]
+    narrowed = None
+    if changes is not None and "improved" in changes.columns:
+        imp = changes["improved"].dropna()
+        narrowed = (int(imp.astype(bool).sum()), len(imp))
+        against = str(changes["against"].iloc[0]) if "against" in changes.columns and len(changes) else "city"
+    else:
+        against = "city"
+    ref_zh = {"median": "板块中位数", "leader": "领先板块"}.get(against, "常州")
+    ref_en = {"median": "the median block", "leader": "the leading block"}.get(
+        against, "the Changzhou figure"
+    )
+    if lang == "en":
+        s = (
+            f"In {end}, {reg} was above the median block on {ahead} of {n} indicators. Its best rank was "
+            f"{_ordinal(best['rank'])} ({_en_name(_ind(best['indicator'], lang)[0])}), its worst "
+            f"{_ordinal(worst['rank'])} ({_en_name(_ind(worst['indicator'], lang)[0])})."
+        )
+        if narrowed:
+            s += f" Since {start}, its relative gap to {ref_en} narrowed on {narrowed[0]} of {narrowed[1]}."
+        return s
+    s = (
+        f"{end}年{reg}在{cn_count(n)}项指标中有{cn_count(ahead)}项高于板块中位数；排名最好的是"
+        f"{_ind(best['indicator'], lang)[0]}（第{int(best['rank'])}），最差的是"
+        f"{_ind(worst['indicator'], lang)[0]}（第{int(worst['rank'])}）。"
+    )
+    if narrowed:
+        s += (
+            f"与{start}年相比，与{ref_zh}的相对差距在{cn_count(narrowed[1])}项中有{cn_count(narrowed[0])}项缩小。"
+        )
+    return s
+
+
+def gap_change_sentences(
+    changes: pd.DataFrame, focus: str, start: int, end: int, lang: str = "zh"
+) -> list[str]:
+    """:func:`gap_trend_sentence` per row of ``analysis.benchmark.gap_change``.
+
+    ``shortfall`` there is positive when behind; the sentence takes gaps with positive = ahead.
+    """
+    ref = None
+    out = []
+    for _, r in changes.iterrows():
+        against = r.get("against", "city")
+        if against == "median":
+            ref = "板块中位数" if lang != "en" else "median block"
+        elif against == "leader":
+            ref = "领先板块" if lang != "en" else "leading block"
+        a = -float(r["shortfall_start"]) if not _missing(r["shortfall_start"]) else None
+        b = -float(r["shortfall_end"]) if not _missing(r["shortfall_end"]) else None
+        out.append(gap_trend_sentence(r["indicator"], focus, start, end, a, b, reference=ref, lang=lang))
+    return out
+
+
+def bullets(sentences: list[str]) -> str:
+    """Markdown bullet list, one sentence per line."""
+    return "\n".join(f"- {s}" for s in sentences if s)
+
+
 __all__ = [
     "UNIT_EN",
+    "baseline_paragraph",
+    "baseline_sentences",
+    "benchmark_paragraph",
+    "benchmark_sentences",
+    "bullets",
+    "gap_change_sentences",
+    "status_line",
     "change_sentence",
     "cn_count",
     "composite_sentence",

@@ -26,7 +26,7 @@ def test_fmt_value_units():
 
 
 @pytest.mark.parametrize(
-    ("n", "cn"), [(0, "零"), (7, "七"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")]
+    ("n", "cn"), [(0, "零"), (2, "两"), (7, "七"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")]
 )
 def test_cn_count(n, cn):
     assert nv.cn_count(n) == cn
@@ -45,7 +45,7 @@ def test_level_sentence_zh():
 
 def test_level_sentence_above_and_equal():
     s = nv.level_sentence("pct_applications", 2019, "金坛区", 150, rank=1, n_blocks=7, city_value=100)
-    assert s == "2019年金坛区PCT国际专利申请量为150件，在七个板块中排名第1，比常州平均高50.0件（高50.0%）。"
+    assert s == "2019年金坛区PCT国际专利申请量为150件，在七个板块中排名第1，比常州平均高50件（高50.0%）。"
     s = nv.level_sentence("pct_applications", 2019, "金坛区", 100, city_value=100)
     assert s == "2019年金坛区PCT国际专利申请量为100件，与常州平均持平。"
 
@@ -98,7 +98,7 @@ def test_gap_trend_sentence(a, b, phrase):
 
 def test_gap_trend_sentence_text():
     s = nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, -20, -12)
-    assert s == "溧阳市PCT国际专利申请量由2015年低于平均20.0%变为2020年低于平均12.0%，差距缩小。"
+    assert s == "溧阳市PCT国际专利申请量由2015年低于常州平均20.0%变为2020年低于常州平均12.0%，差距缩小。"
     en = nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, -20, -12, lang="en")
     assert en.endswith("the gap narrowed.")
 
@@ -202,3 +202,78 @@ def test_paragraph_and_first_value():
     df = pd.DataFrame({"region": ["溧阳市", "金坛区"], "year": [2020, 2020], "rank": [5, 1]})
     assert nv.first_value(df, {"region": "金坛区", "year": 2020}, "rank") == 1
     assert nv.first_value(df, {"region": "武进区"}, "rank") is None
+
+
+def test_whole_counts_have_no_decimals():
+    assert nv.fmt_value(6.0, "件") == "6件"
+    assert nv.fmt_value(6.5, "件") == "6.50件"
+    assert nv.fmt_value(6.0, "件/万人") == "6.00件/万人"
+
+
+def test_baseline_paragraph_from_table():
+    table = pd.DataFrame(
+        {
+            "indicator": ["invention_patents_per_10k", "pct_applications", "ip_talent"],
+            "value_start": [9.0, 8.0, None],
+            "value_end": [21.3, 6.0, 199.0],
+            "cagr": [18.8, -5.6, None],
+        }
+    )
+    s = nv.baseline_paragraph(table, "溧阳市", 2015, 2020)
+    assert s == (
+        "2015—2020年，溧阳市有期初和期末数据的两项指标中，一项增长。年均增速最快的是每万人口发明专利拥有量（18.8%），"
+        "最慢的是PCT国际专利申请量（-5.6%）。另有一项指标缺少2015年或2020年数据，未作比较。"
+    )
+    lines = nv.baseline_sentences(table, "溧阳市", 2015, 2020)
+    assert lines[1] == "2015—2020年，溧阳市PCT国际专利申请量由8件降至6件，年均下降5.6%。"
+    assert "缺2015年数据" in lines[2]
+    assert nv.bullets(lines).count("\n- ") == 2
+
+
+def test_benchmark_sentences_use_median_for_counts_and_city_for_ratios():
+    gaps = pd.DataFrame(
+        {
+            "indicator": ["invention_patents_per_10k", "pct_applications"],
+            "year": [2020, 2020],
+            "value": [21.3, 6.0],
+            "rank": [6, 7],
+            "n": [7, 7],
+            "city_value": [42.6, 193.0],
+            "median": [38.0, 20.0],
+            "gap_median_pct": [-43.9, -70.0],
+        }
+    )
+    s = nv.benchmark_sentences(gaps, "溧阳市")
+    # 21.3 − 42.6 = −21.3 → 50.0 % below the city figure (a ratio: total over total).
+    assert (
+        s[0]
+        == "2020年溧阳市每万人口发明专利拥有量为21.3件/万人，在七个板块中排名第6，比常州平均低21.3件/万人（低50.0%）。"
+    )
+    # Counts: the city total is not an average, so the median block (20) is the reference: 14 below, 70 %.
+    assert s[1] == "2020年溧阳市PCT国际专利申请量为6件，在七个板块中排名第7，比板块中位数低14件（低70.0%）。"
+    changes = pd.DataFrame(
+        {
+            "indicator": ["invention_patents_per_10k", "pct_applications"],
+            "against": ["median", "median"],
+            "shortfall_start": [60.0, 55.0],
+            "shortfall_end": [43.9, 70.0],
+            "improved": pd.array([True, False], dtype="boolean"),
+        }
+    )
+    p = nv.benchmark_paragraph(gaps, changes, "溧阳市", 2015, 2020)
+    assert p == (
+        "2020年溧阳市在两项指标中有零项高于板块中位数；排名最好的是每万人口发明专利拥有量（第6），"
+        "最差的是PCT国际专利申请量（第7）。与2015年相比，与板块中位数的相对差距在两项中有一项缩小。"
+    )
+    ch = nv.gap_change_sentences(changes, "溧阳市", 2015, 2020)
+    assert ch[0] == "溧阳市每万人口发明专利拥有量由2015年低于板块中位数60.0%变为2020年低于板块中位数43.9%，差距缩小。"
+
+
+def test_status_line():
+    cs = pd.DataFrame(
+        {"indicator": ["a", "b"], "region": ["x", "x"], "years_covered": [6, 3], "years_total": [6, 6]}
+    )
+    assert (
+        nv.status_line("demo", True, cs) == "数据：demo — 演示数据（合成，非真实统计）；所选范围覆盖率75.0%"
+    )
+    assert nv.status_line("public", False, cs, lang="en") == "Data: 'public' — real data; coverage 75.0%"
