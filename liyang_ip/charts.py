@@ -224,6 +224,15 @@ def region_name(name: str, lang: str = "zh") -> str:
     return r.name_en if r and r.name_en else str(name)
 
 
+def _polarity(code: str) -> int:
+    from liyang_ip import registry
+
+    try:
+        return int(registry.indicator(code).polarity)
+    except KeyError:
+        return 1
+
+
 def pillar_name(pillar: str, lang: str = "zh") -> str:
     from liyang_ip import registry
 
@@ -393,6 +402,13 @@ def year_axis(ax: Axes, axis: str = "x") -> None:
     nbins = max(3, int(length_in / 0.42))
     target.set_major_locator(MaxNLocator(integer=True, nbins=nbins, steps=[1, 2, 5, 10]))
     target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(round(v))}"))
+
+
+def _region_column(df: pd.DataFrame) -> pd.DataFrame:
+    """Result frames of the analysis often carry the region as the index; make it a column."""
+    if "region" not in df.columns and df.index.name == "region":
+        return df.reset_index()
+    return df
 
 
 def _check_columns(df: pd.DataFrame, needed: Iterable[str], what: str) -> None:
@@ -610,7 +626,8 @@ def gap_bars(
     gaps: pd.DataFrame,
     *,
     focus: str = "溧阳市",
-    value_col: str = "gap_pct",
+    value_col: str = "gap_median_pct",
+    adjust_polarity: bool = True,
     lang: str = "zh",
     reference: str | None = None,
     sources: pd.DataFrame | None = None,
@@ -618,23 +635,30 @@ def gap_bars(
     demo: bool | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Horizontal bars of the focus block's relative gap to the Changzhou average, per indicator.
+    """Horizontal bars of the focus block's relative gap to a benchmark, per indicator.
 
     Parameters
     ----------
     gaps : DataFrame
-        One row per indicator (and optionally per ``year``: several years are drawn as grouped bars,
-        showing whether the gap narrowed). Columns indicator and ``value_col`` in percent, with the sign
-        meaning "better than the average" already adjusted for polarity (positive = better). A ``region``
-        column is filtered to ``focus``.
+        ``analysis.benchmark.gap_table`` output or any frame with one row per indicator (and optionally
+        per ``year``: several years are drawn as grouped bars, showing whether the gap narrowed).
+        Columns indicator and ``value_col``: focus − benchmark in % of the benchmark. A ``region`` column
+        is filtered to ``focus``.
+    value_col : str
+        ``gap_median_pct`` (default), ``gap_city_pct`` or ``gap_leader_pct`` of the gap table; the
+        benchmark named in the axis label follows from it unless ``reference`` is given.
+    adjust_polarity : bool
+        Multiply by the catalogue polarity so that positive always means better (green).
     reference : str, optional
-        Name of the reference in the axis label (default 常州平均 / Changzhou average).
+        Name of the benchmark in the axis label.
     """
     _check_columns(gaps, ["indicator", value_col], "gap_bars")
     df = gaps
     if "region" in df.columns:
         df = df[df["region"] == focus]
     df = df.dropna(subset=[value_col])
+    if adjust_polarity:
+        df = df.assign(**{value_col: df[value_col] * [_polarity(c) for c in df["indicator"]]})
     if df.empty:
         raise ValueError(f"gap_bars: no gaps for {focus}")
     demo = is_demo(df, gaps) if demo is None else demo
@@ -643,7 +667,13 @@ def gap_bars(
     base = df if last_year is None else df[df["year"] == last_year]
     order = list(base.sort_values(value_col)["indicator"])
     order += [c for c in dict.fromkeys(df["indicator"]) if c not in order]
-    reference = reference or _t(lang, "常州平均", "Changzhou average")
+    if reference is None:
+        if "median" in value_col:
+            reference = _t(lang, "板块中位数", "median block")
+        elif "leader" in value_col:
+            reference = _t(lang, "领先板块", "leading block")
+        else:
+            reference = _t(lang, "常州平均", "Changzhou average")
     with style():
         fig, axes = _new_figure(7.5, 1.2 + 0.42 * len(order) * (1 + 0.35 * (len(years) - 1)))
         ax = axes[0, 0]
@@ -726,7 +756,8 @@ def score_heatmap(
     Parameters
     ----------
     scores : DataFrame
-        Long (region, ``column``, ``value_col``) or wide (index region, one column per indicator/pillar).
+        Long (region, ``column``, ``value_col``) or wide (index region, one column per indicator/pillar;
+        other columns such as ``topsis`` or ``rank`` of ``composite_scores`` are left out).
         Scores are on 0–100 (min-max normalised) unless ``vmin``/``vmax`` say otherwise. NaN cells stay
         blank.
     column : 'indicator' or 'pillar'
@@ -734,27 +765,50 @@ def score_heatmap(
     """
     import seaborn as sns
 
-    if "region" in scores.columns and value_col in scores.columns:
-        _check_columns(scores, [column], "score_heatmap")
+    from liyang_ip import registry
+
+    if "region" in scores.columns and value_col in scores.columns and column in scores.columns:
         wide = scores.pivot_table(
             index="region", columns=column, values=value_col, aggfunc="first", sort=False
         )
     else:
-        wide = scores
+        wide = scores.set_index("region") if "region" in scores.columns else scores
+        # Keep only the pillar (or indicator) columns of a wide result such as composite_scores.
+        keys = registry.pillars() if column == "pillar" else registry.indicators()
+        cols = [c for c in wide.columns if c in keys]
+        if cols:
+            wide = wide[cols]
+        wide = wide.select_dtypes("number")
+    if wide.empty:
+        raise ValueError("score_heatmap: no scores to draw")
     demo = is_demo(scores) if demo is None else demo
     # Focus first, others by mean score (best first).
     others = wide.drop(index=[focus], errors="ignore")
     others = others.loc[others.mean(axis=1).sort_values(ascending=False).index]
     wide = pd.concat([wide.loc[[focus]] if focus in wide.index else wide.iloc[:0], others])
     labeler = pillar_name if column == "pillar" else indicator_name
-    xlabels = ["\n".join(textwrap.wrap(labeler(c, lang), 7 if lang != "en" else 16)) for c in wide.columns]
-    ylabels = [region_name(r, lang) for r in wide.index]
     value_label = value_label or _t(lang, "得分（0–100）", "Score (0–100)")
+    # Many indicators read better as rows (blocks as columns); few as columns.
+    transpose = wide.shape[1] > 8
+    col_labels = [labeler(c, lang) for c in wide.columns]
+    row_labels = [region_name(r, lang) for r in wide.index]
+    if transpose:
+        data = wide.T.astype(float)
+        xlabels, ylabels = row_labels, col_labels
+    else:
+        data = wide.astype(float)
+        xlabels = ["\n".join(textwrap.wrap(c, 7 if lang != "en" else 16)) for c in col_labels]
+        ylabels = row_labels
     with style():
-        fig, axes = _new_figure(1.6 + 0.95 * wide.shape[1], 1.6 + 0.45 * wide.shape[0])
+        if transpose:
+            longest = max(len(lab) for lab in ylabels) * (0.13 if lang != "en" else 0.065)
+            size = (2.0 + longest + 0.8 * data.shape[1], 1.4 + 0.36 * data.shape[0])
+        else:
+            size = (1.6 + 0.95 * data.shape[1], 1.6 + 0.45 * data.shape[0])
+        fig, axes = _new_figure(*size)
         ax = axes[0, 0]
         sns.heatmap(
-            wide.astype(float),
+            data,
             ax=ax,
             cmap="YlGnBu",
             vmin=vmin,
@@ -772,7 +826,7 @@ def score_heatmap(
         ax.set_ylabel("")
         ax.tick_params(axis="x", rotation=0)
         ax.tick_params(axis="y", rotation=0)
-        for lab in ax.get_yticklabels():
+        for lab in [*ax.get_yticklabels(), *ax.get_xticklabels()]:
             if lab.get_text() == region_name(focus, lang):
                 lab.set_color(FOCUS_COLOR)
                 lab.set_fontweight("bold")
@@ -780,9 +834,8 @@ def score_heatmap(
             from matplotlib.patches import Rectangle
 
             i = list(wide.index).index(focus)
-            ax.add_patch(
-                Rectangle((0, i), wide.shape[1], 1, fill=False, ec=FOCUS_COLOR, lw=2.2, clip_on=False)
-            )
+            xy, w, h = ((i, 0), 1, data.shape[0]) if transpose else ((0, i), data.shape[1], 1)
+            ax.add_patch(Rectangle(xy, w, h, fill=False, ec=FOCUS_COLOR, lw=2.2, clip_on=False))
         src = source if source is not None else source_text(scores, sources=sources, lang=lang, demo=demo)
         return _finish(fig, source=src, demo=demo, title=title)
 
@@ -808,8 +861,19 @@ def pillar_dots(
     Parameters
     ----------
     scores : DataFrame
-        Long: region, ``column`` (pillar code or indicator code), ``value_col``.
+        Long (region, ``column`` (pillar or indicator code), ``value_col``) or wide with the region as
+        index or column and one column per pillar (``analysis.composite.composite_scores``).
     """
+    scores = _region_column(scores)
+    if column not in scores.columns and "region" in scores.columns:
+        # Wide result (``composite.composite_scores``): one column per pillar.
+        from liyang_ip import registry
+
+        keys = registry.pillars() if column == "pillar" else registry.indicators()
+        cols = [c for c in scores.columns if c in keys]
+        if not cols:
+            raise ValueError(f"pillar_dots: no {column} columns among {', '.join(map(str, scores.columns))}")
+        scores = scores.melt(id_vars=["region"], value_vars=cols, var_name=column, value_name=value_col)
     _check_columns(scores, ["region", column, value_col], "pillar_dots")
     df = scores.dropna(subset=[value_col])
     demo = is_demo(scores) if demo is None else demo
@@ -886,7 +950,7 @@ def composite_rank_interval(
     median_col: str = "median_rank",
     low_col: str = "rank_lo",
     high_col: str = "rank_hi",
-    point_col: str | None = "rank",
+    point_col: str | None = None,
     interval_label: str | None = None,
     lang: str = "zh",
     sources: pd.DataFrame | None = None,
@@ -899,10 +963,14 @@ def composite_rank_interval(
     Parameters
     ----------
     ranks : DataFrame
-        One row per region: ``median_col`` and the interval ``low_col``–``high_col`` (rank numbers,
-        1 = best); optional nominal rank ``point_col`` drawn as a hollow marker.
+        One row per region (region as column or index; ``analysis.composite.rank_uncertainty``):
+        ``median_col`` and the interval ``low_col``–``high_col`` (rank numbers, 1 = best); the nominal
+        rank ``point_col`` (default ``nominal_rank`` or ``rank`` when present) is drawn as a hollow marker.
     """
+    ranks = _region_column(ranks)
     _check_columns(ranks, ["region", median_col, low_col, high_col], "composite_rank_interval")
+    if point_col is None:
+        point_col = next((c for c in ("nominal_rank", "rank") if c in ranks.columns), None)
     df = ranks.sort_values([median_col, low_col]).reset_index(drop=True)
     demo = is_demo(ranks) if demo is None else demo
     n = int(max(df[high_col].max(), len(df)))
@@ -968,6 +1036,7 @@ def projection_fan(
     targets: pd.DataFrame | None = None,
     backtest: pd.DataFrame | None = None,
     highlight: str = "ensemble",
+    fit_end: int | None = None,
     method_col: str = "method",
     value_col: str = "value",
     lower_col: str = "lower",
@@ -994,6 +1063,9 @@ def projection_fan(
         Columns year, value and label (e.g. 规划目标 / 建议目标): drawn as star markers with text.
     backtest : DataFrame, optional
         Columns ``method_col`` and ``mape`` (percent): shown as "method (MAPE x%)" in the legend.
+    fit_end : int, optional
+        Last year of the fit window. Observations after it (e.g. 2021–2024 when fitting 2015–2020) are
+        drawn as hollow markers, so the projection can be compared with what happened.
     """
     hist = history
     if "region" in hist.columns:
@@ -1029,7 +1101,22 @@ def projection_fan(
         fig, axes = _new_figure(7.8, 4.6)
         ax = axes[0, 0]
         h = hist.sort_values("year")
+        after = h.iloc[:0]
+        if fit_end is not None:
+            after = h[h["year"] > fit_end]
+            h = h[h["year"] <= fit_end]
         last_year = h["year"].max() if len(h) else None
+        if len(after):
+            ax.scatter(
+                after["year"],
+                after["value"],
+                s=36,
+                facecolor="white",
+                edgecolor=CITY_COLOR,
+                linewidth=1.4,
+                zorder=6,
+                label=_t(lang, "拟合期后实际值", "observed after the fit window"),
+            )
         ax.plot(
             h["year"],
             h["value"],
@@ -1128,6 +1215,80 @@ def projection_fan(
         return _finish(fig, source=src, demo=demo, title=title)
 
 
+COLUMN_LABELS = {
+    "indicator": ("指标", "Indicator"),
+    "region": ("地区", "Region"),
+    "unit": ("单位", "Unit"),
+    "year": ("年份", "Year"),
+    "value": ("数值", "Value"),
+    "value_start": ("期初值", "Start value"),
+    "value_end": ("期末值", "End value"),
+    "increment": ("增量", "Increment"),
+    "cagr": ("年均增速（%）", "CAGR (%)"),
+    "share_start": ("期初占全市比重（%）", "Share of city, start (%)"),
+    "share_end": ("期末占全市比重（%）", "Share of city, end (%)"),
+    "n_years": ("有数据年数", "Years with data"),
+    "missing_years": ("缺失年份", "Missing years"),
+    "note": ("说明", "Note"),
+    "target": ("目标值", "Target"),
+    "attainment": ("完成度（%）", "Attainment (%)"),
+    "met": ("是否达标", "Met"),
+    "rank": ("排名", "Rank"),
+    "score": ("得分", "Score"),
+    "mape": ("回测MAPE（%）", "Backtest MAPE (%)"),
+    "method": ("方法", "Method"),
+    "lower": ("区间下限", "Lower"),
+    "upper": ("区间上限", "Upper"),
+    "share": ("覆盖率", "Coverage"),
+    "years_covered": ("有数据年数", "Years covered"),
+    "years_total": ("应有年数", "Years asked"),
+    "first_year": ("首年", "First year"),
+    "last_year": ("末年", "Last year"),
+    "title": ("名称", "Title"),
+    "publisher": ("发布机构", "Publisher"),
+    "url": ("网址", "URL"),
+    "accessed": ("访问日期", "Accessed"),
+    "source_id": ("来源编号", "Source id"),
+}
+
+
+def format_table(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    columns: Sequence[str] | None = None,
+    labels: dict[str, str] | None = None,
+    decimals: int | None = None,
+) -> pd.DataFrame:
+    """A copy of a result frame for display: codes → names, column labels in ``lang``, rounded numbers.
+
+    Indicator codes, region names and method names become display names; column names are translated
+    with :data:`COLUMN_LABELS` (extra or overriding ``labels`` win); floats are rounded (``decimals``, or
+    by magnitude). NaN stays NaN (shown empty or as NaN by the notebook).
+    """
+    out = df.copy() if columns is None else df[[c for c in columns if c in df.columns]].copy()
+    if isinstance(out.index, pd.MultiIndex) or out.index.name is not None:
+        out = out.reset_index()
+    if "indicator" in out.columns:
+        out["indicator"] = [indicator_name(c, lang) for c in out["indicator"]]
+    if "region" in out.columns:
+        out["region"] = [region_name(r, lang) for r in out["region"]]
+    if "method" in out.columns:
+        out["method"] = [method_label(m, lang) for m in out["method"]]
+    if "pillar" in out.columns:
+        out["pillar"] = [pillar_name(p, lang) for p in out["pillar"]]
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            col = out[c].astype(float)
+            if decimals is not None:
+                out[c] = col.round(decimals)
+            else:
+                mag = col.abs().median() if col.notna().any() else 0
+                out[c] = col.round(0 if mag >= 100 else 1 if mag >= 10 else 2)
+    names = {k: (en if lang == "en" else zh) for k, (zh, en) in COLUMN_LABELS.items()}
+    names.update(labels or {})
+    return out.rename(columns=names)
+
+
 METHOD_LABELS = {
     "cagr": ("年均增速延续", "CAGR continuation"),
     "linear": ("线性趋势", "Linear trend"),
@@ -1153,6 +1314,7 @@ __all__ = [
     "composite_rank_interval",
     "dataset_source",
     "find_cjk_fonts",
+    "format_table",
     "gap_bars",
     "indicator_name",
     "is_demo",

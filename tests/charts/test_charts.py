@@ -110,7 +110,7 @@ def render_all(obs: pd.DataFrame, lang: str = "zh", demo=None) -> dict[str, obje
             "status": status,
         }
     )
-    figs["gap"] = charts.gap_bars(gaps, lang=lang)
+    figs["gap"] = charts.gap_bars(gaps, value_col="gap_pct", lang=lang)
     scores = pd.DataFrame(
         [
             {"region": r, "indicator": c, "score": float((i * 37 + j * 11) % 100), "status": status}
