@@ -1,0 +1,131 @@
+"""Target checks and proposed targets against hand calculations."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from liyang_ip.analysis import targets as tg
+
+Z90 = 1.644854  # Φ⁻¹(0.95)
+HALF = 2.919986 * 1.5  # linear 90 % half-width for y = 1, 3, 2, 4 (see test_projection)
+
+
+def test_required_growth_by_hand():
+    # 15 → 30 in 5 years: 2^(1/5) − 1 = 14.8698 %
+    assert tg.required_growth(15, 30, 5) == pytest.approx(14.8698355, rel=1e-8)
+    assert tg.required_growth(100, 100, 3) == 0.0
+    for bad in [(0, 10, 5), (10, -1, 5), (10, 20, 0), (np.nan, 1, 1)]:
+        with pytest.raises(ValueError):
+            tg.required_growth(*bad)
+
+
+def test_reach_probability_by_hand():
+    # interval [lower, upper] is the central 90 % of a normal → target at the lower bound is reached with 95 %
+    assert tg.reach_probability(4.5, 4.5 - HALF, 4.5 + HALF, 4.5) == pytest.approx(0.5)
+    assert tg.reach_probability(4.5, 4.5 - HALF, 4.5 + HALF, 4.5 - HALF) == pytest.approx(0.95, abs=1e-6)
+    # lower is better: target at the upper bound
+    assert tg.reach_probability(4.5, 4.5 - HALF, 4.5 + HALF, 4.5 + HALF, polarity=-1) == pytest.approx(0.95, abs=1e-6)
+    assert tg.reach_probability(5, 5, 5, 4) == 1.0 and tg.reach_probability(5, 5, 5, 6) == 0.0
+    assert math.isnan(tg.reach_probability(5, np.nan, np.nan, 4))
+
+
+@pytest.fixture
+def obs(make_obs):
+    recs = [("L", 2015 + k, "x", v) for k, v in enumerate([1, 3, 2, 4])]  # 2015–2018
+    recs += [("S", 2019, "x", 1.0), ("S", 2020, "x", 2.0)]  # too short to project
+    return make_obs(recs)
+
+
+def test_target_check_by_hand(obs):
+    targets = pd.DataFrame({"region": ["L", "L", "S"], "indicator": ["x"] * 3, "year": [2019, 2019, 2025],
+                            "value": [6.0, 4.5 - HALF, 3.0], "source": ["plan", "plan", "plan"]})
+    t = tg.target_check(obs, targets, methods=["linear"], use="linear", fit_start=2015, fit_end=2018,
+                        polarity={"x": 1})
+    r = t.iloc[0]
+    # base 4 (2018) → target 6 in 1 year: +50 % ; projection 4.5 (see test_projection)
+    assert r["base_year"] == 2018 and r["base_value"] == 4.0
+    assert r["required_growth"] == pytest.approx(50.0)
+    assert r["projected"] == pytest.approx(4.5) and r["projected_gap"] == pytest.approx(-1.5)
+    assert r["projected_growth"] == pytest.approx(12.5)
+    # sd = HALF / z; P = Φ((4.5 − 6) / sd)
+    from scipy.stats import norm
+
+    assert r["probability"] == pytest.approx(norm.cdf(-1.5 / (HALF / Z90)), abs=1e-6)
+    assert not r["on_track"] and r["proj_linear"] == pytest.approx(4.5)
+    assert t.iloc[1]["probability"] == pytest.approx(0.95, abs=1e-6) and t.iloc[1]["on_track"]
+    s = t.iloc[2]  # S starts in 2019, after the fit window
+    assert np.isnan(s["projected"]) and "no history" in s["note"] and pd.isna(s["on_track"])
+    short = tg.target_check(obs, targets.iloc[2:], methods=["linear"], use="linear", polarity={"x": 1}).iloc[0]
+    assert short["base_year"] == 2020 and np.isnan(short["projected"]) and "at least 4" in short["note"]
+
+
+def test_target_check_reports_missing_base_year(make_obs):
+    o = make_obs([("L", y, "x", float(y - 2010)) for y in (2014, 2015, 2016, 2017, 2018, 2019)])
+    targets = pd.DataFrame({"region": ["L"], "indicator": ["x"], "year": [2025], "value": [20.0]})
+    t = tg.target_check(o, targets, methods=["linear", "ensemble"], polarity={"x": 1}).iloc[0]
+    assert t["base_year"] == 2019 and "no value for 2020" in t["note"]
+    # exact line: ensemble = linear = 15 in 2025, no spread → probability 0 for a target of 20
+    assert t["projected"] == pytest.approx(15.0) and t["probability"] == 0.0
+
+
+@pytest.fixture
+def panel(make_obs):
+    recs = []
+    for k in range(6):  # 2015–2020, exact lines: linear projection to 2025 is exact
+        yr = 2015 + k
+        recs += [("F", yr, "x", 10 + k), ("City", yr, "x", 20 + 2 * k), ("Fast", yr, "x", 10 + 4 * k),
+                 ("P", yr, "x", 12 + 3 * k)]
+    return make_obs(recs)
+
+
+def test_propose_targets_gap_rule_by_hand(panel):
+    # F: 15 in 2020, trend 20 in 2025; city 30 in 2020, trend 40 in 2025
+    # shortfall 2020 = (30 − 15)/30 = 50 %; closing half of it leaves 25 % → 40 × 0.75 = 30 > 20 (trend)
+    plan = pd.DataFrame({"region": ["F"], "indicator": ["x"], "year": [2025], "value": [25.0], "source": ["plan"]})
+    p = tg.propose_targets(panel, "F", ["x"], share=0.5, city="City", methods=["linear"], polarity={"x": 1},
+                           plan_targets=plan).iloc[0]
+    assert p["shortfall_base"] == pytest.approx(50.0)
+    assert p["focus_trend"] == pytest.approx(20.0) and p["bench_projected"] == pytest.approx(40.0)
+    assert p["gap_rule"] == pytest.approx(30.0) and p["proposed"] == pytest.approx(30.0)
+    assert p["binding"] == "gap rule"
+    assert p["required_growth"] == pytest.approx(14.8698355, rel=1e-7)  # 15 → 30 in 5 years
+    assert p["plan_target"] == 25.0 and p["proposed_vs_plan"] == pytest.approx(20.0)
+    # share = 0: keep today's relative gap → 40 × 0.5 = 20 = trend → trend binds (never below)
+    p0 = tg.propose_targets(panel, "F", ["x"], share=0.0, city="City", methods=["linear"],
+                            polarity={"x": 1}).iloc[0]
+    assert p0["proposed"] == pytest.approx(20.0) and p0["binding"] == "trend"
+
+
+def test_propose_never_below_trend_and_ahead(panel):
+    # Fast: 30 in 2020 (equal to the city) with trend 50: already at the benchmark → trend
+    p = tg.propose_targets(panel, "Fast", ["x"], city="City", methods=["linear"], polarity={"x": 1}).iloc[0]
+    assert p["proposed"] == pytest.approx(50.0) and p["binding"].startswith("trend (already")
+    # P: 27 in 2020, 10 % behind; trend 42 beats the gap rule 40 × (1 − 0.05) = 38
+    q = tg.propose_targets(panel, "P", ["x"], city="City", methods=["linear"], polarity={"x": 1}).iloc[0]
+    assert q["gap_rule"] == pytest.approx(38.0) and q["proposed"] == pytest.approx(42.0) and q["binding"] == "trend"
+
+
+def test_propose_against_leader(panel):
+    # leader in 2020 among F, Fast, P is Fast (30), projected 50; shortfall of F = 50 %
+    # share 1 → match the leader's projection: 50
+    p = tg.propose_targets(panel, "F", ["x"], share=1.0, benchmark="leader", peers=["Fast", "P"],
+                           methods=["linear"], polarity={"x": 1}).iloc[0]
+    assert p["benchmark"] == "leader: Fast" and p["proposed"] == pytest.approx(50.0)
+
+
+def test_propose_lower_is_better(make_obs):
+    # polarity −1: F = 20 in 2020 vs city 10 → 100 % behind; city trend 2025 = 10 (flat), F trend 2025 = 20
+    # half the gap → 10 + 0.5 × 1.0 × 10 = 15 < trend 20 → proposed 15
+    recs = [("F", 2015 + k, "y", 20.0) for k in range(6)] + [("City", 2015 + k, "y", 10.0) for k in range(6)]
+    p = tg.propose_targets(make_obs(recs), "F", ["y"], city="City", methods=["linear"], polarity={"y": -1}).iloc[0]
+    assert p["shortfall_base"] == pytest.approx(100.0)
+    assert p["proposed"] == pytest.approx(15.0) and p["binding"] == "gap rule"
+
+
+def test_propose_reports_missing_city_row(panel):
+    p = tg.propose_targets(panel, "F", ["x"], city="常州市", methods=["linear"], polarity={"x": 1}).iloc[0]
+    assert np.isnan(p["proposed"]) and "no 常州市 value for 2020" in p["note"]
+    with pytest.raises(ValueError, match="share"):
+        tg.propose_targets(panel, "F", ["x"], share=1.5, polarity={"x": 1})
