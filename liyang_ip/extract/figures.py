@@ -49,7 +49,7 @@ _PREFIX_QUALIFIERS = ["将近", "接近", "大约", "超过", "近", "约为", "
                       "高达"]
 _SUFFIX_QUALIFIERS = ["余", "多", "以上", "左右", "上下", "之多", "有余", "出头"]
 # 高达 stresses a figure, it does not make it approximate.
-_APPROX = {*_PREFIX_QUALIFIERS, *_SUFFIX_QUALIFIERS} - {"高达"}
+_APPROX = {*_PREFIX_QUALIFIERS, *_SUFFIX_QUALIFIERS, "上"} - {"高达"}
 
 _RISE = "增长|增加|新增|净增|提高|提升|上升|增幅|增速|增|多"
 _FALL = "下降|减少|降低|回落|下滑|减|少"
@@ -62,6 +62,8 @@ _LEVEL_CUE_RE = re.compile(r"(累计|总量|总数|共计|共有|合计|总计|�
 _SHARE_RE = re.compile(r"(占|比重|占比|比例)")
 # Words before a name that restrict it to part of the region (企业发明专利申请量, 规上企业有效发明专利).
 _SUBSET_RE = re.compile(r"(企业|规上|规模以上|高校|高等院校|院所|个人|工矿|外资|民营|国有|中小)[^□]{0,2}$")
+_RANGE_SEPS = ("-", "~", "至", "到")
+_RANGE_NEXT_RE = re.compile(rf"\s*[-~至到]\s*[\d{''.join(CN_DIGITS)}十]")
 _LIST_SEP_RE = re.compile(r"[、和及与]|以及")
 _FOREIGN_MARKERS = ("全省", "全国", "江苏省", "苏南", "长三角")
 
@@ -130,6 +132,7 @@ class _Figure:
     unit_class: str  # catalogue | other | none
     suffix_qualifier: str = ""
     range_raw: str = ""
+    prefix_qualifier: str = ""  # only for bare scale words (近千人, 上万件, 数百家)
 
 
 @dataclass
@@ -235,8 +238,8 @@ def _scan_figures(norm: str, blocked: list[tuple[int, int]], cat: Catalogue) -> 
         else:
             unit_class = "none"
         is_cn = not raw_num[0].isdigit()
-        if is_cn and unit_class == "none":
-            continue  # Chinese numerals without a unit are words (十四五, 一批)
+        if is_cn and unit_class == "none" and not _RANGE_NEXT_RE.match(norm, pos):
+            continue  # Chinese numerals without a unit are words (十四五, 一批), unless a range starts (三至五家)
         if unit_class == "none" and re.fullmatch(r"(19|20)\d{2}", raw_num):
             continue  # a bare year (2016-2020)
         if unit_class == "none" and re.match(rf"\s*[-~至到]\s*[\d{''.join(CN_DIGITS)}十]+\s*(?:{'|'.join(_DATE_UNITS)})",
@@ -244,13 +247,34 @@ def _scan_figures(norm: str, blocked: list[tuple[int, int]], cat: Catalogue) -> 
             continue  # 1-6月: the start of a date range
         figures.append(_Figure(s, pos, value, norm[s:pos], unit, unit_class,
                                suffix_qualifier=q_inner or q_after))
+    # Bare scale words after a qualifier: 近千人 (≈1000), 上万件 (≈10000); 数百家 / 几千件 are too vague.
+    unit_alt = "|".join(re.escape(u) for u in cat_units + other_units)
+    for m in re.finditer(rf"([近超逾约上数几])([百千万])(?=余|多)?(?={unit_alt}|余|多)", norm):
+        s = m.start(2)
+        if any(s < b1 and s + 1 > b0 for b0, b1 in blocked):
+            continue
+        q_inner = _match_at(norm, s + 1, ["余", "多"])
+        unit = _match_at(norm, s + 1 + len(q_inner), sorted([*cat_units, *other_units], key=len, reverse=True))
+        if not unit:
+            continue
+        end = s + 1 + len(q_inner) + len(unit)
+        unit_class = "catalogue" if unit in cat.units else "other"
+        fig = _Figure(s, end, Decimal({"百": 100, "千": 1000, "万": 10000}[m.group(2)]), norm[s:end], unit,
+                      unit_class, suffix_qualifier=q_inner, prefix_qualifier=m.group(1))
+        if m.group(1) in "数几":
+            # 数 may be the end of a name (知识产权服务机构数百家); then the figure starts at 百.
+            if not any(b0 <= m.start() < b1 for b0, b1 in blocked):
+                fig.start = m.start()
+            fig.raw = fig.range_raw = norm[m.start():end]
+        figures.append(fig)
+    figures.sort(key=lambda f: f.start)
     # Ranges: 500-600家, 500家至600家, 三至五家 → one figure marked as a range.
     merged: list[_Figure] = []
     for f in figures:
         if merged:
             prev = merged[-1]
             between = norm[prev.end:f.start].strip()
-            if between in ("-", "~", "至", "到", "—") and (prev.unit in ("", f.unit)) and f.unit:
+            if between in _RANGE_SEPS and (prev.unit in ("", f.unit)) and f.unit:
                 merged[-1] = _Figure(prev.start, f.end, f.value, norm[prev.start:f.end], f.unit, f.unit_class,
                                      range_raw=norm[prev.start:f.end])
                 continue
@@ -317,6 +341,13 @@ def _period_events(sentence: str, offset: int, year: int) -> list[tuple[int, _Pe
         if all(ev[0] >= k[1] or ev[1] <= k[0] for k in kept):
             kept.append(ev)
     return [(offset + ev[0], ev[2]) for ev in kept]
+
+
+def _advance(current: _Period, new: _Period) -> _Period:
+    """The period after a marker. A target (力争, 到2025年) holds to the end of the sentence."""
+    if current.flag == "target" and not new.flag:
+        return current
+    return new
 
 
 def _blank(text: str, start: int, spans: list[tuple[int, int]]) -> str:
@@ -432,7 +463,7 @@ def extract_figures(
             prev_kind: tuple[str, int] | None = None
             for fig in c_figures:
                 while events and events[0][0] < fig.start:
-                    period = events.pop(0)[1]
+                    period = _advance(period, events.pop(0)[1])
                 seg_start = prev_end
                 segment = _blank(norm[seg_start:fig.start], seg_start, blanks).strip()
                 prev_end = fig.end
@@ -440,7 +471,8 @@ def extract_figures(
                 if prev_kind and _LIST_SEP_RE.fullmatch(segment):
                     kind, sign = prev_kind  # 分别增长12%、8.5%和20.1%: the verb covers the whole list
                 prev_kind = (kind, sign)
-                prefix_q = next((q for q in _PREFIX_QUALIFIERS if segment.endswith(q)), "")
+                prefix_q = fig.prefix_qualifier or next(
+                    (q for q in _PREFIX_QUALIFIERS if segment.endswith(q)), "")
                 approx_q = [q for q in (prefix_q, fig.suffix_qualifier) if q and q in _APPROX]
 
                 mention, code, via, reason = _attribute(
@@ -518,7 +550,7 @@ def extract_figures(
                 else:
                     ctx.code, ctx.clause_start = "", -1
             while events and events[0][0] < c_end:
-                period = events.pop(0)[1]
+                period = _advance(period, events.pop(0)[1])
 
     lv = pd.DataFrame(levels, columns=DETAIL_COLUMNS)
     ch = pd.DataFrame(changes, columns=DETAIL_COLUMNS)
@@ -549,6 +581,8 @@ def _refuse(fig: _Figure, kind: str, period: _Period, c_regions: list[str]) -> s
         return f"names another region ({'、'.join(dict.fromkeys(c_regions))})"
     if period.flag:
         return _describe(period.flag, period.text)
+    if fig.range_raw and fig.prefix_qualifier in ("数", "几"):
+        return f"vague quantity ({fig.range_raw}); no single value"
     if fig.range_raw:
         return f"range ({fig.range_raw}); no single value"
     if kind == "from":
