@@ -33,7 +33,7 @@ class IndicatorInfo:
         return (self.name_zh, *self.synonyms)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity, so derived indexes can be cached per catalogue
 class Catalogue:
     """Indicators, unit rules and region names, as the extractor uses them."""
 

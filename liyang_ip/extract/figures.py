@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 
@@ -160,6 +161,7 @@ def _stem(name: str) -> str:
     return re.sub(r"(金额|笔数|数量|额|数|量)$", "", name)
 
 
+@lru_cache(maxsize=8)
 def _name_index(cat: Catalogue) -> dict[str, tuple[str, ...]]:
     """Normalised name → codes. Exact names and synonyms map to one code; stems to their family."""
     exact: dict[str, set[str]] = {}
@@ -175,6 +177,20 @@ def _name_index(cat: Catalogue) -> dict[str, tuple[str, ...]]:
     index.update({k: tuple(sorted(v)) for k, v in exact.items()})  # a real name beats a stem
     # A stem shared with an exact name of one indicator stays that indicator (专利申请 is a synonym).
     return index
+
+
+@lru_cache(maxsize=8)
+def _region_names(cat: Catalogue) -> dict[str, str]:
+    """Region names and aliases as written in text → canonical name, plus 全省/全国 markers."""
+    out = {}
+    for canon, aliases in cat.regions.items():
+        for n in (canon, *aliases):
+            n = halfwidth(n)
+            if len(n) >= 2 and not n.isascii():
+                out[n] = canon
+    for marker in _FOREIGN_MARKERS:
+        out[marker] = marker
+    return out
 
 
 def _find_spans(text: str, names: dict[str, object]) -> list[tuple[int, int, str]]:
@@ -417,14 +433,7 @@ def extract_figures(
     mentions = [_Mention(a, b, index[n], n) for a, b, n in _find_spans(norm, index)]
 
     own = {region, *cat.regions.get(region, ()), "全市"}
-    region_names = {}
-    for canon, aliases in cat.regions.items():
-        for n in (canon, *aliases):
-            n = halfwidth(n)
-            if len(n) >= 2 and not n.isascii():
-                region_names[n] = canon
-    for marker in _FOREIGN_MARKERS:
-        region_names[marker] = marker
+    region_names = _region_names(cat)
     region_spans = [
         (a, b, n) for a, b, n in _find_spans(norm, region_names)
         if n not in own and region_names[n] != region
@@ -552,15 +561,18 @@ def extract_figures(
             while events and events[0][0] < c_end:
                 period = _advance(period, events.pop(0)[1])
 
-    lv = pd.DataFrame(levels, columns=DETAIL_COLUMNS)
-    ch = pd.DataFrame(changes, columns=DETAIL_COLUMNS)
-    un = pd.DataFrame(unattributed, columns=UNATTRIBUTED_COLUMNS)
-    for df in (lv, ch):
-        df["year"] = df["year"].astype("int64")
-        df["value"] = df["value"].astype("float64")
-        df["approximate"] = df["approximate"].astype(bool)
-    un["year"] = un["year"].astype("int64")
-    return Extraction(rows=lv[RAW_COLUMNS].copy(), levels=lv, changes=ch, unattributed=un)
+    lv = _frame(levels, DETAIL_COLUMNS)
+    return Extraction(rows=lv[RAW_COLUMNS].copy(), levels=lv, changes=_frame(changes, DETAIL_COLUMNS),
+                      unattributed=_frame(unattributed, UNATTRIBUTED_COLUMNS))
+
+
+_DTYPES = {"year": "int64", "value": "float64", "approximate": "bool", "start": "int64", "end": "int64"}
+
+
+def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Records → DataFrame with fixed dtypes for the numeric and flag columns (also when empty)."""
+    df = pd.DataFrame(records, columns=columns)
+    return df.astype({c: t for c, t in _DTYPES.items() if c in columns and df[c].dtype != t})
 
 
 def _clause_start_of(pos: int, clauses: list[tuple[int, int, int, int]]) -> int:
@@ -667,6 +679,7 @@ def _pick(codes: tuple[str, ...], fig: _Figure, cat: Catalogue, kind: str) -> tu
     return "", f"unit {fig.unit or 'none'} fits {len(fits)} of {'/'.join(codes)}"
 
 
+@lru_cache(maxsize=256)
 def _family(code: str, cat: Catalogue) -> tuple[str, ...]:
     info = cat.indicators[code]
     stems = {_stem(_ascii_lower(halfwidth(n))) for n in info.names}

@@ -84,6 +84,7 @@ def _parse_integer_part(text: str, original: str) -> Decimal:
     last_small: int | None = None  # for order checks and the elliptic form (两千三 = 2300)
     last_big: int | None = None
     zero_seen = False  # 一万零二 is 10002, not the elliptic 12000
+    seen_digit = False
     for m in _TOKEN_RE.finditer(text):
         if m.start() != pos:
             raise NumeralError(f"not a number: {original!r}")
@@ -99,6 +100,7 @@ def _parse_integer_part(text: str, original: str) -> Decimal:
                 # 二零二零 or 一二三: digit strings are not counts (years are handled elsewhere).
                 raise NumeralError(f"digits without a unit between them in {original!r}")
             pending = Decimal(CN_DIGITS[tok]) if tok in CN_DIGITS else _decimal(tok)
+            seen_digit = True
             continue
         if tok in _SMALL_UNITS:
             unit = _SMALL_UNITS[tok]
@@ -108,6 +110,7 @@ def _parse_integer_part(text: str, original: str) -> Decimal:
                 # 十 is the only unit written without its digit (十二, 二十万零十).
                 raise NumeralError(f"{tok} without a digit in {original!r}")
             section += (pending if pending is not None else Decimal(1)) * unit
+            seen_digit = True
             pending = None
             last_small = unit
             zero_seen = False
@@ -119,7 +122,7 @@ def _parse_integer_part(text: str, original: str) -> Decimal:
         if pending is not None:
             section += pending
             pending = None
-        if section == 0 and total == 0:
+        if not seen_digit:
             raise NumeralError(f"{tok} without a digit in {original!r}")
         if unit == 100_000_000:
             total = (total + section) * unit  # 三万亿: everything so far is scaled
