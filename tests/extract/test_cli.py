@@ -1,0 +1,106 @@
+"""`liyang-ip data extract`: parser wiring, encodings, output and append."""
+
+from __future__ import annotations
+
+import argparse
+import io
+
+import pandas as pd
+import pytest
+
+from liyang_ip.extract import RAW_COLUMNS
+from liyang_ip.extract.cli import read_text, register
+
+TEXT = (
+    "全年专利授权量1.2万件，其中发明专利授权1856件；年末每万人口发明专利拥有量达45.6件，比上年增加5.1件。\n"
+    "常州市专利授权量5万件。\n"
+)
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="liyang-ip data")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+@pytest.fixture
+def utf8_file(tmp_path):
+    p = tmp_path / "bulletin.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    return p
+
+
+def test_stdout_rows_and_stderr_report(utf8_file, capsys) -> None:
+    assert run(["extract", str(utf8_file), "--region", "溧阳市", "--year", "2020", "--source-id", "ly2020"]) == 0
+    out, err = capsys.readouterr()
+    rows = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert list(rows.columns) == RAW_COLUMNS
+    assert rows[["indicator", "value"]].values.tolist() == [
+        ["patent_grants", 12000.0], ["invention_patent_grants", 1856.0], ["invention_patents_per_10k", 45.6]
+    ]
+    assert set(rows["source_id"]) == {"ly2020"}
+    assert "read" in err and "UTF-8" in err
+    assert "常州市专利授权量5万件" in err and "another region" in err
+    assert "5.1" in err  # the change is shown, not written as a row
+
+
+def test_gbk_file_is_read_and_said_so(tmp_path, capsys) -> None:
+    p = tmp_path / "gbk.txt"
+    p.write_bytes(TEXT.encode("gbk"))
+    assert read_text(p) == (TEXT, "gb18030")
+    assert run(["extract", str(p), "--region", "溧阳市", "--year", "2020"]) == 0
+    out, err = capsys.readouterr()
+    assert "GB18030" in err
+    assert "patent_grants" in out
+
+
+def test_utf8_bom(tmp_path) -> None:
+    p = tmp_path / "bom.txt"
+    p.write_bytes(b"\xef\xbb\xbf" + TEXT.encode("utf-8"))
+    assert read_text(p) == (TEXT, "utf-8-sig")
+
+
+def test_out_and_side_reports(utf8_file, tmp_path) -> None:
+    out = tmp_path / "rows.csv"
+    changes = tmp_path / "changes.csv"
+    unattributed = tmp_path / "un.csv"
+    assert run(["extract", str(utf8_file), "--region", "溧阳市", "--year", "2020", "--out", str(out),
+                "--changes", str(changes), "--unattributed", str(unattributed)]) == 0
+    rows = pd.read_csv(out, encoding="utf-8", keep_default_na=False)
+    assert len(rows) == 3 and rows["quote"].iloc[0] == "全年专利授权量1.2万件"
+    assert pd.read_csv(changes)["kind"].tolist() == ["change"]
+    assert pd.read_csv(unattributed)["raw"].tolist() == ["5万件"]
+
+
+def test_append_follows_the_existing_header(utf8_file, tmp_path) -> None:
+    raw = tmp_path / "raw.csv"
+    # An existing raw CSV with its columns in another order and one row already.
+    raw.write_text("indicator,region,year,value,unit,status,source_id,note,quote\n"
+                   "gdp,溧阳市,2019,1000.0,亿元,official,yb,,\n", encoding="utf-8")
+    assert run(["extract", str(utf8_file), "--region", "溧阳市", "--year", "2020", "--append", str(raw)]) == 0
+    df = pd.read_csv(raw, keep_default_na=False)
+    assert df["indicator"].tolist() == ["gdp", "patent_grants", "invention_patent_grants",
+                                        "invention_patents_per_10k"]
+    assert df.loc[1, "region"] == "溧阳市" and df.loc[1, "value"] == 12000.0
+
+
+def test_append_creates_the_file(utf8_file, tmp_path) -> None:
+    raw = tmp_path / "new" / "raw.csv"
+    assert run(["extract", str(utf8_file), "--region", "溧阳市", "--year", "2020", "--append", str(raw)]) == 0
+    assert list(pd.read_csv(raw).columns) == RAW_COLUMNS
+
+
+def test_append_refuses_a_file_without_the_raw_columns(utf8_file, tmp_path, capsys) -> None:
+    raw = tmp_path / "raw.csv"
+    raw.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert run(["extract", str(utf8_file), "--region", "溧阳市", "--year", "2020", "--append", str(raw)]) == 2
+    assert "lacks column" in capsys.readouterr().err
+    assert raw.read_text(encoding="utf-8") == "a,b\n1,2\n"
+
+
+def test_errors_are_exit_2(tmp_path, utf8_file, capsys) -> None:
+    assert run(["extract", str(tmp_path / "missing.txt"), "--region", "溧阳市", "--year", "2020"]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert run(["extract", str(utf8_file), "--region", "南京市", "--year", "2020"]) == 2
+    assert "unknown region" in capsys.readouterr().err
