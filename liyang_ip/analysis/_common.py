@@ -155,3 +155,27 @@ def rank_desc(values: pd.Series, polarity: int = 1) -> pd.Series:
     """Rank 1 = best given polarity; ties share the best rank ('min'); NaN stays NaN."""
     v = values.astype(float) * polarity
     return v.rank(ascending=False, method="min")
+
+
+def city_block_count(city: str | None = None, n_blocks: int | None = None) -> int:
+    """How many blocks the city total covers: explicit, else the city's registry members, else the blocks."""
+    if n_blocks is not None:
+        if int(n_blocks) < 1:
+            raise ValueError(f"n_blocks must be >= 1, got {n_blocks}")
+        return int(n_blocks)
+    from liyang_ip import registry
+
+    reg = registry.regions()
+    if city in reg and reg[city].members:
+        return len(reg[city].members)
+    return len(registry.blocks())
+
+
+def city_average(city_value: float, aggregate: str, n_blocks: int) -> float:
+    """The Changzhou benchmark for one block, from the city row.
+
+    For ``sum`` indicators (counts, amounts) the city row is a total, so the benchmark is the average block,
+    total / n_blocks. For ``ratio`` and ``weighted_mean`` indicators the city row already is the correctly
+    weighted average (total over total), and it is used as it is; so is an official figure under ``none``.
+    """
+    return city_value / n_blocks if aggregate == "sum" else city_value

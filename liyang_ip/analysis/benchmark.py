@@ -2,9 +2,12 @@
 
 Ranks respect polarity (rank 1 = best). Gaps are measured to three benchmarks:
 
-* the Changzhou figure: the ``常州市`` row of the processed table (official, or derived total over total by
-  the data layer). It is never recomputed here as a mean of block values, which would weight a small
-  block like a large one; when the row is missing the gap is NaN and a note says so;
+* the Changzhou average: from the ``常州市`` row of the processed table (official, or derived total over
+  total by the data layer). For ratio and weighted-mean indicators that row is the correctly weighted
+  average and is used as it is; for ``sum`` indicators (counts, amounts) it is a total, so the benchmark
+  is the average block, total / 7 (the number of blocks the city covers). It is never recomputed here as
+  a mean of block ratios, which would weight a small block like a large one; when the row is missing the
+  gap is NaN and a note says so;
 * the median of the comparison group (focus + peers with a value that year);
 * the leader of the comparison group (best value given polarity).
 
@@ -22,7 +25,17 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._common import block_names, check_obs, city_name, indicators_in, polarity_map, rank_desc
+from ._common import (
+    aggregate_map,
+    block_names,
+    check_obs,
+    city_average,
+    city_block_count,
+    city_name,
+    indicators_in,
+    polarity_map,
+    rank_desc,
+)
 
 
 def _group(focus: str | None, peers: Iterable[str] | None, regions: Iterable[str] | None = None) -> list[str]:
@@ -46,7 +59,7 @@ def _years(obs: pd.DataFrame, years) -> list[int]:
         return sorted(int(y) for y in obs["year"].unique())
     if isinstance(years, int | np.integer):
         return [int(years)]
-    return [int(y) for y in years]
+    return sorted({int(y) for y in years})
 
 
 def rank_table(
@@ -102,6 +115,8 @@ def gap_table(
     indicators: Iterable[str] | None = None,
     polarity: Mapping[str, int] | None = None,
     city: str | None = None,
+    aggregate: Mapping[str, str] | None = None,
+    n_blocks: int | None = None,
 ) -> pd.DataFrame:
     """Gaps of the focus block to the Changzhou figure, the group median and the group leader.
 
@@ -114,15 +129,20 @@ def gap_table(
     years, indicators, polarity :
         As in :func:`rank_table`.
     city : str, optional
-        Region holding the correctly weighted city figure; default ``registry.CITY``.
+        Region holding the city figure; default ``registry.CITY``.
+    aggregate : mapping code → rule, optional
+        Default from the catalogue; ``sum`` indicators are compared with the average block (total / n_blocks).
+    n_blocks : int, optional
+        Number of blocks the city total covers; default the city's members in the registry (7).
 
     Returns
     -------
     DataFrame
-        One row per indicator and year: ``indicator, year, value, rank, n, city_value, median, leader,
-        leader_value, gap_city, gap_city_pct, gap_median, gap_median_pct, gap_leader, gap_leader_pct,
-        note``. ``value`` is the focus value; gaps follow the module's sign convention; ``note`` reports a
-        missing focus value or city row.
+        One row per indicator and year: ``indicator, year, value, rank, n, city_value, city_avg, median,
+        leader, leader_value, gap_city, gap_city_pct, gap_median, gap_median_pct, gap_leader,
+        gap_leader_pct, note``. ``value`` is the focus value; ``city_value`` the 常州市 row, ``city_avg`` the
+        benchmark derived from it (module docstring) to which ``gap_city*`` refer; gaps follow the module's
+        sign convention; ``note`` reports a missing focus value or city row.
     """
     check_obs(obs)
     city = city or city_name()
@@ -131,7 +151,9 @@ def gap_table(
     sel = obs[obs["year"].isin(yrs)]
     codes = indicators_in(sel[sel["region"].isin(group)], indicators)
     pol = polarity_map(codes, polarity)
-    val = sel[sel["indicator"].isin(codes)].set_index(["indicator", "year", "region"])["value"]
+    agg = aggregate_map(codes, aggregate)
+    nb = city_block_count(city, n_blocks)
+    val = sel[sel["indicator"].isin(codes)].set_index(["indicator", "year", "region"])["value"].sort_index()
     rows = []
     for code in codes:
         for yr in yrs:
@@ -149,6 +171,7 @@ def gap_table(
             cv = float(cur.get(city, np.nan))
             if np.isnan(cv):
                 notes.append(f"no {city} row (the city figure is not averaged from blocks here)")
+            ca = city_average(cv, agg[code], nb)
             ranks = rank_desc(g, pol[code])
             med = float(g.median()) if len(g) else np.nan
             if len(g):
@@ -156,12 +179,12 @@ def gap_table(
                 lv = float(g[best])
             else:
                 best, lv = "", np.nan
-            gc, gcp = _gap(v, cv)
+            gc, gcp = _gap(v, ca)
             gm, gmp = _gap(v, med)
             gl, glp = _gap(v, lv)
-            rows.append((code, yr, v, float(ranks.get(focus, np.nan)), len(g), cv, med, best, lv,
+            rows.append((code, yr, v, float(ranks.get(focus, np.nan)), len(g), cv, ca, med, best, lv,
                          gc, gcp, gm, gmp, gl, glp, "; ".join(notes)))
-    cols = ["indicator", "year", "value", "rank", "n", "city_value", "median", "leader", "leader_value",
+    cols = ["indicator", "year", "value", "rank", "n", "city_value", "city_avg", "median", "leader", "leader_value",
             "gap_city", "gap_city_pct", "gap_median", "gap_median_pct", "gap_leader", "gap_leader_pct", "note"]
     out = pd.DataFrame(rows, columns=cols)
     out["rank"] = out["rank"].astype("Int64")
@@ -177,6 +200,8 @@ def benchmark_table(
     indicators: Iterable[str] | None = None,
     polarity: Mapping[str, int] | None = None,
     city: str | None = None,
+    aggregate: Mapping[str, str] | None = None,
+    n_blocks: int | None = None,
 ) -> pd.DataFrame:
     """:func:`gap_table` for one year (default the latest year in which the focus has any value).
 
@@ -191,7 +216,7 @@ def benchmark_table(
         if have.empty:
             raise ValueError(f"no observations for {focus!r}; regions present: {sorted(obs['region'].unique())}")
         year = int(have.max())
-    return gap_table(obs, focus, peers, [int(year)], indicators, polarity, city)
+    return gap_table(obs, focus, peers, [int(year)], indicators, polarity, city, aggregate, n_blocks)
 
 
 def gap_change(
@@ -204,13 +229,15 @@ def gap_change(
     indicators: Iterable[str] | None = None,
     polarity: Mapping[str, int] | None = None,
     city: str | None = None,
+    aggregate: Mapping[str, str] | None = None,
+    n_blocks: int | None = None,
 ) -> pd.DataFrame:
     """Did the focus block's relative gap to a benchmark narrow between two years?
 
     Parameters
     ----------
     against : {'city', 'median', 'leader'}
-        Benchmark (see the module docstring).
+        Benchmark (see the module docstring); other parameters as in :func:`gap_table`.
 
     Returns
     -------
@@ -224,10 +251,12 @@ def gap_change(
     """
     if against not in ("city", "median", "leader"):
         raise ValueError(f"against must be 'city', 'median' or 'leader', got {against!r}")
-    g = gap_table(obs, focus, peers, [start, end], indicators, polarity, city)
+    if start >= end:
+        raise ValueError(f"start ({start}) must be before end ({end})")
+    g = gap_table(obs, focus, peers, [start, end], indicators, polarity, city, aggregate, n_blocks)
     codes = indicators_in(g, indicators)
     pol = polarity_map(codes, polarity)
-    bench_col = {"city": "city_value", "median": "median", "leader": "leader_value"}[against]
+    bench_col = {"city": "city_avg", "median": "median", "leader": "leader_value"}[against]
     rows = []
     for code in codes:
         sub = g[g["indicator"] == code].set_index("year")

@@ -17,7 +17,9 @@ Proposed targets (the seed's rule, §五(二))
 For the focus block and each indicator, with base year = end of the fit window:
 
 1. shortfall s₀ = polarity · (benchmark₀ − focus₀) / |benchmark₀|, the focus block's relative gap to the
-   benchmark (the 常州市 figure, or the leading block) in the base year;
+   benchmark in the base year. The benchmark is the Changzhou average (the 常州市 row; for ``sum``
+   indicators the average block, total / 7, as in :mod:`~liyang_ip.analysis.benchmark`) or the leading
+   block;
 2. the benchmark is projected to the target year (ensemble) → benchmark_T;
 3. gap rule: the value whose shortfall to benchmark_T is (1 − share) · s₀, i.e. a chosen share of today's
    relative gap is closed by the target year: value = benchmark_T − polarity · (1 − share) · s₀ · |benchmark_T|;
@@ -36,7 +38,17 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._common import block_names, check_obs, city_name, indicators_in, polarity_map, series
+from ._common import (
+    aggregate_map,
+    block_names,
+    check_obs,
+    city_average,
+    city_block_count,
+    city_name,
+    indicators_in,
+    polarity_map,
+    series,
+)
 from .projection import DEFAULT_METHODS, project
 
 
@@ -199,6 +211,8 @@ def propose_targets(
     city: str | None = None,
     level: float = 0.9,
     weights: Mapping[str, float] | None = None,
+    aggregate: Mapping[str, str] | None = None,
+    n_blocks: int | None = None,
 ) -> pd.DataFrame:
     """Proposed target-year values for the focus block (rule in the module docstring), beside plan targets.
 
@@ -224,6 +238,9 @@ def propose_targets(
         Default from the catalogue.
     city : str, optional
         Default ``registry.CITY``.
+    aggregate, n_blocks : optional
+        For the city benchmark of ``sum`` indicators (average block = total / n_blocks); defaults from the
+        catalogue and the registry (7 blocks).
 
     Returns
     -------
@@ -246,6 +263,8 @@ def propose_targets(
     base = obs[(obs["region"] == focus) & (obs["year"] == fit_end)]
     codes = indicators_in(base, indicators)
     pol = polarity_map(codes, polarity)
+    agg = aggregate_map(codes, aggregate) if benchmark == "city" else {}
+    nb = city_block_count(city, n_blocks)
     group = None
     if benchmark == "leader":
         group = [focus] + [p for p in (peers if peers is not None else block_names()) if p != focus]
@@ -269,6 +288,8 @@ def propose_targets(
             cur = cur.set_index("region")["value"].reindex(group).dropna()  # ties → first in group order
             bench_region = (cur * pc).idxmax() if not cur.empty else ""
         b0 = series(obs, bench_region, code).get(fit_end, np.nan) if bench_region else np.nan
+        if benchmark == "city":
+            b0 = city_average(b0, agg[code], nb)
         if np.isnan(f0):
             notes.append(f"no {focus} value for {fit_end}")
         if np.isnan(b0):
@@ -276,6 +297,8 @@ def propose_targets(
         s0 = pc * (b0 - f0) / abs(b0) if np.isfinite(b0) and b0 != 0 else np.nan
         ft, n1 = trend(focus, code)
         bt, n2 = trend(bench_region, code) if bench_region else (np.nan, "")
+        if benchmark == "city":
+            bt = city_average(bt, agg[code], nb)
         notes += [n for n in (n1, n2) if n]
         gap_rule = bt - pc * (1 - share) * s0 * abs(bt) if np.isfinite(s0) and s0 > 0 else np.nan
         if np.isfinite(s0) and s0 <= 0:

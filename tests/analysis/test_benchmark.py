@@ -8,6 +8,7 @@ import pytest
 from liyang_ip.analysis import benchmark as bm
 
 POL = {"x": 1, "y": -1}
+AGG = {"x": "ratio", "y": "ratio"}  # the City row is already the weighted average
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def test_rank_ties_share_the_better_rank(make_obs):
 
 
 def test_gap_table_by_hand(obs):
-    g = bm.gap_table(obs, "A", peers=["B", "C"], polarity=POL, city="City").set_index(["indicator", "year"])
+    g = bm.gap_table(obs, "A", peers=["B", "C"], polarity=POL, city="City", aggregate=AGG).set_index(["indicator", "year"])
     x15 = g.loc[("x", 2015)]
     assert x15["rank"] == 3 and x15["n"] == 3
     assert x15["gap_city"] == -15 and x15["gap_city_pct"] == pytest.approx(-60.0)
@@ -53,27 +54,27 @@ def test_gap_table_by_hand(obs):
 
 
 def test_benchmark_table_defaults_to_latest_year(obs):
-    b = bm.benchmark_table(obs, "A", peers=["B", "C"], polarity=POL, city="City")
+    b = bm.benchmark_table(obs, "A", peers=["B", "C"], polarity=POL, city="City", aggregate=AGG)
     assert set(b["year"]) == {2020}
     with pytest.raises(ValueError, match="no observations"):
-        bm.benchmark_table(obs, "Z", peers=["B"], polarity=POL)
+        bm.benchmark_table(obs, "Z", peers=["B"], polarity=POL, aggregate=AGG)
 
 
 def test_gap_change(obs):
     c = bm.gap_change(obs, "A", 2015, 2020, against="city", peers=["B", "C"], polarity=POL,
-                      city="City").set_index("indicator")
+                      city="City", aggregate=AGG).set_index("indicator")
     # x: 60 % behind the city in 2015, 6/36 = 16.7 % behind in 2020
     assert c.loc["x", "shortfall_start"] == pytest.approx(60.0)
     assert c.loc["x", "shortfall_end"] == pytest.approx(100 / 6)
     assert c.loc["x", "improved"] and c.loc["x", "status"] == "gap narrowed"
     assert c.loc["y", "status"].startswith("missing") and c.loc["y", "improved"] is not True
     lead = bm.gap_change(obs, "A", 2015, 2020, against="leader", peers=["B", "C"], polarity=POL,
-                         city="City").set_index("indicator")
+                         city="City", aggregate=AGG).set_index("indicator")
     # y (lower is better): A was 66.7 % behind leader B in 2015 and is the leader in 2020
     assert lead.loc["y", "shortfall_start"] == pytest.approx(200 / 3)
     assert lead.loc["y", "shortfall_end"] == 0 and lead.loc["y", "status"] == "overtook"
     with pytest.raises(ValueError, match="against"):
-        bm.gap_change(obs, "A", against="mean", peers=["B"], polarity=POL)
+        bm.gap_change(obs, "A", against="mean", peers=["B"], polarity=POL, aggregate=AGG)
 
 
 def test_sigma_convergence_by_hand(obs):
@@ -104,4 +105,20 @@ def test_registry_defaults(make_obs):
                  + [(registry.CITY, 2020, "patent_grants", 28.0)])
     b = bm.benchmark_table(o, "溧阳市").iloc[0]
     assert b["n"] == 7 and b["rank"] == 7 and b["city_value"] == 28.0
+    # patent_grants is a count: the city row is a total, so the benchmark is the average block 28 / 7 = 4
+    assert b["city_avg"] == 4.0 and b["gap_city"] == -3.0 and b["gap_city_pct"] == pytest.approx(-75.0)
     assert b["leader"] == blocks[-1] and b["median"] == 4.0
+
+
+def test_sum_indicator_compared_with_average_block(make_obs):
+    # counts: city total 60 over 3 blocks → average block 20; A = 10 is 50 % below it
+    o = make_obs([("A", 2020, "n", 10), ("B", 2020, "n", 20), ("C", 2020, "n", 30), ("City", 2020, "n", 60),
+                  ("A", 2015, "n", 5), ("B", 2015, "n", 10), ("C", 2015, "n", 15), ("City", 2015, "n", 30)])
+    g = bm.gap_table(o, "A", peers=["B", "C"], polarity={"n": 1}, city="City", aggregate={"n": "sum"},
+                     n_blocks=3, years=2020).iloc[0]
+    assert g["city_value"] == 60 and g["city_avg"] == 20
+    assert g["gap_city"] == -10 and g["gap_city_pct"] == pytest.approx(-50.0)
+    c = bm.gap_change(o, "A", 2015, 2020, polarity={"n": 1}, peers=["B", "C"], city="City",
+                      aggregate={"n": "sum"}, n_blocks=3).iloc[0]
+    assert c["bench_end"] == 20 and c["shortfall_end"] == pytest.approx(50.0)
+    assert c["shortfall_start"] == pytest.approx(50.0) and c["status"] == "unchanged"

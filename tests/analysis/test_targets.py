@@ -84,7 +84,7 @@ def test_propose_targets_gap_rule_by_hand(panel):
     # F: 15 in 2020, trend 20 in 2025; city 30 in 2020, trend 40 in 2025
     # shortfall 2020 = (30 − 15)/30 = 50 %; closing half of it leaves 25 % → 40 × 0.75 = 30 > 20 (trend)
     plan = pd.DataFrame({"region": ["F"], "indicator": ["x"], "year": [2025], "value": [25.0], "source": ["plan"]})
-    p = tg.propose_targets(panel, "F", ["x"], share=0.5, city="City", methods=["linear"], polarity={"x": 1},
+    p = tg.propose_targets(panel, "F", ["x"], share=0.5, city="City", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"},
                            plan_targets=plan).iloc[0]
     assert p["shortfall_base"] == pytest.approx(50.0)
     assert p["focus_trend"] == pytest.approx(20.0) and p["bench_projected"] == pytest.approx(40.0)
@@ -94,16 +94,16 @@ def test_propose_targets_gap_rule_by_hand(panel):
     assert p["plan_target"] == 25.0 and p["proposed_vs_plan"] == pytest.approx(20.0)
     # share = 0: keep today's relative gap → 40 × 0.5 = 20 = trend → trend binds (never below)
     p0 = tg.propose_targets(panel, "F", ["x"], share=0.0, city="City", methods=["linear"],
-                            polarity={"x": 1}).iloc[0]
+                            polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert p0["proposed"] == pytest.approx(20.0) and p0["binding"] == "trend"
 
 
 def test_propose_never_below_trend_and_ahead(panel):
     # Fast: 30 in 2020 (equal to the city) with trend 50: already at the benchmark → trend
-    p = tg.propose_targets(panel, "Fast", ["x"], city="City", methods=["linear"], polarity={"x": 1}).iloc[0]
+    p = tg.propose_targets(panel, "Fast", ["x"], city="City", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert p["proposed"] == pytest.approx(50.0) and p["binding"].startswith("trend (already")
     # P: 27 in 2020, 10 % behind; trend 42 beats the gap rule 40 × (1 − 0.05) = 38
-    q = tg.propose_targets(panel, "P", ["x"], city="City", methods=["linear"], polarity={"x": 1}).iloc[0]
+    q = tg.propose_targets(panel, "P", ["x"], city="City", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert q["gap_rule"] == pytest.approx(38.0) and q["proposed"] == pytest.approx(42.0) and q["binding"] == "trend"
 
 
@@ -111,7 +111,7 @@ def test_propose_against_leader(panel):
     # leader in 2020 among F, Fast, P is Fast (30), projected 50; shortfall of F = 50 %
     # share 1 → match the leader's projection: 50
     p = tg.propose_targets(panel, "F", ["x"], share=1.0, benchmark="leader", peers=["Fast", "P"],
-                           methods=["linear"], polarity={"x": 1}).iloc[0]
+                           methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert p["benchmark"] == "leader: Fast" and p["proposed"] == pytest.approx(50.0)
 
 
@@ -119,13 +119,24 @@ def test_propose_lower_is_better(make_obs):
     # polarity −1: F = 20 in 2020 vs city 10 → 100 % behind; city trend 2025 = 10 (flat), F trend 2025 = 20
     # half the gap → 10 + 0.5 × 1.0 × 10 = 15 < trend 20 → proposed 15
     recs = [("F", 2015 + k, "y", 20.0) for k in range(6)] + [("City", 2015 + k, "y", 10.0) for k in range(6)]
-    p = tg.propose_targets(make_obs(recs), "F", ["y"], city="City", methods=["linear"], polarity={"y": -1}).iloc[0]
+    p = tg.propose_targets(make_obs(recs), "F", ["y"], city="City", methods=["linear"], polarity={"y": -1}, aggregate={"y": "ratio"}).iloc[0]
     assert p["shortfall_base"] == pytest.approx(100.0)
     assert p["proposed"] == pytest.approx(15.0) and p["binding"] == "gap rule"
 
 
 def test_propose_reports_missing_city_row(panel):
-    p = tg.propose_targets(panel, "F", ["x"], city="常州市", methods=["linear"], polarity={"x": 1}).iloc[0]
+    p = tg.propose_targets(panel, "F", ["x"], city="常州市", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert np.isnan(p["proposed"]) and "no 常州市 value for 2020" in p["note"]
     with pytest.raises(ValueError, match="share"):
-        tg.propose_targets(panel, "F", ["x"], share=1.5, polarity={"x": 1})
+        tg.propose_targets(panel, "F", ["x"], share=1.5, polarity={"x": 1}, aggregate={"x": "ratio"})
+
+
+def test_propose_sum_indicator_uses_average_block(make_obs):
+    # counts: City total = 2 blocks × (20 + 2k) → average block 30 in 2020 and 40 in 2025, as in the
+    # ratio case above → the same proposal of 30
+    recs = [("F", 2015 + k, "n", 10.0 + k) for k in range(6)] + [("City", 2015 + k, "n", 2 * (20.0 + 2 * k))
+                                                                for k in range(6)]
+    p = tg.propose_targets(make_obs(recs), "F", ["n"], city="City", methods=["linear"], polarity={"n": 1},
+                           aggregate={"n": "sum"}, n_blocks=2).iloc[0]
+    assert p["bench_base"] == pytest.approx(30.0) and p["bench_projected"] == pytest.approx(40.0)
+    assert p["proposed"] == pytest.approx(30.0)
