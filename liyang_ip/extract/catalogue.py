@@ -27,6 +27,7 @@ class IndicatorInfo:
     name_zh: str
     unit: str
     synonyms: tuple[str, ...] = ()
+    kind: str = "stock"  # stock | flow | ratio
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -83,6 +84,7 @@ def _from_dicts(ind: dict[str, Any], reg: dict[str, Any] | None) -> Catalogue:
             name_zh=d["name_zh"],
             unit=str(d.get("unit") or ""),
             synonyms=tuple(str(s) for s in d.get("synonyms") or ()),
+            kind=str(d.get("kind") or "stock"),
         )
         for d in ind["indicators"]
     }

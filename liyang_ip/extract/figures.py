@@ -52,7 +52,10 @@ _SUFFIX_QUALIFIERS = ["余", "多", "以上", "左右", "上下", "之多", "有
 # 高达 stresses a figure, it does not make it approximate.
 _APPROX = {*_PREFIX_QUALIFIERS, *_SUFFIX_QUALIFIERS, "上"} - {"高达"}
 
-_RISE = "增长|增加|新增|净增|提高|提升|上升|增幅|增速|增|多"
+# Verbs of newness open a statement of additions during the year (新增地理标志商标2件, 新认定高新技术企业87家).
+# For a stock indicator that is a change; for a flow indicator (新增专利授权) it is the flow itself.
+_NEW = "新增|净增|新认定|新培育|新获批|新获得|新获|新批准|新登记|新认证|新通过|新引进|新设立|新入驻"
+_RISE = f"{_NEW}|增长|增加|提高|提升|上升|增幅|增速|增|多"
 _FALL = "下降|减少|降低|回落|下滑|减|少"
 _VERB_RE = re.compile(rf"({_RISE}|{_FALL})(了|为|达|达到)?$")
 _TO_LEVEL_RE = re.compile(r"(增长|增加|提高|提升|上升|下降|减少|降低|回落|增|降|减|升)(至|到)$")
@@ -487,6 +490,8 @@ def extract_figures(
                 mention, code, via, reason = _attribute(
                     fig, kind, segment, seg_start, c_mentions, ctx, respectively, norm, cat
                 )
+                if kind == "new":
+                    kind = "level" if code and cat.indicators[code].kind == "flow" else "change"
                 if code and kind == "share" and cat.indicators[code].unit == "%" and via == "mention":
                     kind = "level"  # 研发投入占GDP比重达2.8%: the share is the indicator itself
                 reason = reason or _refuse(fig, kind, period, c_regions)
@@ -621,7 +626,7 @@ def _kind(segment: str, fig: _Figure) -> tuple[str, int]:
     verb = None
     for cand in re.finditer(rf"{_RISE}|{_FALL}", segment):
         tail = segment[cand.end():]
-        if _VERB_TAIL_RE.fullmatch(tail) or cand.group() in ("新增", "净增"):
+        if _VERB_TAIL_RE.fullmatch(tail) or re.fullmatch(_NEW, cand.group()):
             verb = cand
     if verb is not None and verb.group() in ("多", "少") and not re.search(r"比|较", segment):
         verb = None
@@ -630,7 +635,11 @@ def _kind(segment: str, fig: _Figure) -> tuple[str, int]:
             return "share", 1
         return "level", 1
     sign = -1 if re.fullmatch(_FALL, verb.group()) else 1
-    return ("growth_rate" if fig.unit == "%" else "change"), sign
+    if fig.unit == "%":
+        return "growth_rate", sign
+    if re.fullmatch(_NEW, verb.group()) and not re.search(r"比|较", segment):
+        return "new", 1  # level for a flow indicator, change for a stock; decided once the indicator is known
+    return "change", sign
 
 
 def _respectively(norm: str, c_mentions: list[_Mention], c_figures: list[_Figure], c_start: int,

@@ -139,6 +139,16 @@ CASES = [
     Case("全年新增高新技术企业150家，总数达到1200家。",
          levels=[L("high_tech_firms", 1200, "家", False, "全年新增高新技术企业150家，总数达到1200家")],
          changes=[C("high_tech_firms", "change", 150, "家", "全年新增高新技术企业150家")]),
+    # 新认定/新增 is a change for a stock (firms held at year end) but the flow itself for grants
+    Case("新认定国家高新技术企业87家，年末有效高新技术企业达到312家。",
+         levels=[L("high_tech_firms", 312, "家", False, "年末有效高新技术企业达到312家")],
+         changes=[C("high_tech_firms", "change", 87, "家", "新认定国家高新技术企业87家")]),
+    Case("全年新增发明专利授权321件。",
+         levels=[L("invention_patent_grants", 321, "件", False, "全年新增发明专利授权321件")]),
+    Case("每万人口发明专利拥有量达29.8件/万人，比上年末增加4.3件。",
+         levels=[L("invention_patents_per_10k", 29.8, "件/万人", False, "每万人口发明专利拥有量达29.8件/万人")],
+         changes=[C("invention_patents_per_10k", "change", 4.3, "件/万人",
+                    "每万人口发明专利拥有量达29.8件/万人，比上年末增加4.3件")]),
     Case("全年新增知识产权贯标企业25家。",
          changes=[C("ip_standard_firms", "change", 25, "家", "全年新增知识产权贯标企业25家")]),
     Case("全市专利授权量比2019年增长10%，达到1.1万件。",
@@ -309,3 +319,51 @@ def test_inputs_not_mutated_and_results_repeatable() -> None:
     a = extract_figures(text, region="溧阳市", year=2020)
     b = extract_figures(text, region="溧阳市", year=2020)
     assert a.rows.equals(b.rows) and a.changes.equals(b.changes)
+
+
+BULLETIN = """溧阳市2020年国民经济和社会发展统计公报
+溧阳市统计局　2021年3月
+七、科学技术和教育
+全年专利申请量5,678件，比上年增长15.2%，其中发明专利申请量1,234件，增长8.1%。专利授权量3,456件，增长30.5%，\
+其中发明专利授权量321件。年末有效发明专利拥有量2,345件，每万人口发明专利拥有量达29.8件/万人，比上年末增加4.3件。\
+全年PCT国际专利申请量12件。新认定国家高新技术企业87家，年末有效高新技术企业达到312家。全市拥有省级以上工程技术研究中心45个。
+全年实现知识产权质押融资登记金额2.15亿元，同比增长36%，质押笔数28笔。全市新增知识产权贯标企业15家，累计通过贯标认证企业达到136家。
+年末全市常住人口78.5万人，比上年末增加0.3万人。全年实现地区生产总值1,010.2亿元，按可比价格计算，比上年增长4.2%。\
+全社会研发投入占地区生产总值比重为2.78%。
+到2025年，每万人口高价值发明专利拥有量达到10件。
+"""
+
+
+def test_bulletin_section() -> None:
+    ex = extract_figures(BULLETIN, region="溧阳市", year=2020, source_id="ly_tjgb_2020")
+    assert ex.rows[["indicator", "value", "unit"]].values.tolist() == [
+        ["patent_applications", 5678.0, "件"],
+        ["invention_patent_applications", 1234.0, "件"],
+        ["patent_grants", 3456.0, "件"],
+        ["invention_patent_grants", 321.0, "件"],
+        ["invention_patents_held", 2345.0, "件"],
+        ["invention_patents_per_10k", 29.8, "件/万人"],
+        ["pct_applications", 12.0, "件"],
+        ["high_tech_firms", 312.0, "家"],
+        ["ip_pledge_amount", 21500.0, "万元"],
+        ["ip_pledge_deals", 28.0, "笔"],
+        ["ip_standard_firms", 136.0, "家"],
+        ["resident_population", 78.5, "万人"],
+        ["gdp", 1010.2, "亿元"],
+    ]
+    assert ex.rows["year"].eq(2020).all()
+    assert ex.changes[["indicator", "kind", "value"]].values.tolist() == [
+        ["patent_applications", "growth_rate", 15.2],
+        ["invention_patent_applications", "growth_rate", 8.1],
+        ["patent_grants", "growth_rate", 30.5],
+        ["invention_patents_per_10k", "change", 4.3],
+        ["high_tech_firms", "change", 87.0],
+        ["ip_pledge_amount", "growth_rate", 36.0],
+        ["ip_standard_firms", "change", 15.0],
+        ["resident_population", "change", 0.3],
+        ["gdp", "growth_rate", 4.2],
+    ]
+    # 研发投入占地区生产总值比重 is not a catalogue name (only 研发经费支出…is): reported, not guessed.
+    assert ex.unattributed["raw"].tolist() == ["45个", "2.78%", "10件"]
+    for q in ex.rows["quote"]:
+        assert q in BULLETIN
