@@ -1,5 +1,241 @@
-"""`liyang-ip run` and `liyang-ip export` sub-commands (registered by liyang_ip.cli)."""
+"""`liyang-ip run` and `liyang-ip export` sub-commands (registered by liyang_ip.cli).
+
+    liyang-ip run [--params FILE.yaml] [--focus BLOCK ...|all] [--target-year YEAR] [--dataset demo|public|PATH]
+                  [--notebooks 01_baseline,...] [--out DIR] [--run-name NAME] [--jobs N] [--pdf] [--force]
+    liyang-ip export RUN_DIR [--to html,pdf] [--no-combined] [--force] [--browser PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+RUN_EPILOG = """\
+examples:
+  liyang-ip run --focus 溧阳市 --pdf                       one block, demo data, HTML+PDF
+  liyang-ip run --focus all --target-year 2030 --jobs 4    all seven blocks
+  liyang-ip run --params grid.yaml --run-name scenarios     a grid from a YAML file
+
+parameters file (YAML): a mapping whose list values are grid axes (cartesian product), e.g.
+  focus: [溧阳市, 金坛区]
+  target_year: [2025, 2030]
+  methods: [cagr, linear]        # peers/indicators/methods: a flat list is ONE value
+or a list of parameter sets, or {parameters: {...}, grid: {...}, runs: [{...}, ...]}.
+Flags override the file. Output: <out>/<run-name>/<block>/<notebook>.ipynb and manifest.json.
+Exit status: 0 all succeeded, 1 a notebook (or the PDF export) failed, 2 bad arguments.
+"""
 
 
 def register(subparsers) -> None:
-    """Add the report sub-commands to the top-level parser (none yet)."""
+    """Add `run` and `export` to the top-level parser."""
+    r = subparsers.add_parser(
+        "run", help="execute the notebooks with papermill for one parameter set or a grid",
+        description="Execute the numbered notebooks (papermill) for one parameter set or a grid, in parallel.",
+        epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("--params", metavar="FILE.yaml", help="parameters file (a set, a grid or a list of sets)")
+    r.add_argument("--focus", action="append", metavar="BLOCK",
+                   help="focus block (repeatable), or 'all' for the seven blocks (default 溧阳市)")
+    r.add_argument("--target-year", type=int, metavar="YEAR", help="target year of the plan")
+    r.add_argument("--dataset", metavar="demo|public|PATH", help="dataset (default demo)")
+    r.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="any notebook parameter; VALUE is read as YAML (e.g. -p gap_share=0.5 -p lang=en)")
+    r.add_argument("--notebooks", metavar="01_baseline,...",
+                   help="comma-separated notebooks to run (stem or number; default all NN_*.ipynb)")
+    r.add_argument("--notebooks-dir", metavar="DIR", help="where the notebooks are (default ./notebooks)")
+    r.add_argument("--out", default="outputs", metavar="DIR", help="output root (default outputs/)")
+    r.add_argument("--run-name", metavar="NAME",
+                   help="sub-directory of --out (default: the parameters file's name, else the dataset's)")
+    r.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="notebooks executed at once (default 1)")
+    r.add_argument("--pdf", action="store_true", help="also export HTML and PDF (needs Chromium)")
+    r.add_argument("--force", action="store_true", help="re-run (and re-export) what is up to date")
+    r.add_argument("--kernel", metavar="NAME", help="Jupyter kernel (default: the notebook's own)")
+    r.add_argument("--timeout", type=float, metavar="SECONDS", help="per-cell timeout (default none)")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable for --pdf")
+    r.set_defaults(func=cmd_run)
+
+    e = subparsers.add_parser(
+        "export", help="export executed notebooks of a run to HTML and PDF",
+        description="Export the executed notebooks of a run (or single .ipynb files) to report-style "
+                    "HTML and PDF (code hidden, cover page, A4, page numbers, embedded CJK font).")
+    e.add_argument("paths", nargs="+", metavar="RUN_DIR", help="run directory (with manifest.json) or .ipynb")
+    e.add_argument("--to", default="html,pdf", metavar="html,pdf", help="formats (default html,pdf)")
+    e.add_argument("--no-combined", action="store_true",
+                   help="do not write the combined report (all notebooks of a block in one file)")
+    e.add_argument("--force", action="store_true", help="re-export files that are up to date")
+    e.add_argument("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable (default: search)")
+    e.set_defaults(func=cmd_export)
+
+
+def _fail(msg: str, code: int = 2) -> int:
+    print(f"liyang-ip: {msg}", file=sys.stderr)
+    return code
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    import yaml
+
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise ValueError(f"-p {text!r}: expected NAME=VALUE, e.g. -p gap_share=0.5")
+    return name.strip(), yaml.safe_load(value)
+
+
+def _block_resolver():
+    """(blocks, resolve) from the registry; resolve raises ValueError naming the valid blocks."""
+    try:
+        from liyang_ip import registry
+    except ImportError:
+        return [], None
+    blocks = list(registry.blocks())
+
+    def resolve(name: str) -> str:
+        try:
+            canonical = registry.resolve_region(str(name))
+        except KeyError as e:
+            raise ValueError(f"{e}; valid blocks: {', '.join(blocks)} (or 'all')") from None
+        if canonical not in blocks:
+            raise ValueError(f"{name!r} is not one of the seven blocks: {', '.join(blocks)} (or 'all')")
+        return canonical
+
+    return blocks, resolve
+
+
+def _resolve_dataset(spec: str) -> str:
+    from .runner import BUNDLED_DATASETS
+
+    if spec in BUNDLED_DATASETS:
+        return spec
+    p = Path(spec).expanduser()
+    if not p.exists():
+        raise ValueError(f"dataset {spec!r} not found: give demo, public, or a path to a CSV, .xlsx or "
+                         "dataset directory")
+    # Absolute, because the kernels run in the notebooks directory.
+    return str(p.resolve())
+
+
+def build_sets(args) -> list[dict]:
+    """Parameter sets from --params and the flags (flags win), focus blocks resolved."""
+    from .runner import RunError, apply_overrides, expand_focus, load_params_file
+
+    sets = load_params_file(args.params) if args.params else [{}]
+    overrides: dict[str, Any] = {}
+    for text in args.param:
+        name, value = _parse_param(text)
+        overrides[name] = value
+    if args.focus:
+        overrides["focus"] = args.focus
+    if args.target_year is not None:
+        overrides["target_year"] = args.target_year
+    if args.dataset:
+        overrides["dataset"] = args.dataset
+    sets = apply_overrides(sets, overrides)
+    for s in sets:
+        s["dataset"] = _resolve_dataset(str(s.get("dataset") or "demo"))
+    blocks, resolve = _block_resolver()
+    try:
+        return expand_focus(sets, blocks, resolve, default=blocks[0] if blocks else None)
+    except ValueError as e:
+        raise RunError(f"--focus: {e}") from None
+
+
+def _warn_unknown_params(sets, notebooks) -> None:
+    try:
+        import papermill as pm
+
+        declared = {nb: set(pm.inspect_notebook(str(nb))) for nb in notebooks}
+    except Exception:  # noqa: BLE001 - only a warning; papermill reports it again per notebook
+        return
+    names = {k for s in sets for k in s}
+    for nb, known in declared.items():
+        extra = sorted(names - known)
+        if known and extra:
+            print(f"liyang-ip run: warning: {nb.name} has no parameter(s) {', '.join(extra)} "
+                  f"(it declares {', '.join(sorted(known))})", file=sys.stderr)
+
+
+def default_run_name(args, sets) -> str:
+    from .names import safe_name
+
+    if args.run_name:
+        return safe_name(args.run_name)
+    if args.params:
+        return safe_name(Path(args.params).stem)
+    datasets = sorted({str(s.get("dataset", "demo")) for s in sets})
+    name = datasets[0] if len(datasets) == 1 else "mixed"
+    return safe_name(Path(name).stem if name not in ("demo", "public") else name)
+
+
+def cmd_run(args) -> int:
+    from .runner import RunError, dataset_info, default_notebooks_dir, discover_notebooks, run_batch
+
+    if args.jobs < 1:
+        return _fail("--jobs must be at least 1")
+    try:
+        sets = build_sets(args)
+        select = [s for s in (args.notebooks or "").split(",") if s.strip()]
+        notebooks = discover_notebooks(args.notebooks_dir or default_notebooks_dir(), select)
+    except (RunError, ValueError) as e:
+        return _fail(f"run: {e}")
+    _warn_unknown_params(sets, notebooks)
+    run_dir = Path(args.out) / default_run_name(args, sets)
+    datasets = {}
+    for s in sets:
+        key = str(s["dataset"])
+        if key not in datasets:
+            datasets[key] = dataset_info(key)
+            if datasets[key]["error"]:
+                print(f"liyang-ip run: warning: dataset {key}: {datasets[key]['error']}", file=sys.stderr)
+    print(f"liyang-ip run: {len(sets)} parameter set(s) × {len(notebooks)} notebook(s) → {run_dir}",
+          file=sys.stderr)
+    result = run_batch(sets, notebooks, run_dir, jobs=args.jobs, force=args.force, kernel=args.kernel,
+                       timeout=args.timeout, progress=not args.no_progress, datasets=datasets,
+                       command=["liyang-ip", *sys.argv[1:]] if sys.argv else None)
+    entries = result.manifest["notebooks"]
+    for key in [*result.executed, *result.failed, *result.skipped]:
+        e = entries[key]
+        mark = {"executed": "ok", "skipped": "up to date"}.get(e.get("last_action"), "?")
+        if e["status"] != "ok":
+            mark = f"FAILED ({e.get('error')})"
+        print(f"  {key}: {mark}")
+    print(f"{len(result.executed)} executed, {len(result.skipped)} up to date, {len(result.failed)} failed; "
+          f"manifest: {run_dir / 'manifest.json'}")
+    status = 1 if result.failed else 0
+    if args.pdf:
+        status = max(status, _export(run_dir, ("html", "pdf"), combined=True, force=args.force,
+                                     browser=args.browser))
+    return status
+
+
+def _export(path: Path, formats, combined: bool, force: bool, browser: str | None) -> int:
+    from .export import BrowserNotFoundError, ExportError, export_paths
+
+    try:
+        written = export_paths([path], formats=formats, combined=combined, force=force, browser=browser)
+    except BrowserNotFoundError as e:
+        print(f"liyang-ip export: {e}", file=sys.stderr)
+        return 1
+    except ExportError as e:
+        return _fail(f"export: {e}", 1)
+    for p in written:
+        print(f"  wrote {p}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    formats = tuple(f.strip().lower() for f in args.to.split(",") if f.strip())
+    bad = [f for f in formats if f not in ("html", "pdf")]
+    if bad or not formats:
+        return _fail(f"export: --to takes html and/or pdf, got {args.to!r}")
+    status = 0
+    for p in args.paths:
+        path = Path(p)
+        if not path.exists():
+            status = max(status, _fail(f"export: {p} does not exist (give a run directory or an .ipynb)"))
+            continue
+        status = max(status, _export(path, formats, combined=not args.no_combined, force=args.force,
+                                     browser=args.browser or os.environ.get("LIYANG_IP_CHROMIUM")))
+    return status

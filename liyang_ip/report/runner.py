@@ -1,0 +1,630 @@
+"""Batch execution of the numbered notebooks with papermill.
+
+One *parameter set* (focus block, years, dataset, …) × one notebook is one *job*. Jobs run in parallel
+processes, each starting its own kernel through ``papermill.execute_notebook``. Results go to::
+
+    <out>/<run-name>/<set-dir>/<notebook>.ipynb      executed notebook (partial when it failed)
+    <out>/<run-name>/manifest.json                    parameters, data fingerprint, timings, status
+
+``<set-dir>`` is the safe file name of the focus block (``溧阳市``), followed by the other parameters
+that vary within the grid when there are any (``溧阳市__target_year-2030``).
+
+A job is skipped when the manifest shows it succeeded with the same parameters, the same notebook
+content and the same data fingerprint, and its output file is still there unchanged (``force`` re-runs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .names import safe_name
+
+# Parameters whose value is itself a list: a flat list is ONE value, a list of lists is a grid axis.
+LIST_PARAMS = frozenset({"peers", "indicators", "methods"})
+# Keys of the structured YAML form (see `expand_grid`).
+STRUCTURED_KEYS = frozenset({"parameters", "grid", "runs"})
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+BUNDLED_DATASETS = ("demo", "public")
+
+
+class RunError(ValueError):
+    """A problem with the inputs of a run (parameters file, notebook selection), said for people."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Parameter grids
+
+
+def _is_axis(key: str, value: Any) -> bool:
+    if not isinstance(value, list | tuple):
+        return False
+    if key in LIST_PARAMS:
+        # ['a', 'b'] is one list value; [['a'], ['a', 'b']] (or [None, [...]]) are alternatives.
+        return len(value) > 0 and all(v is None or isinstance(v, list | tuple) for v in value)
+    return True
+
+
+def _product(mapping: Mapping[str, Any]) -> list[dict]:
+    keys = list(mapping)
+    axes = [list(mapping[k]) if _is_axis(k, mapping[k]) else [mapping[k]] for k in keys]
+    if any(len(a) == 0 for a in axes):
+        empty = [k for k, a in zip(keys, axes, strict=True) if not a]
+        raise RunError(f"parameter grid: {', '.join(empty)} is an empty list, so the grid would be empty")
+    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*axes)]
+
+
+def expand_grid(spec: Any) -> list[dict]:
+    """Turn a parameters specification (as read from YAML) into a list of parameter sets.
+
+    Three forms are accepted:
+
+    * a mapping of parameters: every list value is a grid axis and the cartesian product is taken
+      (for ``peers``, ``indicators`` and ``methods`` a flat list is one value and a list of lists is
+      an axis);
+    * a list of mappings: explicit parameter sets, taken as they are;
+    * a mapping with ``parameters`` (fixed values), ``grid`` (axes, product as above) and/or ``runs``
+      (explicit sets): every run × every grid combination, over the fixed values.
+
+    Returns
+    -------
+    list[dict]
+        Parameter sets in a stable order, duplicates removed; ``[{}]`` for an empty specification.
+
+    Examples
+    --------
+    >>> expand_grid({"focus": ["溧阳市", "金坛区"], "target_year": [2025, 2030], "methods": ["cagr"]})[1]
+    {'focus': '溧阳市', 'target_year': 2030, 'methods': ['cagr']}
+    """
+    if spec is None:
+        sets: list[dict] = [{}]
+    elif isinstance(spec, list):
+        sets = []
+        for i, item in enumerate(spec):
+            if not isinstance(item, Mapping):
+                raise RunError(f"parameter set #{i + 1} must be a mapping of name: value, got {item!r}")
+            sets.append(dict(item))
+        sets = sets or [{}]
+    elif isinstance(spec, Mapping):
+        if STRUCTURED_KEYS & set(spec):
+            unknown = set(spec) - STRUCTURED_KEYS
+            if unknown:
+                raise RunError(f"parameters file: unknown top-level key(s) {sorted(unknown)}; with "
+                               "'parameters'/'grid'/'runs' every parameter goes under one of those three")
+            base = dict(spec.get("parameters") or {})
+            combos = _product(spec.get("grid") or {})
+            runs = spec.get("runs") or [{}]
+            if not isinstance(runs, list) or not all(isinstance(r, Mapping) for r in runs):
+                raise RunError("parameters file: 'runs' must be a list of mappings")
+            sets = [{**base, **combo, **run} for run in runs for combo in combos]
+        else:
+            sets = _product(spec)
+    else:
+        raise RunError(f"parameters must be a mapping or a list of mappings, got {type(spec).__name__}")
+    return _dedupe(sets)
+
+
+def _canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _dedupe(sets: Iterable[dict]) -> list[dict]:
+    seen, out = set(), []
+    for s in sets:
+        key = _canonical(s)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def load_params_file(path: str | Path) -> list[dict]:
+    """Read a YAML (or JSON) parameters file and expand it with `expand_grid`."""
+    import yaml
+
+    path = Path(path)
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"parameters file {path} not found") from None
+    except yaml.YAMLError as e:
+        raise RunError(f"parameters file {path} is not valid YAML: {e}") from None
+    try:
+        return expand_grid(spec)
+    except RunError as e:
+        raise RunError(f"{path}: {e}") from None
+
+
+def apply_overrides(sets: Sequence[dict], overrides: Mapping[str, Any]) -> list[dict]:
+    """Set `overrides` in every parameter set; a list under ``focus`` becomes an axis of the grid."""
+    overrides = dict(overrides)
+    focus = overrides.pop("focus", None)
+    out = [{**s, **overrides} for s in sets]
+    if focus is not None:
+        focus_list = focus if isinstance(focus, list | tuple) else [focus]
+        out = [{**s, "focus": f} for s in out for f in focus_list]
+    return _dedupe(out)
+
+
+def expand_focus(sets: Sequence[dict], blocks: Sequence[str], resolve: Callable[[str], str] | None = None,
+                 default: str | None = None) -> list[dict]:
+    """Replace ``focus: all`` by one set per block, canonicalise names with `resolve`, fill a default.
+
+    `resolve` raises ``ValueError``/``KeyError`` with a helpful message for an unknown name.
+    """
+    out = []
+    for s in sets:
+        focus = s.get("focus", default)
+        if focus is None:
+            out.append(dict(s))
+            continue
+        names = list(blocks) if str(focus).strip().lower() == "all" else [focus]
+        for name in names:
+            out.append({**s, "focus": resolve(name) if resolve else name})
+    return _dedupe(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# Notebooks, fingerprints
+
+
+def default_notebooks_dir() -> Path:
+    """``./notebooks`` when it exists, else the ``notebooks/`` folder of the checkout."""
+    here = Path.cwd() / "notebooks"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def discover_notebooks(notebooks_dir: str | Path, select: Sequence[str] | None = None) -> list[Path]:
+    """The numbered notebooks ``NN_*.ipynb`` in reading order, optionally a selection.
+
+    `select` items match a notebook's stem (``01_baseline``), its number (``01``) or its file name.
+    """
+    d = Path(notebooks_dir)
+    if not d.is_dir():
+        raise RunError(f"notebooks directory {d} does not exist (use --notebooks-dir)")
+    found = sorted(p for p in d.glob(NOTEBOOK_GLOB) if not p.name.startswith("."))
+    if not select:
+        if not found:
+            raise RunError(f"no notebooks named NN_*.ipynb in {d}")
+        return found
+    chosen = []
+    for want in select:
+        w = str(want).strip()
+        hits = [p for p in found if w in (p.stem, p.name, p.stem.split("_", 1)[0])]
+        if not hits:
+            valid = ", ".join(p.stem for p in found) or "(none)"
+            raise RunError(f"notebook {w!r} not found in {d}; available: {valid}")
+        chosen.extend(h for h in hits if h not in chosen)
+    return chosen
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def notebook_hash(path: str | Path) -> str:
+    """sha256 of a notebook's cells (type + source): outputs and metadata churn do not count."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    h = hashlib.sha256()
+    for cell in nb.cells:
+        h.update(cell.cell_type.encode())
+        h.update(b"\0")
+        h.update(cell.source.encode("utf-8"))
+        h.update(b"\0")
+        h.update(_canonical(cell.get("metadata", {}).get("tags", [])).encode())
+    return h.hexdigest()
+
+
+def _files_fingerprint(src: Path) -> str:
+    h = hashlib.sha256()
+    files = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for p in files:
+        h.update(str(p.relative_to(src.parent if src.is_file() else src)).encode())
+        h.update(sha256_file(p).encode())
+    return h.hexdigest()
+
+
+def dataset_info(spec: str, load: bool = True) -> dict:
+    """Fingerprint and status of a dataset: ``demo``, ``public`` or a path.
+
+    Returns ``{"dataset", "source", "fingerprint", "is_demo", "status", "coverage", "years", "error"}``;
+    fields that could not be determined are ``None`` and ``error`` says why (the notebooks then report
+    the same problem themselves). ``coverage`` is the mean share of (region, indicator) years present.
+    """
+    info: dict[str, Any] = {"dataset": spec, "source": None, "fingerprint": None, "is_demo": None,
+                            "status": None, "coverage": None, "years": None, "error": None}
+    try:
+        from liyang_ip import build
+
+        src = build.resolve_source(spec)
+        info["source"] = str(src)
+        info["fingerprint"] = build.fingerprint(src)
+    except ImportError:
+        src = Path(spec)
+        if src.exists():
+            info["source"], info["fingerprint"] = str(src), _files_fingerprint(src)
+    except (FileNotFoundError, ValueError, OSError) as e:
+        info["error"] = str(e)
+        return info
+    if not load:
+        return info
+    try:
+        from liyang_ip.data import load_dataset
+
+        ds = load_dataset(spec)
+        info["is_demo"] = bool(ds.is_demo)
+        info["status"] = ds.status_label
+        years = ds.years
+        info["years"] = [int(years[0]), int(years[-1])] if years else None
+        cs = ds.coverage_summary
+        if cs is not None and "share" in getattr(cs, "columns", ()) and len(cs):
+            info["coverage"] = round(float(cs["share"].mean()), 4)
+    except Exception as e:  # noqa: BLE001 - any load problem is reported, the notebooks say more
+        info["error"] = f"{type(e).__name__}: {e}"
+    return info
+
+
+# --------------------------------------------------------------------------------------------------
+# Manifest
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def read_manifest(run_dir: str | Path) -> dict:
+    """The run's manifest, or an empty one when there is none (or it is unreadable)."""
+    p = Path(run_dir) / MANIFEST
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"manifest_version": MANIFEST_VERSION, "notebooks": {}}
+    data.setdefault("notebooks", {})
+    return data
+
+
+def write_manifest(run_dir: str | Path, manifest: dict) -> Path:
+    from liyang_ip.fsutil import atomic_write_text
+
+    manifest = {**manifest, "updated": _now()}
+    return atomic_write_text(Path(run_dir) / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2,
+                                                                  default=str) + "\n")
+
+
+def package_version() -> str:
+    from liyang_ip import __version__
+
+    return __version__
+
+
+# --------------------------------------------------------------------------------------------------
+# Jobs
+
+
+@dataclass
+class Job:
+    """One notebook with one parameter set."""
+
+    key: str  # "<set-dir>/<notebook stem>", the manifest key
+    notebook: Path
+    output: Path
+    parameters: dict
+    source_sha256: str
+    data_fingerprint: str | None
+    set_dir: str
+
+    def manifest_base(self, run_dir: Path) -> dict:
+        return {
+            "focus": self.parameters.get("focus"),
+            "notebook": self.notebook.stem,
+            "source": str(self.notebook),
+            "source_sha256": self.source_sha256,
+            "output": self.output.relative_to(run_dir).as_posix(),
+            "parameters": self.parameters,
+            "data_fingerprint": self.data_fingerprint,
+        }
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    manifest: dict
+    executed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def set_dirs(sets: Sequence[dict]) -> list[str]:
+    """Directory name per parameter set: the focus block, plus the parameters that vary in the grid."""
+    keys = sorted({k for s in sets for k in s} - {"focus"})
+    varying = [k for k in keys if len({_canonical(s.get(k)) for s in sets}) > 1]
+    names = []
+    for s in sets:
+        parts = [str(s.get("focus", "default"))]
+        for k in varying:
+            v = s.get(k)
+            v = "+".join(map(str, v)) if isinstance(v, list | tuple) else ("default" if v is None else v)
+            parts.append(f"{k}-{v}")
+        name = "__".join(safe_name(p) for p in parts)
+        names.append(name if len(name.encode("utf-8")) <= 200 else safe_name(name))
+    # Distinct sets that still map to one name (e.g. different dataset paths) get a counter.
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if names.count(n) == 1 else f"{n}__{seen[n]}")
+    return out
+
+
+def dataset_key(params: Mapping) -> str:
+    """The dataset a parameter set uses (the notebooks' default is the demo data)."""
+    return str(params.get("dataset") or "demo")
+
+
+def plan_jobs(sets: Sequence[dict], notebooks: Sequence[Path], run_dir: Path,
+              fingerprints: Mapping[str, str | None]) -> list[Job]:
+    """Every parameter set × every notebook, with its output path and content/data hashes."""
+    run_dir = Path(run_dir)
+    hashes = {nb: notebook_hash(nb) for nb in notebooks}
+    jobs = []
+    for s, d in zip(sets, set_dirs(sets), strict=True):
+        for nb in notebooks:
+            out = run_dir / d / f"{safe_name(nb.stem)}.ipynb"
+            jobs.append(Job(key=f"{d}/{nb.stem}", notebook=nb, output=out, parameters=dict(s),
+                            source_sha256=hashes[nb], data_fingerprint=fingerprints.get(dataset_key(s)),
+                            set_dir=d))
+    return jobs
+
+
+def is_up_to_date(job: Job, entry: Mapping | None, run_dir: Path) -> bool:
+    """Same parameters, notebook content and data, succeeded, and the output file is unchanged."""
+    if not entry or entry.get("status") != "ok":
+        return False
+    if _canonical(entry.get("parameters")) != _canonical(job.parameters):
+        return False
+    if entry.get("source_sha256") != job.source_sha256 or entry.get("data_fingerprint") != job.data_fingerprint:
+        return False
+    if not job.output.exists():
+        return False
+    return entry.get("output_sha256") == sha256_file(job.output)
+
+
+def execute_job(spec: dict) -> dict:
+    """Run one notebook with papermill (in a worker process); never raises.
+
+    The notebook is written to a hidden temporary file beside the output and moved into place with
+    ``os.replace`` when papermill returns, also when execution failed (papermill saves the partial
+    notebook with the error in it).
+    """
+    import papermill as pm
+
+    # Silences the debugger warning every kernel prints on frozen-module Pythons.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    out = Path(spec["output"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp.ipynb")
+    started, t0 = _now(), time.perf_counter()
+    status, error = "ok", None
+    # In worker processes the kernels' own stderr (start-up warnings, crash reports) goes to a log,
+    # so that it does not run through the progress bar; it is kept in the manifest when a job fails.
+    log, saved_fd = None, None
+    if spec.get("capture_stderr"):
+        log = tempfile.TemporaryFile()
+        saved_fd = os.dup(2)
+        os.dup2(log.fileno(), 2)
+    try:
+        pm.execute_notebook(
+            spec["notebook"], str(tmp), parameters=spec["parameters"], kernel_name=spec.get("kernel"),
+            cwd=spec.get("cwd"), progress_bar=False, log_output=False,
+            execution_timeout=spec.get("timeout"), start_timeout=spec.get("start_timeout", 120),
+        )
+    except pm.PapermillExecutionError as e:
+        status = "failed"
+        error = f"{e.ename}: {e.evalue} (cell [{e.exec_count}], index {e.cell_index})"
+    except BaseException as e:  # noqa: BLE001 - kernel death, timeouts, missing kernels: all reported
+        status = "failed"
+        error = f"{type(e).__name__}: {e}"
+    finally:
+        stderr_text = ""
+        if log is not None:
+            os.dup2(saved_fd, 2)
+            os.close(saved_fd)
+            log.seek(0)
+            stderr_text = log.read().decode("utf-8", "replace")
+            log.close()
+        if tmp.exists():
+            os.replace(tmp, out)
+        elif out.exists():
+            # Nothing new was written: an older output must not pass for this run's result.
+            out.unlink()
+    seconds = round(time.perf_counter() - t0, 3)
+    res = {
+        "key": spec["key"], "status": status, "error": error, "started": started, "finished": _now(),
+        "seconds": seconds, "output_sha256": sha256_file(out) if out.exists() else None,
+    }
+    noise = ("Kernel is running over TCP without encryption",)
+    lines = [ln for ln in stderr_text.splitlines() if ln.strip() and not any(n in ln for n in noise)]
+    if status != "ok" and lines:
+        res["kernel_stderr"] = "\n".join(lines[-30:])
+    return res
+
+
+def _job_spec(job: Job, kernel: str | None, cwd: Path | None, timeout: float | None,
+              capture_stderr: bool) -> dict:
+    return {"key": job.key, "notebook": str(job.notebook), "output": str(job.output),
+            "parameters": job.parameters, "kernel": kernel, "cwd": str(cwd) if cwd else None,
+            "timeout": timeout, "capture_stderr": capture_stderr}
+
+
+def run_batch(
+    sets: Sequence[dict],
+    notebooks: Sequence[Path],
+    run_dir: str | Path,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    kernel: str | None = None,
+    cwd: str | Path | None = None,
+    timeout: float | None = None,
+    progress: bool = True,
+    datasets: Mapping[str, dict] | None = None,
+    command: Sequence[str] | None = None,
+) -> RunResult:
+    """Execute every notebook for every parameter set; see the module docstring for the layout.
+
+    Parameters
+    ----------
+    sets : parameter sets (dicts passed to papermill); ``focus`` names the output directory.
+    notebooks : notebook files, run in this order within a set.
+    run_dir : ``<out>/<run-name>``; created when missing.
+    jobs : number of notebooks executed at the same time (one process and one kernel each).
+    force : re-run jobs that are up to date.
+    kernel : kernel name (default: the one in each notebook's metadata).
+    cwd : working directory of the kernels (default: the notebook's own directory).
+    timeout : per-cell timeout in seconds (None: no limit).
+    datasets : ``dataset_info`` per dataset spec; computed here when not given.
+
+    Returns
+    -------
+    RunResult
+        With the manifest as written; ``failed`` lists the keys of notebooks that failed.
+    """
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if datasets is None:
+        datasets = {dataset_key(s): dataset_info(dataset_key(s)) for s in sets}
+    fingerprints = {k: v.get("fingerprint") for k, v in datasets.items()}
+    plan = plan_jobs(sets, notebooks, run_dir, fingerprints)
+
+    manifest = read_manifest(run_dir)
+    entries: dict[str, dict] = manifest["notebooks"]
+    t_run = time.perf_counter()
+    manifest.update({
+        "manifest_version": MANIFEST_VERSION,
+        "run_name": run_dir.name,
+        "package": "liyang-ip",
+        "version": package_version(),
+        "created": manifest.get("created") or _now(),
+        "started": _now(),
+        "finished": None,
+        "command": list(command) if command else None,
+        "kernel": kernel,
+        "jobs": jobs,
+        "datasets": {**manifest.get("datasets", {}), **{k: dict(v) for k, v in datasets.items()}},
+    })
+    result = RunResult(run_dir=run_dir, manifest=manifest)
+
+    todo: list[Job] = []
+    for job in plan:
+        if not force and is_up_to_date(job, entries.get(job.key), run_dir):
+            entries[job.key] = {**entries[job.key], "last_action": "skipped"}
+            result.skipped.append(job.key)
+        else:
+            todo.append(job)
+    write_manifest(run_dir, manifest)
+
+    bar = _progress(len(plan), initial=len(result.skipped), enabled=progress, desc=run_dir.name)
+    by_key = {j.key: j for j in todo}
+
+    def record(res: dict) -> None:
+        job = by_key[res["key"]]
+        entry = {**job.manifest_base(run_dir), **{k: v for k, v in res.items() if k != "key"},
+                 "last_action": "executed", "exports": {}}
+        entries[job.key] = entry
+        (result.failed if res["status"] != "ok" else result.executed).append(job.key)
+        write_manifest(run_dir, manifest)
+        bar.update(1)
+        if res["status"] != "ok":
+            bar.write(f"FAILED {job.key}: {res['error']}")
+
+    try:
+        inline = jobs <= 1 or len(todo) <= 1
+        specs = [_job_spec(j, kernel, Path(cwd) if cwd else j.notebook.parent, timeout, not inline) for j in todo]
+        if inline:
+            for spec in specs:
+                bar.set_postfix_str(spec["key"], refresh=True)
+                record(execute_job(spec))
+        else:
+            _run_parallel(specs, jobs, record, bar)
+    finally:
+        bar.close()
+        manifest["finished"] = _now()
+        manifest["seconds"] = round(time.perf_counter() - t_run, 3)
+        manifest["summary"] = {"executed": len(result.executed), "skipped": len(result.skipped),
+                               "failed": len(result.failed), "total": len(plan)}
+        write_manifest(run_dir, manifest)
+    return result
+
+
+def _run_parallel(specs: list[dict], jobs: int, record: Callable[[dict], None], bar) -> None:
+    import multiprocessing
+
+    # spawn: no fork of a process that already runs threads (tqdm's monitor, zmq), same on every OS.
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=ctx) as pool:
+        pending: dict[Future, dict] = {pool.submit(execute_job, s): s for s in specs}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    spec = pending.pop(fut)
+                    try:
+                        res = fut.result()
+                    except BaseException as e:  # noqa: BLE001 - a worker that died still gets a record
+                        res = {"key": spec["key"], "status": "failed", "error": f"worker died: {e!r}",
+                               "started": None, "finished": _now(), "seconds": None,
+                               "output_sha256": None}
+                    record(res)
+        except KeyboardInterrupt:
+            for fut in pending:
+                fut.cancel()
+            raise
+
+
+class _NoBar:
+    def update(self, n=1):
+        pass
+
+    def write(self, s):
+        import sys
+
+        print(s, file=sys.stderr)
+
+    def set_postfix_str(self, *a, **k):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total: int, initial: int, enabled: bool, desc: str):
+    if not enabled:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc=desc, unit="notebook", dynamic_ncols=True)

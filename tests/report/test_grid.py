@@ -1,0 +1,107 @@
+"""Parameter grids, notebook discovery and output directory names (no kernels started)."""
+
+from __future__ import annotations
+
+import pytest
+
+from liyang_ip.report.runner import (
+    RunError,
+    apply_overrides,
+    discover_notebooks,
+    expand_focus,
+    expand_grid,
+    load_params_file,
+    set_dirs,
+)
+
+
+def test_mapping_lists_are_axes_of_a_cartesian_product():
+    sets = expand_grid({"focus": ["溧阳市", "金坛区"], "target_year": [2025, 2030], "lang": "zh"})
+    assert sets == [
+        {"focus": "溧阳市", "target_year": 2025, "lang": "zh"},
+        {"focus": "溧阳市", "target_year": 2030, "lang": "zh"},
+        {"focus": "金坛区", "target_year": 2025, "lang": "zh"},
+        {"focus": "金坛区", "target_year": 2030, "lang": "zh"},
+    ]
+
+
+def test_list_valued_parameters_flat_list_is_one_value_list_of_lists_is_axis():
+    one = expand_grid({"methods": ["cagr", "linear"], "peers": ["武进区", "新北区"]})
+    assert one == [{"methods": ["cagr", "linear"], "peers": ["武进区", "新北区"]}]
+    two = expand_grid({"methods": [["cagr"], ["linear", "holt"]], "indicators": [None, ["patent_grants"]]})
+    assert len(two) == 4
+    assert {"methods": ["linear", "holt"], "indicators": None} in two
+
+
+def test_list_of_sets_taken_as_given_and_duplicates_dropped():
+    sets = expand_grid([{"focus": "溧阳市"}, {"focus": "武进区", "gap_share": 0.5}, {"focus": "溧阳市"}])
+    assert sets == [{"focus": "溧阳市"}, {"focus": "武进区", "gap_share": 0.5}]
+
+
+def test_structured_form_runs_times_grid_over_fixed_parameters():
+    spec = {"parameters": {"dataset": "demo", "target_year": 2025},
+            "grid": {"focus": ["溧阳市", "金坛区"]},
+            "runs": [{"gap_share": 0.3}, {"gap_share": 0.5, "target_year": 2030}]}
+    sets = expand_grid(spec)
+    assert len(sets) == 4
+    assert {"dataset": "demo", "target_year": 2030, "focus": "金坛区", "gap_share": 0.5} in sets
+    assert {"dataset": "demo", "target_year": 2025, "focus": "溧阳市", "gap_share": 0.3} in sets
+
+
+def test_bad_specifications_are_explained():
+    with pytest.raises(RunError, match="empty list"):
+        expand_grid({"focus": []})
+    with pytest.raises(RunError, match="unknown top-level"):
+        expand_grid({"grid": {"focus": ["溧阳市"]}, "focus": "x"})
+    with pytest.raises(RunError, match="#2"):
+        expand_grid([{"focus": "溧阳市"}, 3])
+    assert expand_grid(None) == [{}]
+
+
+def test_params_file(tmp_path):
+    p = tmp_path / "grid.yaml"
+    p.write_text("focus: [溧阳市, 武进区]\ntarget_year: 2030\nmethods: [cagr, linear]\n", encoding="utf-8")
+    assert load_params_file(p) == [
+        {"focus": "溧阳市", "target_year": 2030, "methods": ["cagr", "linear"]},
+        {"focus": "武进区", "target_year": 2030, "methods": ["cagr", "linear"]},
+    ]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("focus: [溧阳市\n", encoding="utf-8")
+    with pytest.raises(RunError, match="bad.yaml"):
+        load_params_file(bad)
+    with pytest.raises(RunError, match="not found"):
+        load_params_file(tmp_path / "missing.yaml")
+
+
+def test_flags_override_file_and_focus_flag_becomes_axis():
+    sets = apply_overrides([{"focus": "溧阳市", "target_year": 2025}], {"focus": ["金坛区", "武进区"],
+                                                                       "target_year": 2030})
+    assert sets == [{"focus": "金坛区", "target_year": 2030}, {"focus": "武进区", "target_year": 2030}]
+
+
+def test_focus_all_expands_to_blocks_and_names_are_resolved():
+    blocks = ["溧阳市", "金坛区", "武进区"]
+    aliases = {"溧阳": "溧阳市"}
+    sets = expand_focus([{"focus": "all", "target_year": 2030}, {"focus": "溧阳"}, {}], blocks,
+                        resolve=lambda n: aliases.get(n, n), default="溧阳市")
+    assert [s["focus"] for s in sets] == ["溧阳市", "金坛区", "武进区", "溧阳市"]
+    assert sets[3] == {"focus": "溧阳市"}
+
+
+def test_set_dirs_name_the_focus_and_the_parameters_that_vary():
+    assert set_dirs([{"focus": "溧阳市", "lang": "zh"}, {"focus": "金坛区", "lang": "zh"}]) == ["溧阳市", "金坛区"]
+    dirs = set_dirs([{"focus": "溧阳市", "target_year": 2025}, {"focus": "溧阳市", "target_year": 2030}])
+    assert dirs == ["溧阳市__target_year-2025", "溧阳市__target_year-2030"]
+    dirs = set_dirs([{"focus": "../../etc", "dataset": "/a/x.csv"}, {"focus": "../../etc", "dataset": "/b/x.csv"}])
+    assert len(set(dirs)) == 2 and all("/" not in d and not d.startswith(".") for d in dirs)
+
+
+def test_discover_notebooks_in_reading_order_and_selection(tmp_path):
+    for name in ["02_b.ipynb", "01_a.ipynb", "scratch.ipynb", ".01_a.ipynb.tmp.ipynb"]:
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in discover_notebooks(tmp_path)] == ["01_a.ipynb", "02_b.ipynb"]
+    assert [p.name for p in discover_notebooks(tmp_path, ["02", "01_a"])] == ["02_b.ipynb", "01_a.ipynb"]
+    with pytest.raises(RunError, match="available: 01_a, 02_b"):
+        discover_notebooks(tmp_path, ["03_projection"])
+    with pytest.raises(RunError, match="does not exist"):
+        discover_notebooks(tmp_path / "nope")

@@ -1,0 +1,156 @@
+"""`liyang-ip run`: parallel execution, manifest, failures, skipping what is up to date."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from liyang_ip.cli import main
+from liyang_ip.report.runner import read_manifest
+
+from .conftest import make_ok_notebook
+
+pytestmark = pytest.mark.notebooks
+
+
+def _run(notebooks_dir: Path, out: Path, *extra: str) -> int:
+    return main(["run", "--notebooks-dir", str(notebooks_dir), "--out", str(out), "--run-name", "t",
+                 "--no-progress", *extra])
+
+
+def _outputs(nb_path: Path) -> list[str]:
+    nb = nbformat.read(str(nb_path), as_version=4)
+    texts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            texts.append(o.get("text", "") or json.dumps(o.get("data", {}), ensure_ascii=False)
+                         + o.get("evalue", ""))
+    return texts
+
+
+@pytest.fixture
+def data_file(tmp_path) -> Path:
+    p = tmp_path / "my_data.csv"
+    p.write_text("region,year,indicator,value\n溧阳市,2020,patent_grants,100\n", encoding="utf-8")
+    return p
+
+
+def test_batch_failure_partial_output_manifest_skip_and_force(notebooks_dir, tmp_path, data_file, capsys):
+    out = tmp_path / "outputs"
+    code = _run(notebooks_dir, out, "--focus", "溧阳市", "--focus", "金坛区", "--target-year", "2030",
+                "--dataset", str(data_file), "--jobs", "2")
+    assert code == 1  # one notebook per block fails
+    run_dir = out / "t"
+    m = read_manifest(run_dir)
+    assert set(m["notebooks"]) == {"溧阳市/01_ok", "溧阳市/02_fail", "金坛区/01_ok", "金坛区/02_fail"}
+
+    # The good notebooks ran to the end with the parameters injected.
+    ok = m["notebooks"]["金坛区/01_ok"]
+    assert ok["status"] == "ok" and ok["error"] is None
+    assert ok["parameters"] == {"focus": "金坛区", "target_year": 2030, "dataset": str(data_file.resolve())}
+    assert any("重点板块 金坛区 目标年 2030" in t for t in _outputs(run_dir / "金坛区" / "01_ok.ipynb"))
+
+    # The failing one: partial output kept (the line before the error, the error), later cells not run.
+    bad = m["notebooks"]["溧阳市/02_fail"]
+    assert bad["status"] == "failed"
+    assert "ValueError: boom in 溧阳市" in bad["error"]
+    texts = _outputs(run_dir / "溧阳市" / "02_fail.ipynb")
+    assert any("before the error 溧阳市" in t for t in texts)
+    assert any("boom in 溧阳市" in t for t in texts)
+    assert not any("after the error" in t for t in texts)
+
+    # Manifest: data fingerprint (sha256 of the dataset files), version, timings, the notebook hash.
+    assert len(ok["data_fingerprint"]) == 64 and ok["data_fingerprint"] == bad["data_fingerprint"]
+    assert m["datasets"][str(data_file.resolve())]["fingerprint"] == ok["data_fingerprint"]
+    assert m["version"] and m["package"] == "liyang-ip"
+    assert ok["seconds"] > 0 and ok["started"] <= ok["finished"]
+    assert len(ok["source_sha256"]) == 64 and ok["output"] == "金坛区/01_ok.ipynb"
+    assert m["summary"] == {"executed": 2, "skipped": 0, "failed": 2, "total": 4}
+    assert not list(run_dir.rglob(".*tmp*")), "temporary files left behind"
+
+    # Second run: the successful notebooks are up to date, the failed ones run again.
+    capsys.readouterr()
+    assert _run(notebooks_dir, out, "--focus", "溧阳市", "--focus", "金坛区", "--target-year", "2030",
+                "--dataset", str(data_file), "--jobs", "2") == 1
+    m = read_manifest(run_dir)
+    assert m["summary"] == {"executed": 0, "skipped": 2, "failed": 2, "total": 4}
+    assert m["notebooks"]["金坛区/01_ok"]["last_action"] == "skipped"
+
+    # Only the good notebook, forced: executed again, exit 0.
+    assert _run(notebooks_dir, out, "--focus", "金坛区", "--target-year", "2030", "--dataset", str(data_file),
+                "--notebooks", "01", "--force") == 0
+    m = read_manifest(run_dir)
+    assert m["summary"] == {"executed": 1, "skipped": 0, "failed": 0, "total": 1}
+    assert m["notebooks"]["金坛区/01_ok"]["last_action"] == "executed"
+    # Entries of other blocks from earlier runs are kept.
+    assert "溧阳市/01_ok" in m["notebooks"]
+
+    # Data changed → not up to date.
+    data_file.write_text("region,year,indicator,value\n溧阳市,2020,patent_grants,101\n", encoding="utf-8")
+    assert _run(notebooks_dir, out, "--focus", "金坛区", "--target-year", "2030", "--dataset", str(data_file),
+                "--notebooks", "01") == 0
+    m2 = read_manifest(run_dir)
+    assert m2["summary"]["executed"] == 1
+    assert m2["notebooks"]["金坛区/01_ok"]["data_fingerprint"] != ok["data_fingerprint"]
+
+
+def test_changed_notebook_or_parameters_rerun_only_what_changed(notebooks_dir, tmp_path):
+    out = tmp_path / "outputs"
+    args = ["--focus", "武进区", "--notebooks", "01_ok"]
+    assert _run(notebooks_dir, out, *args) == 0
+    m = read_manifest(out / "t")
+    assert m["notebooks"]["武进区/01_ok"]["parameters"] == {"focus": "武进区", "dataset": "demo"}
+    assert _run(notebooks_dir, out, *args) == 0
+    assert read_manifest(out / "t")["summary"]["skipped"] == 1
+
+    # Output edited or deleted by hand → executed again.
+    (out / "t" / "武进区" / "01_ok.ipynb").unlink()
+    assert _run(notebooks_dir, out, *args) == 0
+    assert read_manifest(out / "t")["summary"]["executed"] == 1
+
+    # Notebook content changed → executed again.
+    make_ok_notebook(notebooks_dir / "01_ok.ipynb", extra="\nprint('new cell text')")
+    assert _run(notebooks_dir, out, *args) == 0
+    assert read_manifest(out / "t")["summary"]["executed"] == 1
+
+    # A parameter changed → executed again; up to date after that.
+    assert _run(notebooks_dir, out, *args, "-p", "gap_share=0.5") == 0
+    m = read_manifest(out / "t")
+    assert m["summary"]["executed"] == 1
+    assert m["notebooks"]["武进区/01_ok"]["parameters"]["gap_share"] == 0.5
+
+
+def test_params_file_grid_and_focus_validation(notebooks_dir, tmp_path, capsys):
+    grid = tmp_path / "scenarios.yaml"
+    grid.write_text("focus: [溧阳市]\ntarget_year: [2025, 2030]\n", encoding="utf-8")
+    out = tmp_path / "outputs"
+    assert main(["run", "--params", str(grid), "--notebooks-dir", str(notebooks_dir), "--out", str(out),
+                 "--notebooks", "01", "--jobs", "2", "--no-progress"]) == 0
+    run_dir = out / "scenarios"  # run name from the parameters file
+    assert (run_dir / "溧阳市__target_year-2025" / "01_ok.ipynb").exists()
+    assert (run_dir / "溧阳市__target_year-2030" / "01_ok.ipynb").exists()
+
+    capsys.readouterr()
+    assert main(["run", "--focus", "上海市", "--notebooks-dir", str(notebooks_dir), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "上海市" in err and "溧阳市" in err and "常州经开区" in err
+
+
+def test_focus_all_plans_seven_safe_directories(notebooks_dir, tmp_path, monkeypatch):
+    """'all' expands to the registry's seven blocks (planning only: run_batch is replaced)."""
+    from liyang_ip.report import runner
+
+    seen = {}
+
+    def fake_run_batch(sets, notebooks, run_dir, **kw):
+        seen["sets"] = sets
+        return runner.RunResult(run_dir=Path(run_dir), manifest={"notebooks": {}})
+
+    monkeypatch.setattr(runner, "run_batch", fake_run_batch)
+    assert _run(notebooks_dir, tmp_path, "--focus", "all") == 0
+    focuses = [s["focus"] for s in seen["sets"]]
+    assert focuses == ["溧阳市", "金坛区", "武进区", "新北区", "天宁区", "钟楼区", "常州经开区"]
+    assert runner.set_dirs(seen["sets"]) == focuses
