@@ -1,4 +1,45 @@
-"""Analysis library (issue 3): baseline, benchmark, composite index, projections and targets.
+"""Analysis library (issue 3): pure functions, pandas in → pandas out, on the tidy observation table.
 
-Modules are imported on demand; see each module's docstring.
+Inputs are the processed observations (``region, year, indicator, value`` …, see docs/ARCHITECTURE.md);
+polarity, pillar and aggregation rules come from ``liyang_ip.registry`` unless passed explicitly as
+mappings. Missing figures are reported (NaN, ``note`` / ``missing_years`` columns), never filled.
+
+Modules and public functions
+----------------------------
+baseline  (13th Five-Year period, default 2015 → 2020)
+    ``cagr(start_value, end_value, years)`` → % per year
+    ``levels_table(obs, region, start, end, indicators)`` → indicator × year
+    ``yoy_table(obs, region, start, end, indicators)`` → indicator, year, value, change, yoy
+    ``share_of_city(obs, region, start, end, indicators, city, aggregate)`` → …, share (%)
+    ``target_attainment(obs, targets, polarity, base_year)`` → …, attainment (%), met, progress
+    ``baseline_table(obs, region, start=2015, end=2020, indicators=None, …, targets=None)``
+benchmark (focus block vs the other six blocks)
+    ``rank_table(obs, regions, years, indicators, polarity)`` → rank 1 = best
+    ``gap_table(obs, focus, peers, years, indicators, polarity, city)`` → gaps to city average, median, leader
+    ``benchmark_table(obs, focus, peers=None, year=None, indicators=None)`` → gap_table for one year
+    ``gap_change(obs, focus, start, end, against='city'|'median'|'leader')`` → shortfalls, improved, status
+    ``sigma_convergence(obs, indicators, regions, years)`` → n, mean, std, cv, complete
+composite
+    ``indicator_matrix(obs, year, regions, indicators)`` → region × indicator
+    ``normalise(matrix, polarity, method)``; ``entropy_weights(matrix, polarity)``
+    ``topsis(matrix, weights, polarity, normalisation)``; ``entropy_topsis(matrix, polarity)`` → (scores, weights)
+    ``minmax_scores(matrix, polarity, pillars)`` → pillar scores 0–100, overall, rank
+    ``composite_scores(obs, year, regions, indicators, …)`` → topsis, topsis_rank, pillars, minmax, minmax_rank
+    ``rank_uncertainty(matrix, polarity, weights='entropy', n=1000, seed=0, …)`` → median rank, 90 % interval
+projection (also importable as ``liyang_ip.projection``)
+    ``gm11(values)`` → GreyModel (a, b, fitted, forecast(h), C, P, grade)
+    ``project(series, methods, fit_start=2015, fit_end=2020, horizon_end=2025, level=0.9, weights=None)``
+        → method, year, value, lower, upper, note
+    ``backtest(series, methods, min_train=4, max_horizon=None)`` → method, origin, horizon, year, actual,
+        forecast, ape; ``backtest_summary(detail)`` → MAPE per method; ``mape_weights(summary)``
+targets
+    ``required_growth(current, target, years)`` → % per year
+    ``reach_probability(projected, lower, upper, target, level, polarity)``
+    ``target_check(obs, targets, methods, fit_start, fit_end, …)`` → required vs projected growth, probability
+    ``propose_targets(obs, focus, indicators, target_year=2025, share=0.5, benchmark='city'|'leader', …,
+        plan_targets=None)`` → proposed values, never below trend, beside plan targets
+
+Modules are not imported here, so ``import liyang_ip.analysis`` stays cheap; import the module you need::
+
+    from liyang_ip.analysis import baseline, benchmark, composite, projection, targets
 """

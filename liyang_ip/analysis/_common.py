@@ -179,3 +179,11 @@ def city_average(city_value: float, aggregate: str, n_blocks: int) -> float:
     weighted average (total over total), and it is used as it is; so is an official figure under ``none``.
     """
     return city_value / n_blocks if aggregate == "sum" else city_value
+
+
+def source_column(targets: pd.DataFrame) -> pd.Series:
+    """The targets' source: ``source`` column, else ``source_id`` (processed-dataset layout), else ''."""
+    for c in ("source", "source_id"):
+        if c in targets.columns:
+            return targets[c].fillna("").astype(str)
+    return pd.Series("", index=targets.index, dtype=str)

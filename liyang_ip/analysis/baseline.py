@@ -25,6 +25,7 @@ from ._common import (
     missing_years,
     polarity_map,
     series,
+    source_column,
     unit_map,
 )
 
@@ -160,7 +161,7 @@ def target_attainment(
     Parameters
     ----------
     targets : DataFrame
-        One row per target; ``source`` is optional (empty when absent).
+        One row per target; ``source`` (or ``source_id``, as in ``load_dataset(...).targets``) is optional.
     polarity : mapping code → ±1, optional
         Default from the catalogue. For −1 (lower is better) a target is met when actual ≤ target.
     base_year : int, optional
@@ -178,9 +179,8 @@ def target_attainment(
     need = {"region", "indicator", "year", "value"}
     if missing := need - set(targets.columns):
         raise ValueError(f"targets lack column(s) {sorted(missing)}; expected region, indicator, year, value, source")
-    t = targets.rename(columns={"value": "target"}).copy()
-    if "source" not in t.columns:
-        t["source"] = ""
+    t = targets[["region", "indicator", "year", "value"]].rename(columns={"value": "target"})
+    t = t.assign(source=source_column(targets))
     t["year"] = t["year"].astype("int64")
     pol = polarity_map(t["indicator"].unique(), polarity)
     act = obs[["region", "year", "indicator", "value"]].rename(columns={"value": "actual"})

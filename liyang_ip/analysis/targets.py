@@ -48,6 +48,7 @@ from ._common import (
     indicators_in,
     polarity_map,
     series,
+    source_column,
 )
 from .projection import DEFAULT_METHODS, project
 
@@ -122,7 +123,7 @@ def target_check(
     obs : DataFrame
         Tidy observation table (history of each target's region and indicator).
     targets : DataFrame
-        ``region, indicator, year, value[, source]``; target years after the fit window.
+        ``region, indicator, year, value[, source or source_id]``; target years after the fit window.
     methods, fit_start, fit_end, level, weights :
         Passed to :func:`~liyang_ip.analysis.projection.project`.
     use : str
@@ -149,9 +150,9 @@ def target_check(
         raise ValueError(f"targets lack column(s) {sorted(missing)}; expected region, indicator, year, value, source")
     pol = polarity_map(targets["indicator"].unique(), polarity)
     rows = []
-    for t in targets.itertuples(index=False):
+    sources = source_column(targets)
+    for t, src in zip(targets.itertuples(index=False), sources, strict=True):
         region, code, year, target = t.region, t.indicator, int(t.year), float(t.value)
-        src = getattr(t, "source", "")
         s = series(obs, region, code)
         hist = s.loc[:fit_end] if fit_end is not None else s
         row = {"region": region, "indicator": code, "year": year, "target": target, "source": src,
@@ -323,7 +324,7 @@ def propose_targets(
                               & (plan_targets["year"] == target_year)]
             if len(pt):
                 pv = float(pt["value"].iloc[0])
-                row.update(plan_target=pv, plan_source=str(pt["source"].iloc[0]) if "source" in pt else "",
+                row.update(plan_target=pv, plan_source=source_column(pt).iloc[0],
                            proposed_vs_plan=(proposed - pv) / abs(pv) * 100 if pv else np.nan)
         row["note"] = "; ".join(notes)
         rows.append(row)
