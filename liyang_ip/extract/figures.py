@@ -57,9 +57,6 @@ _APPROX = {*_PREFIX_QUALIFIERS, *_SUFFIX_QUALIFIERS, "上"} - {"高达"}
 _NEW = "新增|净增|新认定|新培育|新获批|新获得|新获|新批准|新登记|新认证|新通过|新引进|新设立|新入驻"
 _RISE = f"{_NEW}|增长|增加|提高|提升|上升|增幅|增速|增|多"
 _FALL = "下降|减少|降低|回落|下滑|减|少"
-_VERB_RE = re.compile(rf"({_RISE}|{_FALL})(了|为|达|达到)?$")
-_TO_LEVEL_RE = re.compile(r"(增长|增加|提高|提升|上升|下降|减少|降低|回落|增|降|减|升)(至|到)$")
-_FROM_RE = re.compile(r"(由|从)$")
 # Cue words that let a clause without a name continue the previous one with a level
 # (累计达15件, 共计56笔, 金额3.2亿元 after 质押融资56笔).
 _LEVEL_CUE_RE = re.compile(r"(累计|总量|总数|共计|共有|合计|总计|达到|达|拥有|保有|为|共|金额|笔数)")
@@ -445,6 +442,7 @@ def extract_figures(
     blocked = [(mm.start, mm.end) for mm in mentions] + [(a, b) for a, b, _ in region_spans]
     figures = _scan_figures(norm, blocked, cat)
     clauses = _split(norm, [(f.start, f.end) for f in figures])
+    brackets = [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)|【[^【】]*】|〔[^〔〕]*〕", norm)]
 
     levels: list[dict] = []
     changes: list[dict] = []
@@ -467,7 +465,7 @@ def extract_figures(
                 ctx, part_no, listed = _Context(), part, []
             c_mentions = [mm for mm in mentions if c_start <= mm.start < c_end]
             c_figures = [f for f in figures if c_start <= f.start < c_end]
-            c_regions = [n for a, _, n in region_spans if c_start <= a < c_end]
+            c_region_spans = [(a, n) for a, _, n in region_spans if c_start <= a < c_end]
             clause_text = text[c_start:c_end].strip()
             respectively = _respectively(norm, c_mentions, c_figures, c_start, listed)
             blanks = [(mm.start, mm.end) for mm in c_mentions]
@@ -494,6 +492,10 @@ def extract_figures(
                     kind = "level" if code and cat.indicators[code].kind == "flow" else "change"
                 if code and kind == "share" and cat.indicators[code].unit == "%" and via == "mention":
                     kind = "level"  # 研发投入占GDP比重达2.8%: the share is the indicator itself
+                # A region named in brackets (全省第5) concerns only the figures inside those brackets.
+                c_regions = [n for a, n in c_region_spans if _bracket(a, brackets) == _bracket(fig.start, brackets)]
+                if c_regions:
+                    reason = _refuse(fig, kind, period, c_regions)  # whatever else, it is another region's
                 reason = reason or _refuse(fig, kind, period, c_regions)
                 if not reason and mention is not None and c_start <= mention.start:
                     sub = _SUBSET_RE.search(_blank(norm[c_start:mention.start], c_start, blanks))
@@ -578,6 +580,11 @@ def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     """Records → DataFrame with fixed dtypes for the numeric and flag columns (also when empty)."""
     df = pd.DataFrame(records, columns=columns)
     return df.astype({c: t for c, t in _DTYPES.items() if c in columns and df[c].dtype != t})
+
+
+def _bracket(pos: int, brackets: list[tuple[int, int]]) -> int:
+    """Index of the bracketed span containing pos, or -1."""
+    return next((i for i, (a, b) in enumerate(brackets) if a <= pos < b), -1)
 
 
 def _clause_start_of(pos: int, clauses: list[tuple[int, int, int, int]]) -> int:

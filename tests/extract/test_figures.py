@@ -106,6 +106,22 @@ CASES = [
     Case("全社会研发投入占GDP比重达2.8%，比上年提高0.2个百分点。",
          levels=[L("rd_intensity", 2.8, "%", False, "全社会研发投入占GDP比重达2.8%")],
          changes=[C("rd_intensity", "change", 0.2, "百分点", "全社会研发投入占GDP比重达2.8%，比上年提高0.2个百分点")]),
+    Case("全社会研发投入占比达到百分之二点八。",
+         levels=[L("rd_intensity", 2.8, "%", False, "全社会研发投入占比达到百分之二点八")]),
+    # a region in brackets concerns only the bracket
+    Case("全市R&D投入占GDP比重为2.9%（全省第5）。",
+         levels=[L("rd_intensity", 2.9, "%", False, "全市R&D投入占GDP比重为2.9%（全省第5）")]),
+    Case("全市专利授权量1.2万件（常州市5万件）。",
+         levels=[L("patent_grants", 12000, "件", False, "全市专利授权量1.2万件（常州市5万件）")],
+         unattributed=[U("5万件", "another region")]),
+    Case("全年专利申请量同比下降5.6%，为8,123件。",
+         levels=[L("patent_applications", 8123, "件", False, "全年专利申请量同比下降5.6%，为8,123件")],
+         changes=[C("patent_applications", "growth_rate", -5.6, "%", "全年专利申请量同比下降5.6%")]),
+    Case("专利授权量降至8000件。",
+         levels=[L("patent_grants", 8000, "件", False, "专利授权量降至8000件")]),
+    Case("专利申请量１２，３４５件，专利授权量８，７６５件。",
+         levels=[L("patent_applications", 12345, "件", False, "专利申请量１２，３４５件"),
+                 L("patent_grants", 8765, "件", False, "专利授权量８，７６５件")]),
     # --- synonyms
     Case("全市万人发明专利拥有量达到38.5件，较上年提高6.2件。",
          levels=[L("invention_patents_per_10k", 38.5, "件/万人", False, "全市万人发明专利拥有量达到38.5件")],
@@ -198,6 +214,8 @@ UNATTRIBUTED_CASES = [
     ("全市发明专利授权1856件，授权发明专利300件。", [U("300件", "without an indicator named")]),
     ("知识产权服务机构30个。", [U("30个", "does not convert")]),
     ("知识产权保护社会满意度为85.3。", [U("85.3", "no unit")]),
+    ("全市知识产权质押融资金额达3.5亿元，惠及企业56家。", [U("56家", "without an indicator named")]),
+    ("全年发明专利授权321件，增幅比上年提高5个百分点。", [U("5个百分点", "个百分点")]),
     ("专利申请量12000件8000件。", [U("8000件", "second level")]),
 ]
 
