@@ -187,3 +187,13 @@ def source_column(targets: pd.DataFrame) -> pd.Series:
         if c in targets.columns:
             return targets[c].fillna("").astype(str)
     return pd.Series("", index=targets.index, dtype=str)
+
+
+def require_region(obs: pd.DataFrame, region: str) -> None:
+    """ValueError naming the regions present when `region` has no rows (e.g. an alias instead of the name)."""
+    if not (obs["region"] == region).any():
+        present = sorted(map(str, obs["region"].unique()))
+        raise ValueError(
+            f"no observations for region {region!r}; regions present: {', '.join(present)} "
+            "(use the canonical name, e.g. registry.resolve_region(text))"
+        )

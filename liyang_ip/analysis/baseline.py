@@ -24,6 +24,7 @@ from ._common import (
     indicators_in,
     missing_years,
     polarity_map,
+    require_region,
     series,
     source_column,
     unit_map,
@@ -62,6 +63,7 @@ def levels_table(
         Index ``indicator``; one column per year (int) in the indicator's unit.
     """
     check_obs(obs)
+    require_region(obs, region)
     codes = indicators_in(obs[obs["region"] == region], indicators)
     years = list(range(int(start), int(end) + 1))
     sel = obs[(obs["region"] == region) & obs["indicator"].isin(codes) & obs["year"].between(start, end)]

@@ -35,6 +35,7 @@ from ._common import (
     indicators_in,
     polarity_map,
     rank_desc,
+    require_region,
 )
 
 
@@ -145,6 +146,7 @@ def gap_table(
         sign convention; ``note`` reports a missing focus value or city row.
     """
     check_obs(obs)
+    require_region(obs, focus)
     city = city or city_name()
     group = _group(focus, peers)
     yrs = _years(obs, years)
@@ -211,11 +213,9 @@ def benchmark_table(
         Same columns as :func:`gap_table`, one row per indicator.
     """
     check_obs(obs)
+    require_region(obs, focus)
     if year is None:
-        have = obs.loc[obs["region"] == focus, "year"]
-        if have.empty:
-            raise ValueError(f"no observations for {focus!r}; regions present: {sorted(obs['region'].unique())}")
-        year = int(have.max())
+        year = int(obs.loc[obs["region"] == focus, "year"].max())
     return gap_table(obs, focus, peers, [int(year)], indicators, polarity, city, aggregate, n_blocks)
 
 

@@ -47,6 +47,7 @@ from ._common import (
     city_name,
     indicators_in,
     polarity_map,
+    require_region,
     series,
     source_column,
 )
@@ -113,7 +114,7 @@ def target_check(
     fit_end: int | None = 2020,
     level: float = 0.9,
     polarity: Mapping[str, int] | None = None,
-    use: str = "ensemble",
+    use: str | None = None,
     weights: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Check each target against the region's projection.
@@ -126,9 +127,9 @@ def target_check(
         ``region, indicator, year, value[, source or source_id]``; target years after the fit window.
     methods, fit_start, fit_end, level, weights :
         Passed to :func:`~liyang_ip.analysis.projection.project`.
-    use : str
+    use : str, optional
         Method whose projection and interval give ``projected``, ``lower``, ``upper`` and ``probability``
-        (default ``ensemble``; must be in `methods`).
+        (must be in `methods`; default ``ensemble`` when in `methods`, else the first method).
     polarity : mapping, optional
         Default from the catalogue.
 
@@ -143,6 +144,8 @@ def target_check(
         polarity.
     """
     check_obs(obs)
+    if use is None:
+        use = "ensemble" if "ensemble" in methods else methods[0]
     if use not in methods:
         raise ValueError(f"use={use!r} must be one of the methods {list(methods)}")
     need = {"region", "indicator", "year", "value"}
@@ -253,6 +256,7 @@ def propose_targets(
         'trend (already at or ahead of benchmark)'; ``proposed_vs_plan`` = (proposed − plan) / |plan| × 100.
     """
     check_obs(obs)
+    require_region(obs, focus)
     if not 0 <= share <= 1:
         raise ValueError(f"share must be between 0 and 1, got {share}")
     if benchmark not in ("city", "leader"):

@@ -110,3 +110,8 @@ def test_bad_obs_is_an_error(make_obs):
     dup = make_obs([("溧阳市", 2015, "count", 1), ("溧阳市", 2015, "count", 2)])
     with pytest.raises(ValueError, match="repeat"):
         bl.baseline_table(dup, "溧阳市", aggregate=AGG)
+
+
+def test_unknown_region_names_the_regions_present(obs):
+    with pytest.raises(ValueError, match="regions present: 常州市, 溧阳市"):
+        bl.baseline_table(obs, "溧阳", aggregate=AGG)

@@ -122,3 +122,8 @@ def test_sum_indicator_compared_with_average_block(make_obs):
                       aggregate={"n": "sum"}, n_blocks=3).iloc[0]
     assert c["bench_end"] == 20 and c["shortfall_end"] == pytest.approx(50.0)
     assert c["shortfall_start"] == pytest.approx(50.0) and c["status"] == "unchanged"
+
+
+def test_unknown_focus_is_an_error(obs):
+    with pytest.raises(ValueError, match="no observations for region 'Z'"):
+        bm.gap_table(obs, "Z", peers=["A"], polarity=POL, aggregate=AGG)

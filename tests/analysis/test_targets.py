@@ -140,3 +140,10 @@ def test_propose_sum_indicator_uses_average_block(make_obs):
                            aggregate={"n": "sum"}, n_blocks=2).iloc[0]
     assert p["bench_base"] == pytest.approx(30.0) and p["bench_projected"] == pytest.approx(40.0)
     assert p["proposed"] == pytest.approx(30.0)
+
+
+def test_target_check_uses_first_method_without_ensemble(obs):
+    targets = pd.DataFrame({"region": ["L"], "indicator": ["x"], "year": [2019], "value": [6.0],
+                            "source_id": ["plan-2016"]})
+    t = tg.target_check(obs, targets, methods=["linear"], fit_end=2018, polarity={"x": 1}).iloc[0]
+    assert t["projected"] == pytest.approx(4.5) and t["source"] == "plan-2016"
