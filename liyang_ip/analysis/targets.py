@@ -193,7 +193,10 @@ def target_check(
                         )
         row["note"] = "; ".join(notes)
         rows.append(row)
-    out = pd.DataFrame(rows)
+    cols = ["region", "indicator", "year", "target", "source", "base_year", "base_value", "required_growth",
+            "projected_growth", "projected", "lower", "upper", "projected_gap", "projected_gap_pct", "probability",
+            "on_track", "note"] + [f"proj_{m}" for m in methods]
+    out = pd.DataFrame(rows).reindex(columns=cols)
     out["on_track"] = out["on_track"].astype("boolean")
     out["base_year"] = out["base_year"].astype("Int64")
     return out

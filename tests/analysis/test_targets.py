@@ -147,3 +147,9 @@ def test_target_check_uses_first_method_without_ensemble(obs):
                             "source_id": ["plan-2016"]})
     t = tg.target_check(obs, targets, methods=["linear"], fit_end=2018, polarity={"x": 1}).iloc[0]
     assert t["projected"] == pytest.approx(4.5) and t["source"] == "plan-2016"
+
+
+def test_no_targets_gives_an_empty_table_with_columns(obs):
+    empty = pd.DataFrame(columns=["region", "indicator", "year", "value", "source"])
+    t = tg.target_check(obs, empty, methods=["linear", "ensemble"], polarity={})
+    assert t.empty and {"probability", "on_track", "proj_linear", "proj_ensemble"} <= set(t.columns)
