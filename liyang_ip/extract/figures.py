@@ -80,7 +80,8 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?:近|过去)[一二三四五六七八九十两\d]+年|[一二三四五六七八九十两\d]+年来"), "multi"),
     (re.compile(rf"{_YEAR}年以来|以来"), "multi"),
     (re.compile(rf"截至{_YEAR}年(?:底|末|12月底|12月末|12月31日)?"), "asof"),
-    (re.compile(r"力争|目标|预计|计划|争取|确保|规划|将达到|要达到"), "target"),
+    # Not bare 计划/规划: 国家科技计划项目 is not a target.
+    (re.compile(r"力争|目标|预计|争取|确保|将达到|要达到|计划(?:到|在|达到)|规划(?:到|期末)"), "target"),
     (re.compile(r"上半年|下半年|[一二三四1-4]季度|前三季度|\d{1,2}\s*(?:-|~|至)\s*\d{1,2}月|[一二三四五六七八九十]+至[一二三四五六七八九十]+月"),
      "partial"),
     # A year that is a comparison base (比2019年) or a starting point (从2015年) does not set the period.

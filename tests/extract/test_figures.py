@@ -122,6 +122,9 @@ CASES = [
     Case("专利申请量１２，３４５件，专利授权量８，７６５件。",
          levels=[L("patent_applications", 12345, "件", False, "专利申请量１２，３４５件"),
                  L("patent_grants", 8765, "件", False, "专利授权量８，７６５件")]),
+    Case("全年承担省级以上科技计划项目20项，专利授权量1.2万件。",
+         levels=[L("patent_grants", 12000, "件", False, "专利授权量1.2万件")],
+         unattributed=[U("20项", "no catalogue indicator")]),
     # --- synonyms
     Case("全市万人发明专利拥有量达到38.5件，较上年提高6.2件。",
          levels=[L("invention_patents_per_10k", 38.5, "件/万人", False, "全市万人发明专利拥有量达到38.5件")],
@@ -385,3 +388,34 @@ def test_bulletin_section() -> None:
     assert ex.unattributed["raw"].tolist() == ["45个", "2.78%", "10件"]
     for q in ex.rows["quote"]:
         assert q in BULLETIN
+
+
+def _catalogue_names():
+    from importlib import resources
+
+    import yaml
+
+    cat = yaml.safe_load(resources.files("liyang_ip.registry").joinpath("indicators.yaml").read_text("utf-8"))
+    for d in cat["indicators"]:
+        for name in (d["name_zh"], *(d.get("synonyms") or ())):
+            yield d["code"], name, d["unit"]
+
+
+@pytest.mark.parametrize("code,name,unit", list(_catalogue_names()))
+def test_every_catalogue_name_is_found(code: str, name: str, unit: str) -> None:
+    """Each name and synonym in indicators.yaml, followed by a figure in its unit, gives its indicator."""
+    written = {"件/万人": "件", "": ""}.get(unit, unit)
+    ex = extract_figures(f"全年{name}达到86{written}。", region="溧阳市", year=2020)
+    if not written:
+        assert ex.rows.empty
+        return
+    assert ex.rows[["indicator", "value", "unit"]].values.tolist() == [[code, 86.0, unit]], ex.unattributed
+
+
+def test_catalogue_from_a_path(tmp_path) -> None:
+    p = tmp_path / "ind.yaml"
+    p.write_text("units: {家: {to: 家, factor: 1}}\n"
+                 "indicators:\n  - {code: incubators, name_zh: 孵化器, unit: 家, synonyms: [科技企业孵化器]}\n",
+                 encoding="utf-8")
+    ex = extract_figures("全市科技企业孵化器12家。", region="溧阳市", year=2020, catalogue=p)
+    assert ex.rows[["indicator", "value"]].values.tolist() == [["incubators", 12.0]]
