@@ -269,10 +269,14 @@ def _holt(y: np.ndarray, h: int, level: float, steps: np.ndarray):
         # forecast of a constant is that constant, with no uncertainty.
         v = np.full(len(steps), y[-1])
         return v, v.copy(), v.copy()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = ETSModel(pd.Series(y), error="add", trend="add", damped_trend=True).fit(disp=False)
-        frame = res.get_prediction(start=len(y), end=len(y) + h - 1).summary_frame(alpha=1 - level)
+    try:
+        with warnings.catch_warnings():
+            # short series routinely trigger convergence warnings; the backtest reports how well it did
+            warnings.simplefilter("ignore")
+            res = ETSModel(pd.Series(y), error="add", trend="add", damped_trend=True).fit(disp=False)
+            frame = res.get_prediction(start=len(y), end=len(y) + h - 1).summary_frame(alpha=1 - level)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
+        raise ValueError(f"holt: statsmodels could not fit the damped trend ({err})") from err
     idx = steps.astype(int) - 1
     return (frame["mean"].to_numpy()[idx], frame["pi_lower"].to_numpy()[idx], frame["pi_upper"].to_numpy()[idx])
 

@@ -115,3 +115,16 @@ def test_bad_obs_is_an_error(make_obs):
 def test_unknown_region_names_the_regions_present(obs):
     with pytest.raises(ValueError, match="regions present: 常州市, 溧阳市"):
         bl.baseline_table(obs, "溧阳", aggregate=AGG)
+
+
+def test_inputs_are_not_mutated(obs):
+    from liyang_ip.analysis import benchmark, composite, targets
+
+    before = obs.copy()
+    bl.baseline_table(obs, "溧阳市", aggregate=AGG)
+    bl.yoy_table(obs, "溧阳市")
+    benchmark.gap_table(obs, "溧阳市", peers=[], polarity={"count": 1, "ratio": 1}, aggregate=AGG)
+    benchmark.sigma_convergence(obs, regions=["溧阳市", "常州市"])
+    composite.indicator_matrix(obs, 2016, regions=["溧阳市", "常州市"])
+    targets.propose_targets(obs, "溧阳市", ["count"], methods=["linear"], polarity={"count": 1}, aggregate=AGG)
+    pd.testing.assert_frame_equal(obs, before)

@@ -266,3 +266,17 @@ def test_mape_weights_by_hand():
     # inverse MAPE: 1/10 : 1/20 = 2/3 : 1/3; NaN excluded; ensemble excluded
     w = pj.mape_weights(summ)
     assert w == pytest.approx({"linear": 2 / 3, "cagr": 1 / 3})
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(1.0, 1e4), min_size=4, max_size=8))
+def test_intervals_contain_the_projection_and_input_is_untouched(values):
+    s = yearly(values, start=2021 - len(values))
+    before = s.copy()
+    p = pj.project(s, methods=["linear", "loglinear", "gm11", "cagr", "ensemble"], fit_start=None, fit_end=2020)
+    assert p["value"].notna().all()  # positive, gap-free: every method applies
+    has = p["lower"].notna()
+    tol = 1e-9 * p["value"].abs().max()
+    assert (p.loc[has, "lower"] <= p.loc[has, "value"] + tol).all()
+    assert (p.loc[has, "value"] <= p.loc[has, "upper"] + tol).all()
+    pd.testing.assert_series_equal(s, before)
