@@ -59,6 +59,8 @@ def register(data_subparsers) -> None:
                    help="append the rows to this raw tidy CSV (created with a header if absent)")
     p.add_argument("--changes", metavar="CSV", help="write growth and change statements to this CSV")
     p.add_argument("--unattributed", metavar="CSV", help="write unattributed figures to this CSV")
+    p.add_argument("--keep-lines", action="store_true",
+                   help="treat every line break as the end of a sentence (default: join lines a PDF wrapped)")
     p.set_defaults(func=run)
 
 
@@ -107,7 +109,8 @@ def run(args) -> int:
         return 2
     _err(f"read {path} as {'UTF-8' if encoding == 'utf-8-sig' else 'GB18030 (GBK)'}")
     try:
-        ex = extract_figures(text, region=args.region, year=args.year, source_id=args.source_id)
+        ex = extract_figures(text, region=args.region, year=args.year, source_id=args.source_id,
+                             join_wrapped_lines=not args.keep_lines)
     except ValueError as exc:
         _err(str(exc))
         return 2

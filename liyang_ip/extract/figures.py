@@ -391,6 +391,7 @@ def extract_figures(
     year: int,
     source_id: str = "",
     catalogue: Catalogue | str | dict | None = None,
+    join_wrapped_lines: bool = True,
 ) -> Extraction:
     """Find catalogue indicators and their figures in bulletin text.
 
@@ -409,13 +410,19 @@ def extract_figures(
     catalogue : optional
         None for the bundled indicators.yaml, a path to another catalogue file, a parsed dict or a
         `Catalogue`.
+    join_wrapped_lines : bool
+        Text copied from a PDF breaks lines inside sentences (and numbers: 1.2⏎万件). When True, a line
+        break is dropped if the line before does not end a sentence (。！？；：) and is at least 15
+        characters long or breaks a number, and the next line is neither indented nor a heading (一、 （一）
+        1.); quotes then read without the break. Otherwise every line break ends a sentence.
 
     Returns
     -------
     Extraction
         ``rows`` (raw-ready levels, values in the catalogue's canonical unit, status ``official``),
         ``levels`` (the same with detail columns), ``changes`` (growth and change statements, never
-        levels) and ``unattributed`` (figures with the reason they were not attributed).
+        levels) and ``unattributed`` (figures with the reason they were not attributed). ``start`` and
+        ``end`` are offsets of the figure in the original `text`.
 
     Examples
     --------
@@ -427,8 +434,12 @@ def extract_figures(
     region = cat.resolve_region(region)
     year = int(year)
     source_id = "" if source_id is None else str(source_id)
-    text = str(text)
+    text, offsets = _unwrap(str(text)) if join_wrapped_lines else (str(text), None)
     norm = _ascii_lower(halfwidth(text))
+
+    def span(a: int, b: int) -> tuple[int, int]:
+        """Offsets in the original text."""
+        return (a, b) if offsets is None else (offsets[a], offsets[b - 1] + 1)
 
     index = _name_index(cat)
     mentions = [_Mention(a, b, index[n], n) for a, b, n in _find_spans(norm, index)]
@@ -518,7 +529,8 @@ def extract_figures(
                         "year": period.year,
                         "indicator": code or (" | ".join(mention.codes) if mention else ""),
                         "raw": text[fig.start:fig.end], "reason": reason, "clause": clause_text,
-                        "sentence": sentence_text, "start": fig.start, "end": fig.end,
+                        "sentence": sentence_text, "start": span(fig.start, fig.end)[0],
+                        "end": span(fig.start, fig.end)[1],
                     })
                     if mention is not None:
                         mention.failed = True
@@ -553,7 +565,8 @@ def extract_figures(
                     "quote": text[quote_start:c_end].strip(),
                     "kind": kind, "approximate": bool(approx_q), "qualifier": "/".join(approx_q),
                     "period": period.text, "raw": text[fig.start:fig.end],
-                    "sentence": sentence_text, "start": fig.start, "end": fig.end,
+                    "sentence": sentence_text, "start": span(fig.start, fig.end)[0],
+                    "end": span(fig.start, fig.end)[1],
                 }
                 (levels if kind == "level" else changes).append(row)
             if c_mentions:
@@ -581,6 +594,38 @@ def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     """Records → DataFrame with fixed dtypes for the numeric and flag columns (also when empty)."""
     df = pd.DataFrame(records, columns=columns)
     return df.astype({c: t for c, t in _DTYPES.items() if c in columns and df[c].dtype != t})
+
+
+_HEADING_RE = re.compile(r"[ \t]*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十\d]+[章节部分])")
+_SENTENCE_END = "。！？!?；;：:"
+_NUMBER_CHARS = "0123456789.,，０１２３４５６７８９．" + "".join(CN_DIGITS) + "十百千万亿"
+
+
+def _unwrap(text: str) -> tuple[str, list[int] | None]:
+    """Drop line breaks that wrap a sentence (PDF copies); (joined text, joined → original offsets).
+
+    Returns the text unchanged and None when there is nothing to join.
+    """
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text, None
+    drop: set[int] = set()
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        nxt = lines[i + 1]
+        body = line.rstrip(" \t\r\u3000")
+        end_of_line = pos + len(line)  # index of the \n
+        # A long line, or a break inside a number (1.2⏎万件, 一万⏎二千), continues on the next line;
+        # a short line is a title.
+        inside_number = bool(body) and (body[-1] in _NUMBER_CHARS or nxt[:1] in _NUMBER_CHARS + "件家人元笔%％")
+        if (body.strip() and body[-1] not in _SENTENCE_END and nxt.strip() and not nxt[:1].isspace()
+                and not _HEADING_RE.match(nxt) and (len(body.strip()) >= 15 or inside_number)):
+            drop.update(range(pos + len(body), end_of_line + 1))  # trailing blanks, \r and the \n
+        pos = end_of_line + 1
+    if not drop:
+        return text, None
+    keep = [i for i in range(len(text)) if i not in drop]
+    return "".join(text[i] for i in keep), keep
 
 
 def _bracket(pos: int, brackets: list[tuple[int, int]]) -> int:

@@ -419,3 +419,28 @@ def test_catalogue_from_a_path(tmp_path) -> None:
                  encoding="utf-8")
     ex = extract_figures("全市科技企业孵化器12家。", region="溧阳市", year=2020, catalogue=p)
     assert ex.rows[["indicator", "value"]].values.tolist() == [["incubators", 12.0]]
+
+
+WRAPPED = ("七、科学技术\n全年专利授权量1.2\n万件，其中发明专利授权1856件；年末每万人口发明专利拥有量达45.6件，比上\n"
+           "年增加5.1件。\n　　全市有效注册商标一万\r\n二千余件。\n溧阳市统计局\n2021年3月")
+
+
+def test_lines_wrapped_by_a_pdf_are_joined() -> None:
+    ex = extract_figures(WRAPPED, region="溧阳市", year=2020)
+    assert ex.levels[["indicator", "value", "quote"]].values.tolist() == [
+        ["patent_grants", 12000.0, "全年专利授权量1.2万件"],
+        ["invention_patent_grants", 1856.0, "其中发明专利授权1856件"],
+        ["invention_patents_per_10k", 45.6, "年末每万人口发明专利拥有量达45.6件"],
+        ["registered_trademarks", 12000.0, "全市有效注册商标一万二千余件"],
+    ]
+    assert ex.changes["quote"].tolist() == ["年末每万人口发明专利拥有量达45.6件，比上年增加5.1件"]
+    # Offsets point into the original text, line breaks included.
+    spans = [WRAPPED[a:b] for a, b in zip(ex.levels["start"], ex.levels["end"], strict=True)]
+    assert spans == ["1.2\n万件", "1856件", "45.6件", "一万\r\n二千余件"]
+    assert ex.unattributed.empty
+
+
+def test_keep_lines_breaks_sentences_at_every_line() -> None:
+    ex = extract_figures(WRAPPED, region="溧阳市", year=2020, join_wrapped_lines=False)
+    assert "patent_grants" not in ex.rows["indicator"].tolist()
+    assert ex.unattributed["raw"].tolist()[:1] == ["1.2"]  # a number cut by the break, reported
