@@ -63,6 +63,8 @@ _LEVEL_CUE_RE = re.compile(r"(累计|总量|总数|共计|共有|合计|总计|�
 _SHARE_RE = re.compile(r"(占|比重|占比|比例)")
 # Words before a name that restrict it to part of the region (企业发明专利申请量, 规上企业有效发明专利).
 _SUBSET_RE = re.compile(r"(企业|规上|规模以上|高校|高等院校|院所|个人|工矿|外资|民营|国有|中小)[^□]{0,2}$")
+# 每万人口拥有高价值发明专利12.3件: the name found is a count, the figure is per 10k residents.
+_PER_CAPITA_RE = re.compile(r"每万人口?|万人|人均|每百人|每千人")
 _RANGE_SEPS = ("-", "~", "至", "到")
 _RANGE_NEXT_RE = re.compile(rf"\s*[-~至到]\s*[\d{''.join(CN_DIGITS)}十]")
 _LIST_SEP_RE = re.compile(r"[、和及与]|以及")
@@ -510,9 +512,13 @@ def extract_figures(
                     reason = _refuse(fig, kind, period, c_regions)  # whatever else, it is another region's
                 reason = reason or _refuse(fig, kind, period, c_regions)
                 if not reason and mention is not None and c_start <= mention.start:
-                    sub = _SUBSET_RE.search(_blank(norm[c_start:mention.start], c_start, blanks))
+                    before_name = _blank(norm[c_start:mention.start], c_start, blanks)
+                    sub = _SUBSET_RE.search(before_name)
+                    per = _PER_CAPITA_RE.search(before_name)
                     if sub:
                         reason = f"refers to a subset ({sub.group(1)}), not the region's total"
+                    elif per and not cat.indicators[code].unit.endswith("/万人"):
+                        reason = f"a per-head figure ({per.group()}…) but {code} is a total"
                 factor = None
                 unit_out = ""
                 if not reason:
