@@ -2,19 +2,27 @@
 
 How a sentence is read
 ----------------------
-1. Text is mapped to half-width one character for one (offsets stay valid for quotes).
+1. Lines that a PDF copy wrapped are joined (optional); the text is mapped to half-width one character
+   for one, so offsets stay valid and quotes are cut from the text as written.
 2. Indicator names and synonyms from the catalogue are found, longest first (每万人口发明专利拥有量 wins
    over 发明专利拥有量). A name's *stem* (知识产权质押融资 from 知识产权质押融资金额/笔数) is also a mention; it
    names a family of indicators that the unit of the figure decides between (3.2亿元 → amount, 56笔 → deals).
-3. Number tokens (1.2万, 1,856, 一万二千, ...) with their unit and qualifiers (近, 约, 余, 以上, ...).
+3. Number tokens (1.2万, 1,856, 一万二千, 近千, ...) with their unit and qualifiers (近, 约, 余, 以上, ...).
    Tokens followed by 年/月/日 are dates, 第N is an ordinal; Chinese numerals without a unit (十四五) are
-   words, not figures.
+   words, not figures; 500-600家 and 三至五家 are ranges.
 4. Sentences split at 。！？ and line breaks, parts at ；, clauses at ，. Period markers (全年, 年末,
-   截至2019年底, 上年末, 上半年, 2016-2020年, 到2025年) hold from where they appear to the end of the sentence.
-5. Each figure goes to the one indicator named before it in its clause; a clause that names none may
-   continue the previous clause's indicator for a change (比上年增加5.1件), a growth rate (增长12.3%) or a
-   cumulative level with a cue word (累计达15件, 共计56笔). Anything else, and anything ambiguous, other-region,
-   partial-year, multi-year, target, range or share figure, goes to `unattributed` with the reason.
+   截至2019年底, 上年末, 上半年, 2016-2020年, 十三五期间, 力争, a year after the report year) hold from where
+   they appear to the end of the sentence.
+5. The kind of a figure comes from the words just before it: 增长/下降 + % is a growth rate, 比上年增加 a
+   change, 新增/新认定 a change for a stock indicator and the flow itself for a flow indicator, 增加到/降至 a
+   level, 由/从 the starting value of a change, 占/比重 a share.
+6. Each figure goes to the one indicator named before it in its clause (or, for 甲、乙分别为X和Y, to the
+   names in order); a clause that names none may continue the previous clause's indicator for a change
+   (比上年增加5.1件), a growth rate (增长12.3%) or a level with a cue word (累计达15件, 共计56笔).
+7. Refused, with the reason, into `unattributed`: no or several names, a unit that does not convert,
+   another region in the clause (全省, 常州市; inside brackets only for the bracket), a subset (企业…) or
+   per-head figure next to a total's name, part-year, multi-year and target periods, ranges, vague
+   quantities (数百家), shares, multiples (倍), starting values and second levels for the same name.
 
 Nothing is guessed: a figure is either attributed by these rules or reported.
 """
@@ -65,6 +73,7 @@ _SHARE_RE = re.compile(r"(占|比重|占比|比例)")
 _SUBSET_RE = re.compile(r"(企业|规上|规模以上|高校|高等院校|院所|个人|工矿|外资|民营|国有|中小)[^□]{0,2}$")
 # 每万人口拥有高价值发明专利12.3件: the name found is a count, the figure is per 10k residents.
 _PER_CAPITA_RE = re.compile(r"每万人口?|万人|人均|每百人|每千人")
+_CN_NUM = "".join(CN_DIGITS) + "十百千万亿"
 _RANGE_SEPS = ("-", "~", "至", "到")
 _RANGE_NEXT_RE = re.compile(rf"\s*[-~至到]\s*[\d{''.join(CN_DIGITS)}十]")
 _LIST_SEP_RE = re.compile(r"[、和及与]|以及")
@@ -248,6 +257,8 @@ def _scan_figures(norm: str, blocked: list[tuple[int, int]], cat: Catalogue) -> 
         pos += len(q_after)
         if percent_prefix:
             unit, s = "%", s - 3
+        elif s > 0 and norm[s - 1] == "-" and (s < 2 or not (norm[s - 2].isdigit() or norm[s - 2] in _CN_NUM)):
+            value, s = -value, s - 1  # 增长-3.2% (a dash after a number is a range: 500-600家)
         if unit in _DATE_UNITS:
             continue
         if unit and unit in cat.units:
