@@ -384,9 +384,14 @@ def _finish(
 
 
 def _new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw: Any):
-    import matplotlib.pyplot as plt
+    """A Figure outside pyplot's state: batch runs do not accumulate open figures, and a notebook shows
+    a chart once (as the cell's value or through ``display``) instead of again when the cell ends."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", squeeze=False, **kw)
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
     return fig, axes
 
 
@@ -840,6 +845,97 @@ def score_heatmap(
         return _finish(fig, source=src, demo=demo, title=title)
 
 
+# ------------------------------------------------------------------------------ coverage heatmap
+def coverage_heatmap(
+    coverage_summary: pd.DataFrame,
+    *,
+    focus: str = "溧阳市",
+    lang: str = "zh",
+    source: str | None = None,
+    demo: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Share of years with a figure, regions × indicators (``Dataset.coverage_of``), in %.
+
+    Parameters
+    ----------
+    coverage_summary : DataFrame
+        ``indicator, region, share`` (share 0–1, as the data layer reports it).
+    demo : bool, optional
+        Whether the dataset is demo data (the coverage table has no status column).
+    """
+    _check_columns(coverage_summary, ["indicator", "region", "share"], "coverage_heatmap")
+    df = coverage_summary.assign(coverage_pct=coverage_summary["share"].astype(float) * 100.0)
+    if title is None:
+        title = _t(lang, "数据覆盖率（有数据年份占比）", "Data coverage (share of years with a figure)")
+    return score_heatmap(
+        df,
+        focus=focus,
+        column="indicator",
+        value_col="coverage_pct",
+        lang=lang,
+        value_label=_t(lang, "覆盖率（%）", "Coverage (%)"),
+        source=source
+        if source is not None
+        else _t(lang, "资料来源：数据集覆盖率统计", "Source: dataset coverage table"),
+        demo=bool(demo),
+        title=title,
+    )
+
+
+def target_markers(
+    indicator: str,
+    *,
+    plan: pd.DataFrame | None = None,
+    proposed: pd.DataFrame | None = None,
+    region: str | None = None,
+    year: int | None = None,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """Target points for :func:`projection_fan`: the plan's target and the proposed target.
+
+    Parameters
+    ----------
+    plan : DataFrame, optional
+        Plan targets (``region, indicator, year, value``), e.g. ``Dataset.targets``.
+    proposed : DataFrame, optional
+        ``analysis.targets.propose_targets`` output (``indicator, proposed``); needs ``year``.
+    region, year :
+        Filter the plan targets (and date the proposal).
+
+    Returns
+    -------
+    DataFrame
+        ``year, value, label`` (empty when there is nothing to mark).
+    """
+    rows = []
+    if plan is not None and len(plan):
+        t = plan[plan["indicator"] == indicator]
+        if region is not None and "region" in t.columns:
+            t = t[t["region"] == region]
+        if year is not None:
+            t = t[t["year"] == year]
+        for _, r in t.iterrows():
+            rows.append(
+                {
+                    "year": int(r["year"]),
+                    "value": float(r["value"]),
+                    "label": _t(lang, "规划目标", "plan target"),
+                }
+            )
+    if proposed is not None and len(proposed) and year is not None:
+        t = proposed[proposed["indicator"] == indicator].dropna(subset=["proposed"])
+        for _, r in t.iterrows():
+            rows.append(
+                {
+                    "year": int(year),
+                    "value": float(r["proposed"]),
+                    "label": _t(lang, "建议目标", "proposed target"),
+                }
+            )
+    return pd.DataFrame(rows, columns=["year", "value", "label"])
+
+
 # ----------------------------------------------------------------------------------- pillar dots
 def pillar_dots(
     scores: pd.DataFrame,
@@ -919,7 +1015,7 @@ def pillar_dots(
         )
         for _, r in foc.iterrows():
             ax.annotate(
-                _fmt(r[value_col]),
+                f"{r[value_col]:.0f}",
                 (r[value_col], y[r[column]]),
                 xytext=(0, 8),
                 textcoords="offset points",
@@ -1249,6 +1345,50 @@ COLUMN_LABELS = {
     "url": ("网址", "URL"),
     "accessed": ("访问日期", "Accessed"),
     "source_id": ("来源编号", "Source id"),
+    "n": ("比较地区数", "Regions compared"),
+    "city_value": ("常州市数值", "Changzhou figure"),
+    "city_avg": ("常州平均", "Changzhou average"),
+    "gap_city": ("与常州平均之差", "Gap to Changzhou average"),
+    "gap_city_pct": ("与常州平均之差（%）", "Gap to Changzhou average (%)"),
+    "median": ("板块中位数", "Median block"),
+    "gap_median_pct": ("与中位数之差（%）", "Gap to median (%)"),
+    "leader": ("领先板块", "Leader"),
+    "leader_value": ("领先值", "Leader value"),
+    "gap_leader_pct": ("与领先板块之差（%）", "Gap to leader (%)"),
+    "mean": ("均值", "Mean"),
+    "cv": ("变异系数", "Coefficient of variation"),
+    "complete": ("各板块齐全", "All blocks present"),
+    "base_year": ("基期", "Base year"),
+    "base_value": ("基期值", "Base value"),
+    "required_growth": ("所需年均增速（%）", "Required growth (%/yr)"),
+    "projected_growth": ("预测年均增速（%）", "Projected growth (%/yr)"),
+    "projected": ("预测值", "Projected"),
+    "probability": ("达标概率", "Probability of reaching"),
+    "on_track": ("预计达标", "On track"),
+    "focus_base": ("基期值", "Base value"),
+    "bench_base": ("基期基准值", "Benchmark, base year"),
+    "shortfall_base": ("基期差距（%）", "Base-year shortfall (%)"),
+    "bench_projected": ("基准预测值", "Benchmark projected"),
+    "focus_trend": ("趋势预测值", "Trend projection"),
+    "gap_rule": ("缩差规则值", "Gap-rule value"),
+    "proposed": ("建议目标", "Proposed target"),
+    "binding": ("决定因素", "Binding rule"),
+    "plan_target": ("规划目标", "Plan target"),
+    "trend_growth": ("趋势年均增速（%）", "Trend growth (%/yr)"),
+    "against": ("比较基准", "Benchmark"),
+    "shortfall_start": ("期初差距（%）", "Shortfall, start (%)"),
+    "shortfall_end": ("期末差距（%）", "Shortfall, end (%)"),
+    "change": ("变化（百分点）", "Change (pp)"),
+    "improved": ("差距缩小", "Gap narrowed"),
+    "status": ("状态", "Status"),
+    "topsis": ("TOPSIS贴近度", "TOPSIS closeness"),
+    "topsis_rank": ("TOPSIS排名", "TOPSIS rank"),
+    "minmax": ("min-max得分", "Min-max score"),
+    "minmax_rank": ("min-max排名", "Min-max rank"),
+    "nominal_rank": ("基准排名", "Nominal rank"),
+    "median_rank": ("排名中位数", "Median rank"),
+    "rank_lo": ("排名区间下限", "Rank interval low"),
+    "rank_hi": ("排名区间上限", "Rank interval high"),
 }
 
 
@@ -1312,6 +1452,8 @@ __all__ = [
     "DEMO_MARK",
     "axis_label",
     "composite_rank_interval",
+    "coverage_heatmap",
+    "target_markers",
     "dataset_source",
     "find_cjk_fonts",
     "format_table",

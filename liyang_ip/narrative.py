@@ -591,15 +591,27 @@ def baseline_paragraph(table: pd.DataFrame, focus: str, start: int, end: int, la
     return s
 
 
+def _polarity(code: str) -> int:
+    from liyang_ip import registry
+
+    try:
+        return int(registry.indicator(code).polarity)
+    except KeyError:
+        return 1
+
+
 def benchmark_sentences(gaps: pd.DataFrame, focus: str, lang: str = "zh") -> list[str]:
     """One :func:`level_sentence` per row of ``analysis.benchmark.gap_table`` (one year).
 
-    For indicators whose city figure is a sum of the blocks (counts, amounts) the city total is not an
-    average, so the comparison is with the median block; for ratios it is the Changzhou figure.
+    The reference is the Changzhou average ``city_avg`` (for summed indicators the city total divided by
+    the number of blocks, for ratios the city figure itself). Frames without ``city_avg`` fall back to the
+    city figure for ratios and the median block for summed indicators, whose city figure is a total.
     """
     out = []
     for _, r in gaps.iterrows():
-        if _aggregate(r["indicator"]) == "sum":
+        if "city_avg" in gaps.columns:
+            ref, ref_label = r.get("city_avg"), None
+        elif _aggregate(r["indicator"]) == "sum":
             ref, ref_label = r.get("median"), ("the median block" if lang == "en" else "板块中位数")
         else:
             ref, ref_label = r.get("city_value"), None
@@ -619,48 +631,66 @@ def benchmark_sentences(gaps: pd.DataFrame, focus: str, lang: str = "zh") -> lis
     return out
 
 
+_REFS = {
+    "city": ("常州平均", "the Changzhou average"),
+    "median": ("板块中位数", "the median block"),
+    "leader": ("领先板块", "the leading block"),
+}
+
+
 def benchmark_paragraph(
-    gaps: pd.DataFrame, changes: pd.DataFrame | None, focus: str, start: int, end: int, lang: str = "zh"
+    gaps: pd.DataFrame,
+    changes: pd.DataFrame | None,
+    focus: str,
+    start: int,
+    end: int,
+    lang: str = "zh",
+    against: str = "city",
 ) -> str:
-    """Counts of indicators where the focus block is ahead of / behind the median, best and worst rank,
-    and how many gaps narrowed (``analysis.benchmark.gap_change``)."""
+    """How many indicators the focus block is ahead of the benchmark on (polarity-aware), its best and
+    worst rank, and how many gaps narrowed (``analysis.benchmark.gap_table`` for one year and
+    ``gap_change``). ``against`` is 'city' (the Changzhou average), 'median' or 'leader'."""
     reg = _region(focus, lang)
     g = gaps.dropna(subset=["rank"])
     n = len(g)
     if n == 0:
         return f"No ranks for {reg} in {end}." if lang == "en" else f"{end}年{reg}没有可比较的排名。"
-    ahead = int((g["gap_median_pct"] > 0).sum()) if "gap_median_pct" in g.columns else 0
+    col = f"gap_{against}_pct"
+    ref_zh, ref_en = _REFS.get(against, _REFS["city"])
+    if col in g.columns:
+        signed = g[col] * [_polarity(c) for c in g["indicator"]]
+        ahead = int((signed > 0).sum())
+        n_cmp = int(signed.notna().sum())
+    else:
+        ahead, n_cmp = 0, 0
     best = g.sort_values("rank", kind="stable").iloc[0]
     worst = g.sort_values("rank", ascending=False, kind="stable").iloc[0]
     narrowed = None
     if changes is not None and "improved" in changes.columns:
         imp = changes["improved"].dropna()
         narrowed = (int(imp.astype(bool).sum()), len(imp))
-        against = str(changes["against"].iloc[0]) if "against" in changes.columns and len(changes) else "city"
+        ch_against = (
+            str(changes["against"].iloc[0]) if "against" in changes.columns and len(changes) else against
+        )
     else:
-        against = "city"
-    ref_zh = {"median": "板块中位数", "leader": "领先板块"}.get(against, "常州")
-    ref_en = {"median": "the median block", "leader": "the leading block"}.get(
-        against, "the Changzhou figure"
-    )
+        ch_against = against
+    ch_zh, ch_en = _REFS.get(ch_against, _REFS["city"])
     if lang == "en":
         s = (
-            f"In {end}, {reg} was above the median block on {ahead} of {n} indicators. Its best rank was "
+            f"In {end}, {reg} was ahead of {ref_en} on {ahead} of {n_cmp} indicators. Its best rank was "
             f"{_ordinal(best['rank'])} ({_en_name(_ind(best['indicator'], lang)[0])}), its worst "
             f"{_ordinal(worst['rank'])} ({_en_name(_ind(worst['indicator'], lang)[0])})."
         )
         if narrowed:
-            s += f" Since {start}, its relative gap to {ref_en} narrowed on {narrowed[0]} of {narrowed[1]}."
+            s += f" Since {start}, its relative gap to {ch_en} narrowed on {narrowed[0]} of {narrowed[1]}."
         return s
     s = (
-        f"{end}年{reg}在{cn_count(n)}项指标中有{cn_count(ahead)}项高于板块中位数；排名最好的是"
+        f"{end}年{reg}在{cn_count(n_cmp)}项指标中有{cn_count(ahead)}项优于{ref_zh}；排名最好的是"
         f"{_ind(best['indicator'], lang)[0]}（第{int(best['rank'])}），最差的是"
         f"{_ind(worst['indicator'], lang)[0]}（第{int(worst['rank'])}）。"
     )
     if narrowed:
-        s += (
-            f"与{start}年相比，与{ref_zh}的相对差距在{cn_count(narrowed[1])}项中有{cn_count(narrowed[0])}项缩小。"
-        )
+        s += f"与{start}年相比，与{ch_zh}的相对差距在{cn_count(narrowed[1])}项中有{cn_count(narrowed[0])}项缩小。"
     return s
 
 
@@ -675,10 +705,8 @@ def gap_change_sentences(
     out = []
     for _, r in changes.iterrows():
         against = r.get("against", "city")
-        if against == "median":
-            ref = "板块中位数" if lang != "en" else "median block"
-        elif against == "leader":
-            ref = "领先板块" if lang != "en" else "leading block"
+        zh, en = _REFS.get(str(against), _REFS["city"])
+        ref = en.removeprefix("the ") if lang == "en" else zh
         a = -float(r["shortfall_start"]) if not _missing(r["shortfall_start"]) else None
         b = -float(r["shortfall_end"]) if not _missing(r["shortfall_end"]) else None
         out.append(gap_trend_sentence(r["indicator"], focus, start, end, a, b, reference=ref, lang=lang))
@@ -690,8 +718,220 @@ def bullets(sentences: list[str]) -> str:
     return "\n".join(f"- {s}" for s in sentences if s)
 
 
+def quality_sentence(n_issues: int, n_conflicts: int, lang: str = "zh") -> str:
+    """Validation warnings and conflicting figures resolved during the build."""
+    if lang == "en":
+        return (
+            f"The build reported {int(n_issues)} validation warning(s) and resolved {int(n_conflicts)} "
+            "conflicting figure(s) (see the tables below)."
+            if n_issues or n_conflicts
+            else "The build reported no validation warnings and no conflicting figures."
+        )
+    if n_issues or n_conflicts:
+        return f"数据构建时有{int(n_issues)}条校验提示，处理了{int(n_conflicts)}处来源间数值冲突（见下表）。"
+    return "数据构建时没有校验提示，也没有来源间数值冲突。"
+
+
+def share_paragraph(table: pd.DataFrame, focus: str, start: int, end: int, lang: str = "zh") -> str:
+    """Share of the Changzhou total (``baseline_table`` columns share_start/share_end, in %)."""
+    reg = _region(focus, lang)
+    t = table.dropna(subset=["share_start", "share_end"])
+    if t.empty:
+        if lang == "en":
+            return f"No share of the Changzhou total can be computed for {reg} (no summed indicator with both years)."
+        return f"{reg}没有可计算占全市比重的指标（需为可加总指标且有期初、期末数据）。"
+    up = int((t["share_end"] > t["share_start"]).sum())
+    top = t.sort_values("share_end", ascending=False, kind="stable").iloc[0]
+    name = _ind(top["indicator"], lang)[0]
+    if lang == "en":
+        return (
+            f"Of {len(t)} summed indicators, {reg}'s share of the Changzhou total rose on {up} between {start} "
+            f"and {end}; its largest share in {end} was in {_en_name(name)} ({fmt_pct(top['share_end'])})."
+        )
+    return (
+        f"{start}—{end}年，在{cn_count(len(t))}项可加总指标中，{reg}占全市比重上升的有{cn_count(up)}项；"
+        f"{end}年占比最高的是{name}（{fmt_pct(top['share_end'])}）。"
+    )
+
+
+def attainment_paragraph(att: pd.DataFrame | None, focus: str, year: int, lang: str = "zh") -> str:
+    """Targets for ``year`` met or not (``baseline.target_attainment``)."""
+    reg = _region(focus, lang)
+    if att is None or att.empty:
+        if lang == "en":
+            return f"The dataset has no {year} targets for {reg}, so attainment cannot be assessed."
+        return f"数据中没有{reg}{year}年的目标值，无法评估目标完成情况。"
+    met = att["met"].dropna()
+    n_met = int(met.astype(bool).sum())
+    unknown = len(att) - len(met)
+    if lang == "en":
+        s = f"Of {len(att)} targets for {year}, {reg} met {n_met}"
+        return s + (f"; {unknown} cannot be judged (missing figure)." if unknown else ".")
+    s = f"{year}年{reg}的{cn_count(len(att))}项目标中，已完成{cn_count(n_met)}项"
+    return s + (f"，另有{cn_count(unknown)}项缺少实际数据无法判断。" if unknown else "。")
+
+
+def sigma_paragraph(cv: pd.DataFrame, start: int, end: int, lang: str = "zh") -> str:
+    """σ-convergence: on how many indicators the coefficient of variation across blocks fell
+    (``benchmark.sigma_convergence``; only years where every block has a value count)."""
+    c = cv[cv["year"].isin([start, end])]
+    if "complete" in c.columns:
+        c = c[c["complete"].astype(bool)]
+    wide = c.pivot_table(index="indicator", columns="year", values="cv", aggfunc="first")
+    if start not in wide.columns or end not in wide.columns:
+        if lang == "en":
+            return f"σ-convergence cannot be assessed: the {start} or {end} figures are incomplete."
+        return f"无法判断σ收敛：{start}年或{end}年数据不完整。"
+    wide = wide.dropna(subset=[start, end])
+    fell = wide[wide[end] < wide[start]]
+    if lang == "en":
+        return (
+            f"Between {start} and {end} the dispersion between blocks (coefficient of variation) fell on "
+            f"{len(fell)} of {len(wide)} indicators (σ-convergence) and rose or stayed on the rest."
+        )
+    return (
+        f"{start}—{end}年，在{cn_count(len(wide))}项指标中，板块间变异系数下降（σ收敛）的有{cn_count(len(fell))}项，"
+        f"其余{cn_count(len(wide) - len(fell))}项板块间差距未缩小。"
+    )
+
+
+def composite_paragraph(
+    scores: pd.DataFrame, uncertainty: pd.DataFrame | None, focus: str, lang: str = "zh", level_pct: int = 90
+) -> str:
+    """Composite ranks of the focus block (``composite.composite_scores`` and ``rank_uncertainty``,
+    both indexed by region)."""
+    reg = _region(focus, lang)
+    if focus not in scores.index:
+        return f"{reg} is not in the composite index." if lang == "en" else f"{reg}不在综合指数的比较范围内。"
+    n = len(scores)
+    r = scores.loc[focus]
+    u = uncertainty.loc[focus] if uncertainty is not None and focus in uncertainty.index else None
+    s1 = composite_sentence(
+        focus,
+        int(r["topsis_rank"]),
+        n,
+        None if u is None else u["median_rank"],
+        None if u is None else u["rank_lo"],
+        None if u is None else u["rank_hi"],
+        level_pct,
+        "entropy-weight TOPSIS" if lang == "en" else "熵权TOPSIS",
+        lang,
+    )
+    if lang == "en":
+        s2 = (
+            f"On the min-max pillar average (0–100) it scores {fmt_number(r['minmax'], 1)} and ranks "
+            f"{_ordinal(int(r['minmax_rank']))}."
+        )
+    else:
+        s2 = f"按各维度min-max得分（0—100）平均，{reg}得{fmt_number(r['minmax'], 1)}分，排名第{int(r['minmax_rank'])}。"
+    return paragraph(s1, s2, lang=lang)
+
+
+def projection_paragraph(
+    projections: pd.DataFrame,
+    backtest_summary: pd.DataFrame | None,
+    indicator: str,
+    focus: str,
+    target_year: int,
+    method: str = "ensemble",
+    lang: str = "zh",
+    level_pct: int = 90,
+) -> str:
+    """:func:`projection_sentence` for ``method`` in ``target_year`` from ``projection.project`` output,
+    with the method's backtest MAPE (``projection.backtest_summary``) and the best method by MAPE."""
+    from liyang_ip.charts import method_label
+
+    row = projections[(projections["method"] == method) & (projections["year"] == target_year)]
+    v = row["value"].iloc[0] if len(row) else None
+    lo = row["lower"].iloc[0] if len(row) and "lower" in row.columns else None
+    hi = row["upper"].iloc[0] if len(row) and "upper" in row.columns else None
+    mape = None
+    best = None
+    if backtest_summary is not None and len(backtest_summary):
+        bt = backtest_summary.dropna(subset=["mape"])
+        mape = first_value(bt, {"method": method}, "mape")
+        if len(bt):
+            best = bt.sort_values("mape", kind="stable").iloc[0]
+    s = projection_sentence(indicator, focus, target_year, v, lo, hi, method, mape, level_pct, lang)
+    if best is not None and best["method"] != method:
+        if lang == "en":
+            s += (
+                f" The method with the smallest backtest error was {method_label(best['method'], lang)} "
+                f"(MAPE {fmt_pct(best['mape'])})."
+            )
+        else:
+            s += f"回测误差最小的方法是{method_label(best['method'], lang)}（MAPE {fmt_pct(best['mape'])}）。"
+    return s
+
+
+def target_check_sentences(check: pd.DataFrame | None, lang: str = "zh") -> list[str]:
+    """:func:`target_sentence` per row of ``targets.target_check``."""
+    if check is None or check.empty:
+        return []
+    return [
+        target_sentence(
+            r["indicator"],
+            r["region"],
+            int(r["year"]),
+            r["target"],
+            r["projected"],
+            r["required_growth"],
+            r["probability"],
+            lang,
+        )
+        for _, r in check.iterrows()
+    ]
+
+
+def proposed_target_sentences(
+    proposals: pd.DataFrame, focus: str, target_year: int, gap_share: float, lang: str = "zh"
+) -> list[str]:
+    """:func:`proposed_target_sentence` per row of ``targets.propose_targets``."""
+    out = []
+    for _, r in proposals.iterrows():
+        binding = str(r.get("binding") or "")
+        out.append(
+            proposed_target_sentence(
+                r["indicator"],
+                focus,
+                target_year,
+                r["proposed"],
+                gap_share,
+                reference_value=r.get("bench_projected"),
+                trend_value=r.get("focus_trend"),
+                plan_target=r.get("plan_target"),
+                binding="trend" if binding.startswith("trend") else ("gap" if binding else None),
+                lang=lang,
+            )
+        )
+    return out
+
+
+def target_check_paragraph(check: pd.DataFrame | None, focus: str, year: int, lang: str = "zh") -> str:
+    """Bullets of :func:`target_check_sentences`, or :func:`no_targets_sentence` when there are none."""
+    lines = target_check_sentences(check, lang)
+    return bullets(lines) if lines else no_targets_sentence(focus, year, lang)
+
+
+def no_targets_sentence(focus: str, year: int, lang: str = "zh") -> str:
+    reg = _region(focus, lang)
+    if lang == "en":
+        return f"The dataset has no plan targets for {reg} in {year}; only proposed targets are shown."
+    return f"数据中没有{reg}{year}年的规划目标，以下仅给出建议目标。"
+
+
 __all__ = [
     "UNIT_EN",
+    "attainment_paragraph",
+    "composite_paragraph",
+    "no_targets_sentence",
+    "projection_paragraph",
+    "proposed_target_sentences",
+    "quality_sentence",
+    "share_paragraph",
+    "sigma_paragraph",
+    "target_check_paragraph",
+    "target_check_sentences",
     "baseline_paragraph",
     "baseline_sentences",
     "benchmark_paragraph",

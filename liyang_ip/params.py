@@ -8,6 +8,7 @@ with a message that says what was wrong and what would be valid.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -69,10 +70,15 @@ def _close(name: str, choices: Sequence[str], n: int = 3) -> list[str]:
 
 
 def _as_list(value: Any, name: str) -> list | None:
+    """None, a list, or a string (one item, or several separated by commas, 、 or semicolons, as a
+    command line may give them; spaces are kept because English names contain them)."""
     if value is None:
         return None
     if isinstance(value, str):
-        return [value]
+        text = value.strip()
+        if text.startswith("[") and text.endswith("]"):  # a JSON/YAML list passed as text
+            text = text[1:-1].replace('"', " ").replace("'", " ")
+        return [t.strip() for t in re.split(r"[,，、;；]+", text) if t.strip()]
     try:
         return list(value)
     except TypeError:

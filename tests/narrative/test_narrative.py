@@ -260,13 +260,16 @@ def test_benchmark_sentences_use_median_for_counts_and_city_for_ratios():
             "improved": pd.array([True, False], dtype="boolean"),
         }
     )
-    p = nv.benchmark_paragraph(gaps, changes, "溧阳市", 2015, 2020)
+    p = nv.benchmark_paragraph(gaps, changes, "溧阳市", 2015, 2020, against="median")
     assert p == (
-        "2020年溧阳市在两项指标中有零项高于板块中位数；排名最好的是每万人口发明专利拥有量（第6），"
+        "2020年溧阳市在两项指标中有零项优于板块中位数；排名最好的是每万人口发明专利拥有量（第6），"
         "最差的是PCT国际专利申请量（第7）。与2015年相比，与板块中位数的相对差距在两项中有一项缩小。"
     )
     ch = nv.gap_change_sentences(changes, "溧阳市", 2015, 2020)
-    assert ch[0] == "溧阳市每万人口发明专利拥有量由2015年低于板块中位数60.0%变为2020年低于板块中位数43.9%，差距缩小。"
+    assert (
+        ch[0]
+        == "溧阳市每万人口发明专利拥有量由2015年低于板块中位数60.0%变为2020年低于板块中位数43.9%，差距缩小。"
+    )
 
 
 def test_status_line():
@@ -277,3 +280,44 @@ def test_status_line():
         nv.status_line("demo", True, cs) == "数据：demo — 演示数据（合成，非真实统计）；所选范围覆盖率75.0%"
     )
     assert nv.status_line("public", False, cs, lang="en") == "Data: 'public' — real data; coverage 75.0%"
+
+
+def test_benchmark_sentences_with_city_average():
+    # gap_table's city_avg: for a summed indicator the city total / 7 blocks (193 / 7 = 27.57…).
+    gaps = pd.DataFrame(
+        {
+            "indicator": ["pct_applications"],
+            "year": [2020],
+            "value": [6.0],
+            "rank": [7],
+            "n": [7],
+            "city_value": [193.0],
+            "city_avg": [193.0 / 7],
+            "median": [20.0],
+            "gap_city_pct": [(6.0 - 193.0 / 7) / (193.0 / 7) * 100],
+        }
+    )
+    # 27.571 − 6 = 21.571 → "21.6件"; 21.571 / 27.571 = 78.2 %.
+    assert nv.benchmark_sentences(gaps, "溧阳市") == [
+        "2020年溧阳市PCT国际专利申请量为6件，在七个板块中排名第7，比常州平均低21.6件（低78.2%）。"
+    ]
+    p = nv.benchmark_paragraph(gaps, None, "溧阳市", 2015, 2020)
+    assert p.startswith("2020年溧阳市在一项指标中有零项优于常州平均；")
+    en = nv.gap_change_sentences(
+        pd.DataFrame(
+            {
+                "indicator": ["pct_applications"],
+                "against": ["city"],
+                "shortfall_start": [70.0],
+                "shortfall_end": [78.2],
+            }
+        ),
+        "溧阳市",
+        2015,
+        2020,
+        lang="en",
+    )
+    assert en == [
+        "Liyang went from 70.0% below the Changzhou average in 2015 to 78.2% below it in 2020 on PCT "
+        "international applications: the gap widened."
+    ]

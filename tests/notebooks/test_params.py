@@ -137,3 +137,15 @@ def test_lang_and_dataset(tmp_path):
     f.write_text("region,year,indicator,value\n", encoding="utf-8")
     assert validate_params(dataset=f).dataset == str(f)
     assert validate_params(dataset="public").dataset == "public"
+
+
+def test_lists_given_as_text_are_split():
+    p = validate_params(
+        peers="金坛区, 武进区", indicators="pct_applications、ip_talent", methods="linear, holt"
+    )
+    assert p.peers == ("金坛区", "武进区")
+    assert p.indicators == ("pct_applications", "ip_talent")
+    assert p.methods == ("linear", "holt")
+    q = validate_params(indicators='["pct_applications", "ip_talent"]')
+    assert q.indicators == ("pct_applications", "ip_talent")
+    assert validate_params(indicators="Patent applications").indicators == ("patent_applications",)
