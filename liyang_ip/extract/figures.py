@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .catalogue import Catalogue, load_catalogue
@@ -609,8 +610,11 @@ _DTYPES = {"year": "int64", "value": "float64", "approximate": "bool", "start": 
 
 def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     """Records → DataFrame with fixed dtypes for the numeric and flag columns (also when empty)."""
-    df = pd.DataFrame(records, columns=columns)
-    return df.astype({c: t for c, t in _DTYPES.items() if c in columns and df[c].dtype != t})
+    data = {c: [r[c] for r in records] if records else pd.Series([], dtype="str") for c in columns}
+    for c, t in _DTYPES.items():
+        if c in data:
+            data[c] = np.asarray(data[c], dtype=t)
+    return pd.DataFrame(data, columns=columns)
 
 
 _HEADING_RE = re.compile(r"[ \t]*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十\d]+[章节部分])")
