@@ -1,0 +1,597 @@
+"""Meeting-ready HTML and PDF from executed notebooks.
+
+HTML comes from nbconvert's ``HTMLExporter`` with the ``liyang_report`` template (shipped in
+``templates/``): code and prompts hidden, stderr and tracebacks left out, a cover page (title, focus
+block, parameters, data status and coverage, date), numbered figures and tables that are kept on one
+page, A4 pages with margins, and the CJK font embedded (see :mod:`.fonts`). The HTML is self-contained:
+no scripts, no network.
+
+PDF is printed by a real headless Chromium found on the machine (never downloaded): Playwright drives
+the system browser with ``executable_path``, and a batch reuses one browser for every file. Page
+numbers come from Chromium's footer template.
+
+Layout of a run after export::
+
+    <run>/<block>/01_baseline.ipynb|.html|.pdf
+    <run>/<block>/report.html|.pdf          all notebooks of the block, with a table of contents
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import copy
+import html as html_lib
+import json
+import os
+import re
+import shutil
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .fonts import embedded_font_css
+
+TEMPLATE_NAME = "liyang_report"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+FONTS_PLACEHOLDER = "<!--liyang-ip:fonts-->"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+# Same margins in CSS (@page, for printing from a browser) and here (Chromium's footer lives in them).
+PDF_MARGIN = {"top": "18mm", "bottom": "20mm", "left": "17mm", "right": "17mm"}
+REMOVE_TAGS = {"remove-cell", "remove_cell", "hide-cell", "remove"}
+DATA_STATUS_RE = re.compile(r"(数据状态|data status)\s*[:：]\s*(.+)", re.IGNORECASE)
+INSTALL_HINT = (
+    "No Chromium-based browser was found to print the PDF (the HTML was written).\n"
+    "Install one, e.g.\n"
+    "  Debian/Ubuntu:  sudo apt-get install chromium   (or chromium-browser)\n"
+    "  Windows/macOS:  Google Chrome or Microsoft Edge\n"
+    "or point LIYANG_IP_CHROMIUM (or --browser) at the executable. Nothing is downloaded at run time."
+)
+
+LABELS = {
+    "zh": {
+        "kicker": "常州市知识产权发展分析", "focus": "重点板块", "status": "数据状态", "coverage": "数据覆盖",
+        "years": "数据年份", "date": "生成日期", "params": "参数", "notebook": "笔记本", "version": "版本",
+        "fingerprint": "数据指纹", "figure": "图", "table": "表", "toc": "目录", "report": "知识产权分析报告",
+        "failed": "注意：本笔记本执行失败，以下为部分结果。", "demo_note": "演示数据：数字为合成，不得作为真实统计引用。",
+        "default": "默认", "all": "全部", "unknown": "未知",
+    },
+    "en": {
+        "kicker": "Changzhou IP development analysis", "focus": "Focus block", "status": "Data status",
+        "coverage": "Coverage", "years": "Years", "date": "Date", "params": "Parameters", "notebook": "Notebook",
+        "version": "Version", "fingerprint": "Data fingerprint", "figure": "Figure", "table": "Table",
+        "toc": "Contents", "report": "IP analysis report",
+        "failed": "Note: this notebook failed; the results below are partial.",
+        "demo_note": "Demo data: the figures are synthetic and must not be quoted as statistics.",
+        "default": "default", "all": "all", "unknown": "unknown",
+    },
+}
+PARAM_LABELS = {
+    "zh": {"focus": "重点板块", "peers": "对标板块", "start_year": "起始年", "end_year": "截止年",
+           "target_year": "目标年", "indicators": "指标", "dataset": "数据集", "methods": "预测方法",
+           "gap_share": "差距缩小比例", "lang": "语言"},
+    "en": {"focus": "Focus block", "peers": "Peer blocks", "start_year": "Start year", "end_year": "End year",
+           "target_year": "Target year", "indicators": "Indicators", "dataset": "Dataset",
+           "methods": "Projection methods", "gap_share": "Gap-closing share", "lang": "Language"},
+}
+
+
+class ExportError(RuntimeError):
+    """Export failed; the message says which file and why."""
+
+
+class BrowserNotFoundError(ExportError):
+    def __init__(self, detail: str = ""):
+        super().__init__(INSTALL_HINT + (f"\n({detail})" if detail else ""))
+
+
+# --------------------------------------------------------------------------------------------------
+# Browser
+
+
+def _windows_candidates() -> list[Path]:
+    out = []
+    for base in filter(None, (os.environ.get("PROGRAMFILES"), os.environ.get("PROGRAMFILES(X86)"),
+                              os.environ.get("LOCALAPPDATA"))):
+        out += [Path(base) / "Microsoft/Edge/Application/msedge.exe",
+                Path(base) / "Google/Chrome/Application/chrome.exe",
+                Path(base) / "Chromium/Application/chrome.exe"]
+    return out
+
+
+def _mac_candidates() -> list[Path]:
+    return [Path("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"),
+            Path("/Applications/Chromium.app/Contents/MacOS/Chromium"),
+            Path("/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge")]
+
+
+def _playwright_browser() -> Path | None:
+    """Playwright's own Chromium, only when it was installed before (never downloaded here)."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            path = Path(p.chromium.executable_path)
+    except Exception:  # noqa: BLE001 - no driver, no browser: simply not available
+        return None
+    return path if path.exists() else None
+
+
+def find_browser(explicit: str | os.PathLike | None = None, use_playwright: bool = True) -> Path | None:
+    """A Chromium-based browser: `explicit`, ``$LIYANG_IP_CHROMIUM``, the system's, Playwright's; or None.
+
+    Searched in order: chromium, chromium-browser, google-chrome(-stable), chrome, microsoft-edge, msedge
+    on the PATH; the usual install folders on Windows and macOS; Playwright's browser if installed.
+    """
+    for given in (explicit, os.environ.get("LIYANG_IP_CHROMIUM")):
+        if given:
+            p = Path(given).expanduser()
+            found = p if p.exists() else (Path(w) if (w := shutil.which(str(given))) else None)
+            if found is None:
+                raise BrowserNotFoundError(f"browser {given!r} does not exist")
+            return found
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
+                 "microsoft-edge", "microsoft-edge-stable", "msedge"):
+        w = shutil.which(name)
+        if w:
+            return Path(w)
+    extra = _windows_candidates() if os.name == "nt" else _mac_candidates() if sys.platform == "darwin" else []
+    for p in extra:
+        if p.exists():
+            return p
+    return _playwright_browser() if use_playwright else None
+
+
+class ChromiumPrinter:
+    """One headless browser for many PDFs. Use as a context manager::
+
+        with ChromiumPrinter() as printer:
+            printer.print_pdf(html_file, pdf_file, footer="溧阳市 · 基线")
+    """
+
+    def __init__(self, executable: str | os.PathLike | None = None, timeout_ms: int = 120_000):
+        self.executable = find_browser(executable)
+        if self.executable is None:
+            raise BrowserNotFoundError()
+        self.timeout_ms = timeout_ms
+        self._pw = None
+        self._browser = None
+
+    def __enter__(self) -> ChromiumPrinter:
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(
+                executable_path=str(self.executable), args=BROWSER_ARGS, headless=True,
+                handle_sigint=False, handle_sigterm=False, handle_sighup=False)
+        except Exception as e:
+            self._pw.stop()
+            raise BrowserNotFoundError(f"{self.executable} could not be started: {e}") from e
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        finally:
+            if self._pw is not None:
+                self._pw.stop()
+            self._browser = self._pw = None
+
+    def print_pdf(self, html_path: str | Path, pdf_path: str | Path, footer: str = "") -> Path:
+        """Print one HTML file to an A4 PDF with page numbers; written atomically."""
+        from .files import atomic_write_bytes
+
+        if self._browser is None:
+            raise ExportError("ChromiumPrinter must be used inside a `with` block")
+        page = self._browser.new_page()
+        try:
+            page.set_default_timeout(self.timeout_ms)
+            # The report is self-contained; nothing may be fetched from the network.
+            page.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
+            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            pdf = page.pdf(format="A4", margin=PDF_MARGIN, print_background=True, display_header_footer=True,
+                           header_template="<div></div>", footer_template=_footer_template(footer),
+                           outline=True, tagged=True)
+        finally:
+            page.close()
+        return atomic_write_bytes(pdf_path, pdf)
+
+
+def _footer_template(label: str = "") -> str:
+    """Page numbers for Chromium's footer.
+
+    The footer is rendered as a separate little document that cannot use the report's embedded
+    font; Chinese in it would be printed as unnamed Type 3 glyphs from the system font, so it holds
+    only digits (plus `label` when that is plain ASCII).
+    """
+    label = html_lib.escape(label) if label.isascii() else ""
+    return ('<div style="font-size:8pt; width:100%; margin:0 17mm; color:#666; display:flex; '
+            'justify-content:space-between; font-family:\'DejaVu Sans\', Arial, sans-serif">'
+            f'<span>{label}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span>'
+            "</span></div>")
+
+
+# --------------------------------------------------------------------------------------------------
+# Notebook → report HTML
+
+
+@dataclass
+class Doc:
+    """One report document: a notebook (or several, combined) plus its cover."""
+
+    nb: Any
+    cover: dict
+    footer: str
+    out_stem: Path  # path without suffix
+    sources: list[Path] = field(default_factory=list)
+
+
+def _first_heading(nb, level: int = 1) -> str | None:
+    pat = re.compile(rf"^{'#' * level}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = pat.search(cell.source)
+            if m:
+                return re.sub(r"[*_`]", "", m.group(1)).strip()
+    return None
+
+
+def parameter_defaults(nb) -> dict:
+    """Values assigned in the cell tagged ``parameters`` (literals only; others as their source text)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                return {}
+            out = {}
+            for node in tree.body:
+                if isinstance(node, ast.Assign | ast.AnnAssign):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for t in targets:
+                        if isinstance(t, ast.Name) and node.value is not None:
+                            try:
+                                out[t.id] = ast.literal_eval(node.value)
+                            except ValueError:
+                                out[t.id] = ast.get_source_segment(cell.source, node.value)
+            return out
+    return {}
+
+
+def effective_parameters(nb) -> dict:
+    """Defaults of the parameters cell overridden by what papermill injected."""
+    injected = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
+    return {**parameter_defaults(nb), **injected}
+
+
+def _data_status_line(nb) -> str | None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            texts = [out.get("text", "")] if out.get("output_type") == "stream" else [
+                str(out.get("data", {}).get(k, "")) for k in ("text/markdown", "text/plain")]
+            for text in texts:
+                for line in str(text).splitlines():
+                    m = DATA_STATUS_RE.search(re.sub(r"<[^>]+>|[*_`]", "", line))
+                    if m:
+                        return m.group(2).strip()
+    return None
+
+
+def _fmt_value(v: Any, lab: dict) -> str:
+    if v is None:
+        return lab["default"]
+    if isinstance(v, list | tuple):
+        return "、".join(map(str, v)) if v else lab["default"]
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, title: str | None = None,
+               status_failed: bool = False) -> dict:
+    """Everything the cover shows, from the notebook's parameters/outputs and the run's manifest."""
+    params = effective_parameters(nb)
+    lang = "en" if str(params.get("lang", "zh")).lower().startswith("en") else "zh"
+    lab = LABELS[lang]
+    dataset = str(params.get("dataset", "demo"))
+    ds = ((manifest or {}).get("datasets") or {}).get(dataset, {}) or {}
+    line = _data_status_line(nb)
+    status = ds.get("status") or line
+    is_demo = ds.get("is_demo")
+    if is_demo is None:
+        # The notebook's own status line wins over guessing from the dataset's name.
+        is_demo = ("演示" in line or "demo" in line.lower()) if line else dataset == "demo"
+    if not status:
+        status = LABELS["zh"]["demo_note"] if is_demo else lab["unknown"]
+    coverage = ds.get("coverage")
+    years = ds.get("years")
+    pm = nb.metadata.get("papermill", {})
+    when = (entry or {}).get("finished") or pm.get("end_time") or date.today().isoformat()
+    names = PARAM_LABELS[lang]
+    rows = [(names.get(k, k), _fmt_value(v, lab)) for k, v in params.items()]
+    return {
+        "lang": lang,
+        "labels": lab,
+        "title": title or nb.metadata.get("title") or _first_heading(nb) or lab["report"],
+        "focus": params.get("focus", ""),
+        "status": status,
+        "status_line": line if line and line != status else None,
+        "is_demo": bool(is_demo),
+        "coverage": f"{coverage:.0%}" if isinstance(coverage, int | float) else None,
+        "years": f"{years[0]}–{years[1]}" if years else None,
+        "date": str(when)[:10],
+        "params": rows,
+        "notebook": (entry or {}).get("notebook") or pm.get("input_path", ""),
+        "version": (manifest or {}).get("version"),
+        "fingerprint": ((entry or {}).get("data_fingerprint") or ds.get("fingerprint") or "")[:12] or None,
+        "failed": status_failed,
+        "toc": None,
+    }
+
+
+def prepare_notebook(nb, lang: str = "zh"):
+    """A copy fit for a report: no stderr, short errors, empty code cells dropped, figures/tables numbered."""
+    nb = copy.deepcopy(nb)
+    lab = LABELS.get(lang, LABELS["zh"])
+    fig = tab = 0
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & REMOVE_TAGS:
+            continue
+        if cell.cell_type == "code":
+            outputs = []
+            for out in cell.get("outputs", []):
+                kind = out.get("output_type")
+                if kind == "stream" and out.get("name") == "stderr":
+                    continue
+                if kind == "error":
+                    # A traceback shows source code; the report states only what went wrong.
+                    out = copy.deepcopy(out)
+                    out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
+                if kind in ("display_data", "execute_result"):
+                    data = out.get("data", {})
+                    caption = cell.get("metadata", {}).get("caption") or out.get("metadata", {}).get("caption")
+                    tag = None
+                    if any(k in data for k in ("image/png", "image/jpeg", "image/svg+xml")):
+                        fig += 1
+                        tag = {"kind": "figure", "label": f"{lab['figure']} {fig}", "id": f"fig-{fig}"}
+                    elif "<table" in str(data.get("text/html", "")).lower():
+                        tab += 1
+                        tag = {"kind": "table", "label": f"{lab['table']} {tab}", "id": f"tab-{tab}"}
+                    if tag:
+                        out = copy.deepcopy(out)
+                        out.setdefault("metadata", {})["liyang_ip"] = {**tag, "caption": caption or ""}
+                outputs.append(out)
+            if not outputs:
+                continue
+            cell["outputs"] = outputs
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def combine_notebooks(nbs: Sequence[tuple[str, Any]]):
+    """One notebook from several: each starts a new page with an anchor ``ch-N`` for the contents."""
+    import nbformat
+
+    out = nbformat.v4.new_notebook()
+    out.metadata = copy.deepcopy(nbs[0][1].metadata) if nbs else {}
+    for i, (_title, nb) in enumerate(nbs, 1):
+        marker = nbformat.v4.new_markdown_cell(f'<div class="liy-chapter" id="ch-{i}"></div>')
+        marker.metadata["tags"] = ["liy-chapter-start"]
+        out.cells.append(marker)
+        out.cells.extend(copy.deepcopy(nb.cells))
+    return out
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    exp = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)])
+    exp.exclude_input = True
+    exp.exclude_input_prompt = True
+    exp.exclude_output_prompt = True
+    return exp
+
+
+def render_html(doc: Doc) -> str:
+    """The report HTML of one document, with a placeholder where the fonts go (see `embed_fonts`)."""
+    lang = doc.cover.get("lang", "zh")
+    nb = prepare_notebook(doc.nb, lang)
+    nb.metadata["title"] = f"{doc.cover.get('focus', '')} · {doc.cover['title']}".strip(" ·")
+    resources = {"liyang": doc.cover, "language_code": "zh-CN" if lang == "zh" else "en",
+                 "metadata": {"name": doc.out_stem.name}}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def embed_fonts(htmls: Iterable[str]) -> list[str]:
+    """Replace the font placeholder of each page by one CJK font subset covering all of them.
+
+    Regular and bold faces both get every character: any text drawn in a weight the embedded font
+    lacks would be synthesised by Chromium and printed as unnamed Type 3 glyphs.
+    """
+    htmls = list(htmls)
+    text = "".join(htmls)
+    css = embedded_font_css(text, text)
+    rule = f'<style type="text/css">\n{css}\n</style>' if css else ""
+    return [h.replace(FONTS_PLACEHOLDER, rule, 1) for h in htmls]
+
+
+# --------------------------------------------------------------------------------------------------
+# Runs
+
+
+def _read_nb(path: Path):
+    import nbformat
+
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except Exception as e:  # noqa: BLE001 - say which file is broken
+        raise ExportError(f"{path}: not a readable notebook ({e})") from e
+
+
+def _find_manifest(nb_path: Path) -> tuple[Path | None, dict | None, dict | None]:
+    """(run_dir, manifest, entry) of the run an executed notebook belongs to, if any."""
+    for run_dir in (nb_path.parent.parent, nb_path.parent):
+        m = run_dir / "manifest.json"
+        if m.exists():
+            try:
+                manifest = json.loads(m.read_text(encoding="utf-8"))
+            except json.JSONDecodeError:
+                continue
+            rel = nb_path.resolve().relative_to(run_dir.resolve()).as_posix()
+            for entry in manifest.get("notebooks", {}).values():
+                if entry.get("output") == rel:
+                    return run_dir, manifest, entry
+            return run_dir, manifest, None
+    return None, None, None
+
+
+def collect_docs(path: Path, combined: bool = True) -> list[Doc]:
+    """Documents to export for a run directory (successful notebooks + one combined report per block)
+    or for a single executed notebook."""
+    path = Path(path)
+    if path.is_file():
+        _, manifest, entry = _find_manifest(path)
+        nb = _read_nb(path)
+        failed = bool(entry and entry.get("status") != "ok") or bool(nb.metadata.get("papermill", {}).get("exception"))
+        cover = cover_info(nb, entry=entry, manifest=manifest, status_failed=failed)
+        return [Doc(nb, cover, f"{cover['focus']} · {cover['title']}", path.with_suffix(""), [path])]
+
+    manifest_path = path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
+    groups: dict[Path, list[tuple[Path, dict | None]]] = {}
+    if manifest:
+        for entry in manifest.get("notebooks", {}).values():
+            nb_path = path / entry["output"]
+            if entry.get("status") == "ok" and nb_path.exists():
+                groups.setdefault(nb_path.parent, []).append((nb_path, entry))
+    else:
+        for nb_path in sorted(path.rglob("*.ipynb")):
+            if not nb_path.name.startswith(".") and ".ipynb_checkpoints" not in nb_path.parts:
+                groups.setdefault(nb_path.parent, []).append((nb_path, None))
+    if not groups:
+        raise ExportError(f"{path}: no successfully executed notebooks to export")
+
+    docs = []
+    for folder in sorted(groups):
+        members = sorted(groups[folder], key=lambda t: t[0].name)
+        chapters = []
+        for nb_path, entry in members:
+            nb = _read_nb(nb_path)
+            cover = cover_info(nb, entry=entry, manifest=manifest)
+            docs.append(Doc(nb, cover, f"{cover['focus']} · {cover['title']}", nb_path.with_suffix(""), [nb_path]))
+            chapters.append((cover["title"], nb, nb_path))
+        if combined and len(chapters) > 1:
+            first = docs[-len(chapters)]
+            cover = dict(first.cover)
+            cover["title"] = cover["labels"]["report"]
+            cover["notebook"] = ", ".join(p.stem for _, _, p in chapters)
+            cover["toc"] = [{"id": f"ch-{i}", "title": t, "sections": _sections(nb)}
+                            for i, (t, nb, _) in enumerate(chapters, 1)]
+            nb = combine_notebooks([(t, nb) for t, nb, _ in chapters])
+            docs.append(Doc(nb, cover, f"{cover['focus']} · {cover['title']}", folder / "report",
+                            [p for _, _, p in chapters]))
+    return docs
+
+
+def _sections(nb) -> list[str]:
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            out += [re.sub(r"[*_`]", "", m).strip() for m in re.findall(r"^##\s+(.+?)\s*#*\s*$", cell.source, re.M)]
+    return out
+
+
+def _up_to_date(target: Path, sources: Sequence[Path]) -> bool:
+    return target.exists() and all(target.stat().st_mtime >= s.stat().st_mtime for s in sources)
+
+
+def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", "pdf"), *, combined: bool = True,
+                 force: bool = False, browser: str | os.PathLike | None = None) -> list[Path]:
+    """Export run directories and/or executed notebooks; returns the files written.
+
+    HTML is always written first; PDFs are then printed with ONE browser for all files. Raises
+    `BrowserNotFoundError` (after writing the HTML) when PDF was asked for and no browser exists.
+    """
+    if _loop_running():
+        # Playwright's sync API refuses to run inside an event loop (e.g. a Jupyter kernel).
+        box: dict[str, Any] = {}
+
+        def target():
+            try:
+                box["out"] = export_paths(paths, formats, combined=combined, force=force, browser=browser)
+            except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+                box["err"] = e
+
+        t = threading.Thread(target=target)
+        t.start()
+        t.join()
+        if "err" in box:
+            raise box["err"]
+        return box["out"]
+
+    from .files import atomic_write_text
+
+    docs = [d for p in paths for d in collect_docs(Path(p), combined=combined)]
+    want_pdf = "pdf" in formats
+    todo_html = [d for d in docs if force or not _up_to_date(d.out_stem.with_suffix(".html"), d.sources)
+                 or (want_pdf and not _up_to_date(d.out_stem.with_suffix(".pdf"), d.sources))]
+    written: list[Path] = []
+    pages = embed_fonts(render_html(d) for d in todo_html) if todo_html else []
+    for doc, page in zip(todo_html, pages, strict=True):
+        written.append(atomic_write_text(doc.out_stem.with_suffix(".html"), page))
+    if want_pdf:
+        todo_pdf = [d for d in docs if force or not _up_to_date(d.out_stem.with_suffix(".pdf"), d.sources)]
+        if todo_pdf:
+            with ChromiumPrinter(browser) as printer:
+                for doc in todo_pdf:
+                    written.append(printer.print_pdf(doc.out_stem.with_suffix(".html"),
+                                                     doc.out_stem.with_suffix(".pdf"), footer=doc.footer))
+    if "html" not in formats:
+        # HTML was only the intermediate for the PDF.
+        for doc in todo_html:
+            doc.out_stem.with_suffix(".html").unlink(missing_ok=True)
+        written = [p for p in written if p.suffix != ".html"]
+    _record_exports(docs, written)
+    return written
+
+
+def _record_exports(docs: Sequence[Doc], written: Sequence[Path]) -> None:
+    """Note the exported files in the run's manifest (entry["exports"])."""
+    from .runner import read_manifest, write_manifest
+
+    by_run: dict[Path, dict] = {}
+    for doc in docs:
+        if len(doc.sources) != 1:
+            continue
+        run_dir, _, entry = _find_manifest(doc.sources[0])
+        if run_dir is None or entry is None:
+            continue
+        manifest = by_run.setdefault(run_dir, read_manifest(run_dir))
+        for key, e in manifest["notebooks"].items():
+            if e.get("output") == entry.get("output"):
+                files = {p.suffix.lstrip("."): p.relative_to(run_dir).as_posix() for p in written
+                         if p.with_suffix("") == doc.out_stem}
+                manifest["notebooks"][key] = {**e, "exports": {**(e.get("exports") or {}), **files}}
+    for run_dir, manifest in by_run.items():
+        write_manifest(run_dir, manifest)
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
