@@ -400,8 +400,9 @@ def proposed_target_sentence(
 ) -> str:
     """A proposed target: closes ``gap_share`` of the gap to the reference, never below the trend.
 
-    ``binding`` is 'trend' when the trend projection set the value (it was higher than the gap rule) and
-    'gap' when the gap rule did; None leaves it unsaid.
+    ``binding`` is 'trend' when the trend projection set the value (it was higher than the gap rule),
+    'ahead' when the block is already at or ahead of the benchmark (the trend is proposed), and 'gap' when
+    the gap rule did; None leaves it unsaid.
     """
     name, unit = _ind(indicator, lang)
     reg = _region(focus, lang)
@@ -410,6 +411,20 @@ def proposed_target_sentence(
         if lang == "en":
             return f"No target for {_en_name(name)} can be proposed for {reg} (missing data)."
         return f"{reg}{name}缺少数据，无法提出建议目标。"
+    if binding == "ahead":
+        plan_zh = f"；规划目标为{fmt_value(plan_target, unit)}" if not _missing(plan_target) else ""
+        plan_en = (
+            f"; the plan's own target is {fmt_value(plan_target, unit, 'en')}"
+            if not _missing(plan_target)
+            else ""
+        )
+        if lang == "en":
+            return (
+                f"Proposed {target_year} target for {_en_name(name)} in {reg}: {fmt_value(proposed, unit, 'en')} — "
+                f"{reg} is already at or ahead of the Changzhou average, so its own trend projection is proposed"
+                f"{plan_en}."
+            )
+        return f"{reg}{name}已不低于常州平均，建议{target_year}年目标取趋势预测值{fmt_value(proposed, unit)}{plan_zh}。"
     if lang == "en":
         s = f"Proposed {target_year} target for {_en_name(name)} in {reg}: {fmt_value(proposed, unit, 'en')}"
         why = []
@@ -900,7 +915,13 @@ def proposed_target_sentences(
                 reference_value=r.get("bench_projected"),
                 trend_value=r.get("focus_trend"),
                 plan_target=r.get("plan_target"),
-                binding="trend" if binding.startswith("trend") else ("gap" if binding else None),
+                binding=(
+                    "ahead"
+                    if "ahead" in binding
+                    else "trend"
+                    if binding.startswith("trend")
+                    else ("gap" if binding else None)
+                ),
                 lang=lang,
             )
         )

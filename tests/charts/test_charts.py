@@ -319,3 +319,79 @@ def test_charts_do_not_touch_global_rcparams(obs_demo):
     before = plt.rcParams["font.family"]
     charts.trend_small_multiples(obs_demo)
     assert plt.rcParams["font.family"] == before
+
+
+def test_coverage_heatmap_in_percent_with_demo_flag():
+    cov = pd.DataFrame(
+        {
+            "indicator": ["pct_applications", "pct_applications", "ip_talent", "ip_talent"],
+            "region": ["溧阳市", "金坛区", "溧阳市", "金坛区"],
+            "share": [1.0, 0.5, 1.0, 0.0],
+        }
+    )
+    fig = charts.coverage_heatmap(cov, demo=True)
+    assert has_demo_mark(fig)
+    assert source_line(fig)
+    annotations = {t.get_text() for t in fig.axes[0].texts}
+    assert {"100", "50", "0"} <= annotations  # shares shown in percent
+    assert not has_demo_mark(charts.coverage_heatmap(cov, demo=False))
+    assert_no_tofu(fig)
+
+
+def test_target_markers_from_plan_and_proposals():
+    plan = pd.DataFrame(
+        {
+            "region": ["溧阳市", "溧阳市", "金坛区"],
+            "indicator": ["pct_applications"] * 3,
+            "year": [2025, 2027, 2025],
+            "value": [10.6, 12.0, 9.0],
+        }
+    )
+    prop = pd.DataFrame({"indicator": ["pct_applications", "ip_talent"], "proposed": [22.4, 368.0]})
+    m = charts.target_markers("pct_applications", plan=plan, proposed=prop, region="溧阳市", year=2025)
+    assert m.to_dict("records") == [
+        {"year": 2025, "value": 10.6, "label": "规划目标"},
+        {"year": 2025, "value": 22.4, "label": "建议目标"},
+    ]
+    assert charts.target_markers("gdp", plan=plan, proposed=prop, year=2025).empty
+
+
+def test_format_table_translates_codes_and_columns():
+    df = pd.DataFrame(
+        {"indicator": ["pct_applications"], "region": ["溧阳市"], "cagr": [12.3456], "value_end": [1234.5]}
+    )
+    zh = charts.format_table(df)
+    assert list(zh.columns) == ["指标", "地区", "年均增速（%）", "期末值"]
+    assert zh.iloc[0].tolist() == ["PCT国际专利申请量", "溧阳市", 12.3, 1234.0]
+    en = charts.format_table(df, "en", columns=["indicator", "cagr"])
+    assert list(en.columns) == ["Indicator", "CAGR (%)"]
+    assert en.iloc[0, 0] == "PCT international applications"
+    assert df.loc[0, "indicator"] == "pct_applications"  # input not mutated
+
+
+def test_charts_take_analysis_frames_with_region_index():
+    regions = BLOCKS[:4]
+    unc = pd.DataFrame(
+        {
+            "nominal_rank": [2, 1, 3, 4],
+            "median_rank": [2.0, 1.0, 3.0, 4.0],
+            "rank_lo": [1, 1, 2, 3],
+            "rank_hi": [3, 2, 4, 4],
+        },
+        index=pd.Index(regions, name="region"),
+    )
+    fig = charts.composite_rank_interval(unc, demo=True)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["金坛区", "溧阳市", "武进区", "新北区"]
+    scores = pd.DataFrame(
+        {
+            "topsis": [0.2, 0.7, 0.5, 0.1],
+            "creation": [10.0, 90.0, 50.0, 0.0],
+            "talent": [20.0, 80.0, 40.0, 5.0],
+            "minmax_rank": [3, 1, 2, 4],
+        },
+        index=pd.Index(regions, name="region"),
+    )
+    heat = charts.score_heatmap(scores, column="pillar")
+    assert [t.get_text() for t in heat.axes[0].get_xticklabels()] == ["创造", "人才"]  # topsis/rank left out
+    dots = charts.pillar_dots(scores)
+    assert [t.get_text() for t in dots.axes[0].get_yticklabels()] == ["创造", "人才"]

@@ -321,3 +321,26 @@ def test_benchmark_sentences_with_city_average():
         "Liyang went from 70.0% below the Changzhou average in 2015 to 78.2% below it in 2020 on PCT "
         "international applications: the gap widened."
     ]
+
+
+def test_proposed_target_when_already_ahead():
+    s = nv.proposed_target_sentence(
+        "gi_trademarks", "溧阳市", 2025, 7.53, 0.5, 3.28, 7.53, 12.3, binding="ahead"
+    )
+    assert s == "溧阳市地理标志商标已不低于常州平均，建议2025年目标取趋势预测值7.53件；规划目标为12.3件。"
+    rows = pd.DataFrame(
+        {
+            "indicator": ["gi_trademarks", "pct_applications"],
+            "proposed": [7.53, 22.4],
+            "bench_projected": [3.28, 36.8],
+            "focus_trend": [7.53, 4.03],
+            "plan_target": [None, None],
+            "binding": ["trend (already at or ahead of benchmark)", "gap rule"],
+        }
+    )
+    out = nv.proposed_target_sentences(rows, "溧阳市", 2025, 0.5)
+    assert out[0].startswith("溧阳市地理标志商标已不低于常州平均")
+    assert (
+        out[1]
+        == "建议溧阳市PCT国际专利申请量2025年目标为22.4件，即缩小与常州平均（预计36.8件）差距的50%且不低于趋势预测值4.03件。"
+    )
