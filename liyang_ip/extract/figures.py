@@ -71,7 +71,9 @@ _FALL = "下降|减少|降低|回落|下滑|减|少"
 _LEVEL_CUE_RE = re.compile(r"(累计|总量|总数|共计|共有|合计|总计|达到|达|拥有|保有|为|共|金额|笔数)")
 _SHARE_RE = re.compile(r"(占|比重|占比|比例)")
 # Words before a name that restrict it to part of the region (企业发明专利申请量, 规上企业有效发明专利).
-_SUBSET_RE = re.compile(r"(企业|规上|规模以上|高校|高等院校|院所|个人|工矿|外资|民营|国有|中小)[^□]{0,2}$")
+# Also kinds of patents other than the one named (实用新型专利申请量 is not 专利申请量).
+_SUBSET_RE = re.compile(r"(企业|规上|规模以上|高校|高等院校|院所|个人|工矿|外资|民营|国有|中小|实用新型|外观设计|国内|国外|"
+                        r"境外|海外|职务|非职务)[^□]{0,2}$")
 # 每万人口拥有高价值发明专利12.3件: the name found is a count, the figure is per 10k residents.
 _PER_CAPITA_RE = re.compile(r"每万人口?|万人|人均|每百人|每千人")
 _CN_NUM = "".join(CN_DIGITS) + "十百千万亿"
@@ -772,6 +774,47 @@ def _family(code: str, cat: Catalogue) -> tuple[str, ...]:
     return (code, *fam)
 
 
+# Words a clause may hold and still continue the previous clause's indicator (累计达15件, 比上年增加5.1件).
+_CONTEXT_WORDS = sorted(set(
+    "其中 全市 全年 年末 年底 当年 累计 总量 总数 总计 合计 共计 共有 共 达到 达 为 拥有 保有 金额 笔数 数量 有效 已 "
+    "首次 实现 比上年末 比上年 较上年末 较上年 上年末 上年 同比 比 较 去年 同期 末 增长 增加 增幅 增速 提高 提升 上升 "
+    "下降 减少 降低 回落 下滑 新增 净增 增 减 多 少 了 的 将近 接近 大约 超过 近 约 逾 余 突破 以上 左右 至 到 分别"
+    .split()), key=len, reverse=True)
+
+
+@lru_cache(maxsize=256)
+def _family_words(code: str, cat: Catalogue) -> frozenset[str]:
+    """Substrings (2+ characters) of the names of an indicator and its family (质押, 笔数, 融资, …)."""
+    out = set()
+    for c in _family(code, cat):
+        for name in cat.indicators[c].names:
+            n = _ascii_lower(halfwidth(name))
+            out.update(n[i:j] for i in range(len(n)) for j in range(i + 2, len(n) + 1))
+    return frozenset(out)
+
+
+def _other_words(segment: str, family_words: frozenset[str]) -> str:
+    """What in `segment` is neither a context word nor part of the family's names ('' when nothing)."""
+    seg = re.sub(r"\s|[(){}\[\]（）]", "", segment)
+    seg = re.sub(r"(?:19|20)\d{2}年(?:底|末)?", "", seg)
+    longest = max((len(w) for w in family_words), default=0)
+    i, other = 0, []
+    while i < len(seg):
+        step = next((len(w) for w in _CONTEXT_WORDS if seg.startswith(w, i)), 0)
+        for n in range(min(longest, len(seg) - i), 1, -1):
+            if n <= step:
+                break
+            if seg[i:i + n] in family_words:
+                step = n
+                break
+        if step:
+            i += step
+        else:
+            other.append(seg[i])
+            i += 1
+    return "".join(other)
+
+
 def _attribute(fig, kind, segment, seg_start, c_mentions, ctx, respectively, norm, cat):
     """(mention, code, via, reason); via is `mention` or `context`, reason says why code is ''."""
     if respectively is not None and fig.start in respectively:
@@ -812,6 +855,10 @@ def _attribute(fig, kind, segment, seg_start, c_mentions, ctx, respectively, nor
         return None, ctx.code, "context", ""  # refused later, with the indicator in the report
     if kind == "level" and not _LEVEL_CUE_RE.search(segment):
         return None, "", "", f"level figure without an indicator named in its clause (after {ctx.code})"
+    other = _other_words(segment, _family_words(ctx.code, cat))
+    if other:
+        # 专利申请量增长12%，企业申请量为8000件: the clause is about something the catalogue does not name.
+        return None, "", "", f"clause names something else ({other}) after {ctx.code}"
     for code in _family(ctx.code, cat):
         if kind == "level" and code in ctx.level_codes:
             continue
