@@ -778,8 +778,9 @@ def _family(code: str, cat: Catalogue) -> tuple[str, ...]:
 _CONTEXT_WORDS = sorted(set(
     "其中 全市 全年 年末 年底 当年 累计 总量 总数 总计 合计 共计 共有 共 达到 达 为 拥有 保有 金额 笔数 数量 有效 已 "
     "首次 实现 比上年末 比上年 较上年末 较上年 上年末 上年 同比 比 较 去年 同期 末 增长 增加 增幅 增速 提高 提升 上升 "
-    "下降 减少 降低 回落 下滑 新增 净增 增 减 多 少 了 的 将近 接近 大约 超过 近 约 逾 余 突破 以上 左右 至 到 分别"
-    .split()), key=len, reverse=True)
+    "下降 减少 降低 回落 下滑 新增 净增 增 减 多 少 了 的 将近 接近 大约 超过 近 约 逾 余 突破 以上 左右 至 到 分别 "
+    "从 由 量 数 额 再创新高 创新高 创历史新高 稳步 持续 大幅 明显 较快 快速 继续 保持 进一步 总额 规模 "
+    "登记 认定 认证 通过 获批 培育 降至 增至 升至 降 升".split()), key=len, reverse=True)
 
 
 @lru_cache(maxsize=256)
@@ -815,6 +816,16 @@ def _other_words(segment: str, family_words: frozenset[str]) -> str:
     return "".join(other)
 
 
+def _gap_reason(segment: str, mm: _Mention, cat: Catalogue, kind: str) -> str:
+    """Why the words between a name and its figure make the figure something else (知识产权人才培训500人)."""
+    if kind in ("share", "from", "multiple"):
+        return ""  # refused later with a more telling reason
+    gap = segment.rsplit("□", 1)[-1]
+    words = frozenset().union(*(_family_words(c, cat) for c in mm.codes))
+    other = _other_words(gap, words)
+    return f"words between the name and the figure ({other})" if other else ""
+
+
 def _attribute(fig, kind, segment, seg_start, c_mentions, ctx, respectively, norm, cat):
     """(mention, code, via, reason); via is `mention` or `context`, reason says why code is ''."""
     if respectively is not None and fig.start in respectively:
@@ -833,10 +844,13 @@ def _attribute(fig, kind, segment, seg_start, c_mentions, ctx, respectively, nor
     if len(seg_mentions) == 1:
         mm = seg_mentions[0]
         code, reason = _pick(mm.codes, fig, cat, kind)
-        return mm, code, "mention", reason
+        return mm, code, "mention", reason or _gap_reason(segment, mm, cat, kind)
     if before:
         # Named earlier in the clause, before another figure: 专利申请量12345件，增长12.3% (no comma).
         mm = before[-1]
+        reason = _gap_reason(segment, mm, cat, kind)
+        if reason:
+            return None, "", "", reason
         if kind != "level" or mm.levels_taken == 0:
             code, reason = _pick(mm.codes, fig, cat, kind)
             return mm, code, "mention", reason
