@@ -552,16 +552,39 @@ def _aggregate(code: str) -> str:
 def status_line(
     name: str, is_demo: bool, coverage_summary: pd.DataFrame | None = None, lang: str = "zh"
 ) -> str:
-    """One line for the top of a notebook: dataset, demo or real, coverage of the selection."""
+    """One line for the top of a notebook: demo or real, dataset, coverage of the selection.
+
+    Starts with "数据状态：" / "Data status:", the label the report exporter reads for its cover.
+    """
     if lang == "en":
-        s = f"Data: '{name}' — " + ("DEMO DATA (synthetic, not real statistics)" if is_demo else "real data")
+        s = "Data status: " + ("DEMO DATA (synthetic, not real statistics)" if is_demo else "real data")
+        s += f" — dataset '{name}'"
     else:
-        s = f"数据：{name} — " + ("演示数据（合成，非真实统计）" if is_demo else "真实数据")
+        s = "数据状态：" + ("演示数据（合成，非真实统计）" if is_demo else "真实数据") + f" — 数据集 {name}"
     if coverage_summary is not None and not coverage_summary.empty:
         total = float(coverage_summary["years_total"].sum())
         share = float(coverage_summary["years_covered"].sum()) / total * 100 if total else float("nan")
-        s += f"; coverage {fmt_pct(share)}" if lang == "en" else f"；所选范围覆盖率{fmt_pct(share)}"
+        s += (
+            f"; coverage of the selection {fmt_pct(share)}"
+            if lang == "en"
+            else f"；所选范围覆盖率{fmt_pct(share)}"
+        )
     return s
+
+
+def params_line(params: Any, lang: str = "zh") -> str:
+    """The run's choices in one line (a ``params.NotebookParams`` or any object with its fields)."""
+    focus = _region(params.focus, lang)
+    peers = [_region(x, lang) for x in params.peers]
+    if lang == "en":
+        return (
+            f"Focus: {focus}; compared with: {', '.join(peers)}; period {params.start_year}–{params.end_year}; "
+            f"target year {params.target_year}; {len(params.indicators)} indicators."
+        )
+    return (
+        f"焦点板块：{focus}；比较板块：{'、'.join(peers)}；基期{params.start_year}—{params.end_year}年；"
+        f"目标年{params.target_year}年；指标{len(params.indicators)}项。"
+    )
 
 
 def baseline_sentences(table: pd.DataFrame, focus: str, start: int, end: int, lang: str = "zh") -> list[str]:
@@ -959,6 +982,7 @@ __all__ = [
     "benchmark_sentences",
     "bullets",
     "gap_change_sentences",
+    "params_line",
     "status_line",
     "change_sentence",
     "cn_count",

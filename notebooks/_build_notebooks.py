@@ -19,7 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
 
-PARAMETERS = '''\
+PARAMETERS = """\
 # Parameters (papermill). Everything a run depends on is here; the defaults run as they are.
 focus: str = "溧阳市"  # focus block: one of 溧阳市 金坛区 武进区 新北区 天宁区 钟楼区 常州经开区
 peers = None  # comparison blocks (None: the other six)
@@ -31,9 +31,9 @@ dataset: str = "demo"  # 'demo', 'public', or a path to your tidy CSV / Excel te
 methods: list = ["cagr", "linear", "loglinear", "holt", "gm11", "ensemble"]  # projection methods
 gap_share: float = 0.5  # share of the gap to the Changzhou average a proposed target closes (0-1)
 lang: str = "zh"  # labels and prose: 'zh' or 'en'
-'''
+"""
 
-SETUP = '''\
+SETUP = """\
 %matplotlib inline
 import warnings
 
@@ -52,16 +52,20 @@ charts.use_style()
 obs = ds.observations
 coverage = ds.coverage_of(list(p.indicators), [registry.CITY, *p.regions], p.years)
 print(narrative.status_line(ds.name, ds.is_demo, coverage, p.lang))
-print(p.as_dict())
-'''
+print(narrative.params_line(p, p.lang))
+"""
 
 
 def md(text: str):
     return new_markdown_cell(text.strip("\n"))
 
 
-def code(text: str):
-    return new_code_cell(text.strip("\n"))
+def code(text: str, caption: str | None = None):
+    """A code cell; ``caption`` (metadata.caption) is what the report exporter prints under its output."""
+    cell = new_code_cell(text.strip("\n"))
+    if caption:
+        cell.metadata["caption"] = caption
+    return cell
 
 
 def notebook(title: str, intro: str, cells: list, imports: str = "") -> nbformat.NotebookNode:
@@ -90,17 +94,21 @@ display(Markdown(narrative.data_status(ds.name, ds.is_demo, coverage, len(ds.sou
 display(Markdown(narrative.quality_sentence(len(ds.issues), len(ds.conflicts), p.lang)))
 """
         ),
-        md("## 覆盖情况 / Coverage\n\n每格为所选年份中有数据的年份占比；低于100%的格子是数据缺口，分析中不会被填补。"),
+        md(
+            "## 覆盖情况 / Coverage\n\n每格为所选年份中有数据的年份占比；低于100%的格子是数据缺口，分析中不会被填补。"
+        ),
         code(
             """
 charts.coverage_heatmap(coverage, focus=p.focus, lang=p.lang, demo=ds.is_demo)
-"""
+""",
+            caption="数据覆盖率 / Data coverage",
         ),
         md("### 缺口明细 / Gaps"),
         code(
             """
 charts.format_table(coverage.query("share < 1"), p.lang)
-"""
+""",
+            caption="数据缺口 / Gaps in the data",
         ),
         md("## 指标走势 / Trends\n\n焦点板块为红色粗线，常州市为虚线，其他板块为灰线。"),
         code(
@@ -109,13 +117,15 @@ charts.trend_small_multiples(
     obs, p.indicators, focus=p.focus, regions=p.regions, years=(p.start_year, p.end_year), lang=p.lang,
     sources=ds.sources, title=None,
 )
-"""
+""",
+            caption="指标走势：焦点板块、常州市与其他板块 / Trends: focus block, Changzhou and the other blocks",
         ),
         md("## 数据来源 / Sources"),
         code(
             """
 charts.format_table(ds.sources, p.lang, columns=["source_id", "title", "publisher", "url", "accessed"])
-"""
+""",
+            caption="数据来源 / Sources",
         ),
         md("### 校验提示与冲突 / Validation warnings and conflicts"),
         code(
@@ -145,7 +155,8 @@ charts.format_table(
     table, p.lang,
     columns=["indicator", "unit", "value_start", "value_end", "increment", "cagr", "missing_years", "note"],
 )
-"""
+""",
+            caption="“十三五”基线 / Baseline",
         ),
         md("## 走势 / Trends"),
         code(
@@ -154,14 +165,17 @@ charts.trend_small_multiples(
     obs, p.indicators, focus=p.focus, regions=p.regions, years=(p.start_year, p.end_year), lang=p.lang,
     sources=ds.sources,
 )
-"""
+""",
+            caption="指标走势：焦点板块、常州市与其他板块 / Trends: focus block, Changzhou and the other blocks",
         ),
         code(
             """
 display(Markdown(narrative.bullets(narrative.baseline_sentences(table, p.focus, p.start_year, p.end_year, p.lang))))
 """
         ),
-        md("## 占全市比重 / Share of the Changzhou total\n\n只对可加总的指标（件数、金额等）计算；比值类指标不计算比重。"),
+        md(
+            "## 占全市比重 / Share of the Changzhou total\n\n只对可加总的指标（件数、金额等）计算；比值类指标不计算比重。"
+        ),
         code(
             """
 display(Markdown(narrative.share_paragraph(table, p.focus, p.start_year, p.end_year, p.lang)))
@@ -201,23 +215,28 @@ charts.format_table(
     latest, p.lang,
     columns=["indicator", "value", "rank", "n", "city_avg", "gap_city_pct", "median", "leader", "leader_value"],
 )
-"""
+""",
+            caption="期末年水平与排名 / Levels and ranks in the end year",
         ),
         md("## 排名变化 / Rank over time\n\n以指标列表中的第一个指标为代表。"),
         code(
             """
 ranks = benchmark.rank_table(obs, p.regions, p.years, p.indicators)
 charts.rank_bump(ranks, focus=p.focus, indicator=p.indicators[0], lang=p.lang, source=charts.dataset_source(ds, indicators=p.indicators[:1], regions=p.regions, lang=p.lang))
-"""
+""",
+            caption="排名变化 / Rank over time",
         ),
-        md("## 与常州平均的差距 / Gap to the Changzhou average\n\n正值表示优于常州平均；浅色为期初年份，深色为期末年份。"),
+        md(
+            "## 与常州平均的差距 / Gap to the Changzhou average\n\n正值表示优于常州平均；浅色为期初年份，深色为期末年份。"
+        ),
         code(
             """
 gaps = benchmark.gap_table(obs, p.focus, p.peers, [p.start_year, p.end_year], p.indicators)
 changes = benchmark.gap_change(obs, p.focus, p.start_year, p.end_year, "city", p.peers, p.indicators)
 display(Markdown(narrative.benchmark_paragraph(latest, changes, p.focus, p.start_year, p.end_year, p.lang)))
 charts.gap_bars(gaps, focus=p.focus, value_col="gap_city_pct", lang=p.lang, source=charts.dataset_source(ds, indicators=p.indicators, regions=p.regions, lang=p.lang))
-"""
+""",
+            caption="与常州平均的相对差距 / Relative gap to the Changzhou average",
         ),
         code(
             """
@@ -230,7 +249,8 @@ display(Markdown(narrative.bullets(narrative.gap_change_sentences(changes, p.foc
 cv = benchmark.sigma_convergence(obs, p.indicators, p.regions, p.years)
 display(Markdown(narrative.sigma_paragraph(cv, p.start_year, p.end_year, p.lang)))
 charts.format_table(cv.query("year in [@p.start_year, @p.end_year]"), p.lang, columns=["indicator", "year", "n", "mean", "cv", "complete"])
-"""
+""",
+            caption="板块间变异系数 / Coefficient of variation across blocks",
         ),
         md(
             "## 综合指数 / Composite index\n\n(a) 熵权TOPSIS（向量标准化）；(b) 各指标min-max标准化为0—100分后按维度平均。"
@@ -244,13 +264,15 @@ uncertainty = composite.rank_uncertainty(matrix, n=1000, seed=0)
 display(Markdown(narrative.composite_paragraph(scores, uncertainty, p.focus, p.lang)))
 print("dropped (missing values):", scores.attrs["dropped"], "| constant:", scores.attrs["constant"])
 charts.score_heatmap(composite.normalise(matrix, method="minmax") * 100, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=charts.dataset_source(ds, indicators=list(matrix.columns), regions=p.regions, lang=p.lang))
-"""
+""",
+            caption="各指标标准化得分 / Indicator scores (min-max, 0–100)",
         ),
         md("### 各维度得分 / Pillar scores"),
         code(
             """
 charts.pillar_dots(scores, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=charts.dataset_source(ds, indicators=list(matrix.columns), regions=p.regions, lang=p.lang))
-"""
+""",
+            caption="各维度得分 / Pillar scores",
         ),
         md(
             "### 排名的不确定性 / Rank uncertainty\n\n仿照JRC对全球创新指数（GII）的审计：随机扰动权重、更换标准化与合成方法"
@@ -259,7 +281,8 @@ charts.pillar_dots(scores, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=c
         code(
             """
 charts.composite_rank_interval(uncertainty, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=charts.dataset_source(ds, indicators=list(matrix.columns), regions=p.regions, lang=p.lang))
-"""
+""",
+            caption="综合指数排名及90%区间 / Composite rank with 90% interval",
         ),
     ]
     return notebook(
@@ -283,7 +306,8 @@ plan = ds.targets.query("region == @p.focus and year == @p.target_year and indic
 check = targets.target_check(obs, plan, p.methods, p.start_year, p.end_year)
 display(Markdown(narrative.target_check_paragraph(check, p.focus, p.target_year, p.lang)))
 charts.format_table(check, p.lang, columns=["indicator", "target", "base_value", "required_growth", "projected", "lower", "upper", "probability", "on_track"])
-"""
+""",
+            caption="规划目标检验 / Plan targets checked against the projections",
         ),
         md(
             "## 建议目标 / Proposed targets\n\n规则（起草说明§五(二)）：缩小与常州市差距的一定比例（参数 `gap_share`），"
@@ -297,7 +321,8 @@ proposals = targets.propose_targets(
 )
 display(Markdown(narrative.bullets(narrative.proposed_target_sentences(proposals, p.focus, p.target_year, p.gap_share, p.lang))))
 charts.format_table(proposals, p.lang, columns=["indicator", "focus_base", "bench_projected", "focus_trend", "gap_rule", "proposed", "binding", "required_growth", "plan_target", "note"])
-"""
+""",
+            caption="建议目标 / Proposed targets",
         ),
         md(
             "## 各指标预测 / Projections by indicator\n\n实线为组合预测及其预测区间，虚线为各方法；图例中的MAPE为滚动起点回测的"
@@ -312,7 +337,8 @@ for code in p.indicators:
     marks = charts.target_markers(code, plan=plan, proposed=proposals, region=p.focus, year=p.target_year, lang=p.lang)
     display(charts.projection_fan(obs, proj, indicator=code, focus=p.focus, targets=marks, backtest=bt, fit_end=p.end_year, lang=p.lang, sources=ds.sources))
     display(Markdown(narrative.projection_paragraph(proj, bt, code, p.focus, p.target_year, lang=p.lang)))
-"""
+""",
+            caption="预测扇形图 / Projection fan charts",
         ),
     ]
     return notebook(

@@ -277,9 +277,28 @@ def test_status_line():
         {"indicator": ["a", "b"], "region": ["x", "x"], "years_covered": [6, 3], "years_total": [6, 6]}
     )
     assert (
-        nv.status_line("demo", True, cs) == "数据：demo — 演示数据（合成，非真实统计）；所选范围覆盖率75.0%"
+        nv.status_line("demo", True, cs)
+        == "数据状态：演示数据（合成，非真实统计） — 数据集 demo；所选范围覆盖率75.0%"
     )
-    assert nv.status_line("public", False, cs, lang="en") == "Data: 'public' — real data; coverage 75.0%"
+    assert (
+        nv.status_line("public", False, cs, lang="en")
+        == "Data status: real data — dataset 'public'; coverage of the selection 75.0%"
+    )
+
+
+def test_params_line():
+    from liyang_ip.params import validate_params
+
+    p = validate_params(
+        focus="金坛区", peers=["溧阳市", "武进区"], target_year=2027, indicators=["pct_applications"]
+    )
+    assert (
+        nv.params_line(p)
+        == "焦点板块：金坛区；比较板块：溧阳市、武进区；基期2015—2020年；目标年2027年；指标1项。"
+    )
+    assert nv.params_line(p, "en") == (
+        "Focus: Jintan; compared with: Liyang, Wujin; period 2015–2020; target year 2027; 1 indicators."
+    )
 
 
 def test_benchmark_sentences_with_city_average():

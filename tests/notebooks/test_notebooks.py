@@ -89,6 +89,16 @@ def test_parameters_cell_first_with_defaults(name):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
+def test_charts_have_captions_for_the_report(name):
+    nb = _read(name)
+    captions = [
+        c.metadata.get("caption") for c in nb.cells if c.cell_type == "code" and "charts." in c.source
+    ]
+    if name != "04_explore.ipynb":
+        assert any(captions), f"{name}: no chart cell has a caption"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_title_and_validation_at_the_top(name):
     nb = _read(name)
     assert nb.metadata.get("title"), f"{name}: metadata.title is empty"
@@ -149,7 +159,8 @@ MIN_IMAGES = {
 def test_executes_with_defaults(name, tmp_path):
     nb = _run(name, tmp_path)
     text = _texts(nb)
-    assert "演示数据" in text  # the status line says the data are demo data
+    assert "数据状态：演示数据" in text  # the status line (read by the exporter's cover) says demo
+    assert "焦点板块：溧阳市；" in text
     assert "missing from font" not in text  # no tofu warnings
     assert _n_images(nb) >= MIN_IMAGES.get(name, 0)
     if name == "01_baseline.ipynb":
@@ -161,9 +172,8 @@ def test_executes_with_defaults(name, tmp_path):
 def test_executes_for_another_block_target_year_and_english(name, tmp_path):
     nb = _run(name, tmp_path, focus="金坛区", target_year=2027, lang="en", gap_share=0.3)
     text = _texts(nb)
-    assert "'focus': '金坛区'" in text
-    assert "Jintan" in text
-    assert "Liyang" not in text.split("'peers'")[0]  # the focus is Jintan, not Liyang
+    assert "Data status: DEMO DATA" in text
+    assert "Focus: Jintan; compared with: Liyang, " in text
     assert "missing from font" not in text
     if name == "03_projection.ipynb":
         assert "by 2027" in text
