@@ -612,11 +612,18 @@ _DTYPES = {"year": "int64", "value": "float64", "approximate": "bool", "start": 
 
 def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     """Records → DataFrame with fixed dtypes for the numeric and flag columns (also when empty)."""
-    data = {c: [r[c] for r in records] if records else pd.Series([], dtype="str") for c in columns}
+    if not records:
+        return _empty_frame(tuple(columns)).copy()
+    data = {c: [r[c] for r in records] for c in columns}
     for c, t in _DTYPES.items():
         if c in data:
             data[c] = np.asarray(data[c], dtype=t)
     return pd.DataFrame(data, columns=columns)
+
+
+@lru_cache(maxsize=4)
+def _empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=_DTYPES.get(c, "str")) for c in columns})
 
 
 _HEADING_RE = re.compile(r"[ \t]*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十\d]+[章节部分])")

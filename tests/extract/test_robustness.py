@@ -23,7 +23,7 @@ TOKENS = [
 ]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
 def test_invariants(text: str) -> None:
     ex = extract_figures(text, region="溧阳市", year=2020, join_wrapped_lines=False)
