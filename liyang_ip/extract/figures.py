@@ -100,8 +100,8 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern, str]] = [
      "partial"),
     # A year that is a comparison base (比2019年) or a starting point (从2015年) does not set the period.
     (re.compile(rf"(?<![比较同与和从由])(?:{_YEAR}|{_CN_YEAR})年(末|底|全年)?(?!以来|相比|同期)"), "year"),
-    (re.compile(r"(?<![比较同与和])(上年|去年)(末|底)?(?!同期)"), "last_year"),
-    (re.compile(r"全年|年末|年底"), "this_year"),
+    (re.compile(r"(?<![比较同与和])(上年|去年|前年)(末|底)?(?!同期)"), "last_year"),
+    (re.compile(r"全年|年末|年底|今年|本年"), "this_year"),
 ]
 
 
@@ -165,7 +165,11 @@ class _Context:
 
     code: str = ""
     clause_start: int = -1
-    level_codes: set[str] = field(default_factory=set)
+    level_codes: set[tuple[str, int]] = field(default_factory=set)  # (code, year) with a level already
+    year: int = 0  # the year of the figure being attributed
+
+    def has_level(self, code: str) -> bool:
+        return (code, self.year) in self.level_codes
 
 
 def _ascii_lower(text: str) -> str:
@@ -363,7 +367,7 @@ def _period_events(sentence: str, offset: int, year: int) -> list[tuple[int, _Pe
                 # A year after the report year is a target (到2025年，…达到50件).
                 p = _Period(y, text, "target" if y > year else "", pos)
             elif what == "last_year":
-                p = _Period(year - 1, text, "", pos)
+                p = _Period(year - (2 if m.group(1) == "前年" else 1), text, "", pos)
             else:
                 p = _Period(year, text, "", pos)
             events.append((m.start(), m.end(), p))
@@ -513,6 +517,7 @@ def extract_figures(
                     (q for q in _PREFIX_QUALIFIERS if segment.endswith(q)), "")
                 approx_q = [q for q in (prefix_q, fig.suffix_qualifier) if q and q in _APPROX]
 
+                ctx.year = period.year
                 mention, code, via, reason = _attribute(
                     fig, kind, segment, seg_start, c_mentions, ctx, respectively, norm, cat
                 )
@@ -522,8 +527,9 @@ def extract_figures(
                     kind = "level"  # 研发投入占GDP比重达2.8%: the share is the indicator itself
                 # A region named in brackets (全省第5) concerns only the figures inside those brackets.
                 c_regions = [n for a, n in c_region_spans if _bracket(a, brackets) == _bracket(fig.start, brackets)]
-                if c_regions:
-                    reason = _refuse(fig, kind, period, c_regions)  # whatever else, it is another region's
+                if c_regions or period.flag:
+                    # Another region's figure, or a target/part-year/multi-year one, whatever else it is.
+                    reason = _refuse(fig, kind, period, c_regions)
                 reason = reason or _refuse(fig, kind, period, c_regions)
                 if not reason and mention is not None and c_start <= mention.start:
                     before_name = _blank(norm[c_start:mention.start], c_start, blanks)
@@ -538,7 +544,7 @@ def extract_figures(
                 if not reason:
                     unit_out, factor, reason = _convert(cat, code, fig, kind)
                 if not reason and kind == "level":
-                    if via == "context" and code in ctx.level_codes:
+                    if via == "context" and ctx.has_level(code):
                         reason = f"second level figure for {code} without its name"
                     elif via == "mention" and mention.levels_taken:
                         reason = f"second level figure after {text[mention.start:mention.end]}"
@@ -557,7 +563,7 @@ def extract_figures(
                     continue
 
                 if kind == "level":
-                    ctx.level_codes.add(code)
+                    ctx.level_codes.add((code, period.year))
                     if mention is not None:
                         mention.levels_taken += 1
                 if mention is not None:
@@ -881,11 +887,11 @@ def _attribute(fig, kind, segment, seg_start, c_mentions, ctx, respectively, nor
         # 专利申请量增长12%，企业申请量为8000件: the clause is about something the catalogue does not name.
         return None, "", "", f"clause names something else ({other}) after {ctx.code}"
     for code in _family(ctx.code, cat):
-        if kind == "level" and code in ctx.level_codes:
+        if kind == "level" and ctx.has_level(code):
             continue
         if _convert(cat, code, fig, kind)[1] is not None:
             return None, code, "context", ""
-    if kind == "level" and ctx.code in ctx.level_codes:
+    if kind == "level" and ctx.has_level(ctx.code):
         return None, "", "", f"second level figure for {ctx.code} without its name"
     return None, "", "", f"unit {fig.unit or 'none'} does not fit {ctx.code}"
 
