@@ -521,6 +521,8 @@ def extract_figures(
                 mention, code, via, reason = _attribute(
                     fig, kind, segment, seg_start, c_mentions, ctx, respectively, norm, cat
                 )
+                if reason == "no catalogue indicator named" and fig.unit_class == "none":
+                    continue  # a bare number in a sentence about nothing in the catalogue: not a figure
                 if kind == "new":
                     kind = "level" if code and cat.indicators[code].kind == "flow" else "change"
                 if code and kind == "share" and cat.indicators[code].unit == "%" and via == "mention":
@@ -548,8 +550,6 @@ def extract_figures(
                         reason = f"second level figure for {code} without its name"
                     elif via == "mention" and mention.levels_taken:
                         reason = f"second level figure after {text[mention.start:mention.end]}"
-                if reason == "no catalogue indicator named" and fig.unit_class == "none":
-                    continue  # a bare number in a sentence about nothing in the catalogue: not a figure
                 if reason:
                     unattributed.append({
                         "year": period.year,
