@@ -14,19 +14,30 @@ Modules: `numerals` (Chinese and arabic number forms → exact Decimal), `catalo
 reads from the registries), `figures` (the reading rules), `cli`.
 """
 
-from .catalogue import Catalogue, load_catalogue
-from .cli import read_text
-from .figures import RAW_COLUMNS, Extraction, extract_figures
-from .numerals import NumeralError, halfwidth, parse_number
+# Imports are lazy: the CLI registers `data extract` through `liyang_ip.extract.cli`, and `liyang-ip --help`
+# must not pay for pandas.
+_EXPORTS = {
+    "RAW_COLUMNS": "figures",
+    "Extraction": "figures",
+    "extract_figures": "figures",
+    "Catalogue": "catalogue",
+    "load_catalogue": "catalogue",
+    "NumeralError": "numerals",
+    "halfwidth": "numerals",
+    "parse_number": "numerals",
+    "read_text": "cli",
+}
 
-__all__ = [
-    "RAW_COLUMNS",
-    "Catalogue",
-    "Extraction",
-    "NumeralError",
-    "extract_figures",
-    "halfwidth",
-    "load_catalogue",
-    "parse_number",
-    "read_text",
-]
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

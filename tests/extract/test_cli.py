@@ -104,3 +104,16 @@ def test_errors_are_exit_2(tmp_path, utf8_file, capsys) -> None:
     assert "cannot read" in capsys.readouterr().err
     assert run(["extract", str(utf8_file), "--region", "南京市", "--year", "2020"]) == 2
     assert "unknown region" in capsys.readouterr().err
+
+
+def test_registering_the_command_does_not_import_pandas() -> None:
+    """`liyang-ip --help` builds the parser; that must stay fast (no pandas)."""
+    import subprocess
+    import sys
+
+    code = ("import argparse, sys\n"
+            "from liyang_ip.extract.cli import register\n"
+            "register(argparse.ArgumentParser().add_subparsers())\n"
+            "import liyang_ip.extract\n"
+            "assert 'pandas' not in sys.modules, 'pandas imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
