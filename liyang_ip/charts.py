@@ -1392,6 +1392,11 @@ COLUMN_LABELS = {
 }
 
 
+def _decimals(col: pd.Series) -> int:
+    mag = col.abs().median() if col.notna().any() else 0
+    return 0 if mag >= 100 else 1 if mag >= 10 else 2
+
+
 def format_table(
     df: pd.DataFrame,
     lang: str = "zh",
@@ -1401,13 +1406,17 @@ def format_table(
 ) -> pd.DataFrame:
     """A copy of a result frame for display: codes → names, column labels in ``lang``, rounded numbers.
 
-    Indicator codes, region names and method names become display names; column names are translated
-    with :data:`COLUMN_LABELS` (extra or overriding ``labels`` win); floats are rounded (``decimals``, or
-    by magnitude). NaN stays NaN (shown empty or as NaN by the notebook).
+    A named index (e.g. ``region``) becomes a column first, so ``columns`` may name it. Indicator codes,
+    region names and method names become display names; column names are translated with
+    :data:`COLUMN_LABELS` (extra or overriding ``labels`` win); floats are rounded (``decimals``, or by
+    magnitude). NaN stays NaN.
     """
-    out = df.copy() if columns is None else df[[c for c in columns if c in df.columns]].copy()
+    out = df.copy()
     if isinstance(out.index, pd.MultiIndex) or out.index.name is not None:
         out = out.reset_index()
+    if columns is not None:
+        out = out[[c for c in columns if c in out.columns]]
+    out = out.reset_index(drop=True)
     if "indicator" in out.columns:
         out["indicator"] = [indicator_name(c, lang) for c in out["indicator"]]
     if "region" in out.columns:
@@ -1419,14 +1428,33 @@ def format_table(
     for c in out.columns:
         if pd.api.types.is_float_dtype(out[c]):
             col = out[c].astype(float)
-            if decimals is not None:
-                out[c] = col.round(decimals)
-            else:
-                mag = col.abs().median() if col.notna().any() else 0
-                out[c] = col.round(0 if mag >= 100 else 1 if mag >= 10 else 2)
+            out[c] = col.round(decimals if decimals is not None else _decimals(col))
     names = {k: (en if lang == "en" else zh) for k, (zh, en) in COLUMN_LABELS.items()}
     names.update(labels or {})
     return out.rename(columns=names)
+
+
+def table(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    columns: Sequence[str] | None = None,
+    labels: dict[str, str] | None = None,
+    decimals: int | None = None,
+):
+    """:func:`format_table` as a pandas Styler for notebooks and reports: no index column, numbers with
+    thousands separators and the rounding of :func:`format_table`, booleans as 是/否 (yes/no), missing
+    values as "—"."""
+    shown = format_table(df, lang, columns, labels, decimals)
+    yes, no = ("yes", "no") if lang == "en" else ("是", "否")
+    fmt = {}
+    for c in shown.columns:
+        col = shown[c]
+        if pd.api.types.is_bool_dtype(col):
+            fmt[c] = lambda v, yes=yes, no=no: "—" if pd.isna(v) else (yes if v else no)
+        elif pd.api.types.is_float_dtype(col):
+            d = decimals if decimals is not None else _decimals(col.astype(float))
+            fmt[c] = lambda v, d=d: "—" if pd.isna(v) else f"{v:,.{d}f}"
+    return shown.style.hide(axis="index").format(fmt, na_rep="—")
 
 
 METHOD_LABELS = {
@@ -1470,6 +1498,7 @@ __all__ = [
     "source_text",
     "style",
     "style_rc",
+    "table",
     "trend_small_multiples",
     "use_style",
     "year_axis",

@@ -129,6 +129,10 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{int(n)} {word}" + ("" if int(n) == 1 else "s")
+
+
 def _en_name(name: str) -> str:
     """Lower-case the first letter of an English indicator name for use mid-sentence."""
     return name[:1].lower() + name[1:] if name[:2] != name[:2].upper() else name
@@ -579,7 +583,7 @@ def params_line(params: Any, lang: str = "zh") -> str:
     if lang == "en":
         return (
             f"Focus: {focus}; compared with: {', '.join(peers)}; period {params.start_year}–{params.end_year}; "
-            f"target year {params.target_year}; {len(params.indicators)} indicators."
+            f"target year {params.target_year}; {_plural(len(params.indicators), 'indicator')}."
         )
     return (
         f"焦点板块：{focus}；比较板块：{'、'.join(peers)}；基期{params.start_year}—{params.end_year}年；"
@@ -865,6 +869,30 @@ def composite_paragraph(
     return paragraph(s1, s2, lang=lang)
 
 
+def composite_note(attrs: Mapping[str, Any], lang: str = "zh") -> str:
+    """Which indicators the composite index used and which it left out (``composite_scores(...).attrs``)."""
+    used = [c for c in (attrs.get("weights") or {}) if c not in (attrs.get("constant") or [])]
+    dropped = list(attrs.get("dropped") or [])
+    const = list(attrs.get("constant") or [])
+
+    def names(codes):
+        return ("、" if lang != "en" else ", ").join(_ind(c, lang)[0] for c in codes)
+
+    if lang == "en":
+        s = f"The composite index uses {_plural(len(used), 'indicator')}."
+        if dropped:
+            s += f" Left out for missing values (not filled): {names(dropped)}."
+        if const:
+            s += f" Left out because all blocks are equal on them: {names(const)}."
+        return s
+    s = f"综合指数使用{cn_count(len(used))}项指标。"
+    if dropped:
+        s += f"因有缺失值（不做填补）未纳入：{names(dropped)}。"
+    if const:
+        s += f"因各板块数值相同未纳入：{names(const)}。"
+    return s
+
+
 def projection_paragraph(
     projections: pd.DataFrame,
     backtest_summary: pd.DataFrame | None,
@@ -967,6 +995,7 @@ def no_targets_sentence(focus: str, year: int, lang: str = "zh") -> str:
 __all__ = [
     "UNIT_EN",
     "attainment_paragraph",
+    "composite_note",
     "composite_paragraph",
     "no_targets_sentence",
     "projection_paragraph",

@@ -106,7 +106,7 @@ charts.coverage_heatmap(coverage, focus=p.focus, lang=p.lang, demo=ds.is_demo)
         md("### 缺口明细 / Gaps"),
         code(
             """
-charts.format_table(coverage.query("share < 1"), p.lang)
+charts.table(coverage.query("share < 1"), p.lang)
 """,
             caption="数据缺口 / Gaps in the data",
         ),
@@ -123,15 +123,15 @@ charts.trend_small_multiples(
         md("## 数据来源 / Sources"),
         code(
             """
-charts.format_table(ds.sources, p.lang, columns=["source_id", "title", "publisher", "url", "accessed"])
+charts.table(ds.sources, p.lang, columns=["source_id", "title", "publisher", "url", "accessed"])
 """,
             caption="数据来源 / Sources",
         ),
         md("### 校验提示与冲突 / Validation warnings and conflicts"),
         code(
             """
-display(ds.issues.head(20))
-display(ds.conflicts.head(20))
+display(charts.table(ds.issues.head(20), p.lang))
+display(charts.table(ds.conflicts.head(20), p.lang))
 """
         ),
     ]
@@ -151,7 +151,7 @@ def baseline() -> nbformat.NotebookNode:
             """
 table = baseline.baseline_table(obs, p.focus, p.start_year, p.end_year, p.indicators, targets=ds.targets)
 display(Markdown(narrative.baseline_paragraph(table, p.focus, p.start_year, p.end_year, p.lang)))
-charts.format_table(
+charts.table(
     table, p.lang,
     columns=["indicator", "unit", "value_start", "value_end", "increment", "cagr", "missing_years", "note"],
 )
@@ -179,7 +179,7 @@ display(Markdown(narrative.bullets(narrative.baseline_sentences(table, p.focus, 
         code(
             """
 display(Markdown(narrative.share_paragraph(table, p.focus, p.start_year, p.end_year, p.lang)))
-charts.format_table(table.dropna(subset=["share_end"]), p.lang, columns=["indicator", "share_start", "share_end"])
+charts.table(table.dropna(subset=["share_end"]), p.lang, columns=["indicator", "share_start", "share_end"])
 """
         ),
         md("## 目标完成情况 / Target attainment"),
@@ -211,7 +211,7 @@ def benchmark_nb() -> nbformat.NotebookNode:
             """
 latest = benchmark.benchmark_table(obs, p.focus, p.peers, year=p.end_year, indicators=p.indicators)
 display(Markdown(narrative.bullets(narrative.benchmark_sentences(latest, p.focus, p.lang))))
-charts.format_table(
+charts.table(
     latest, p.lang,
     columns=["indicator", "value", "rank", "n", "city_avg", "gap_city_pct", "median", "leader", "leader_value"],
 )
@@ -248,7 +248,7 @@ display(Markdown(narrative.bullets(narrative.gap_change_sentences(changes, p.foc
             """
 cv = benchmark.sigma_convergence(obs, p.indicators, p.regions, p.years)
 display(Markdown(narrative.sigma_paragraph(cv, p.start_year, p.end_year, p.lang)))
-charts.format_table(cv.query("year in [@p.start_year, @p.end_year]"), p.lang, columns=["indicator", "year", "n", "mean", "cv", "complete"])
+charts.table(cv.query("year in [@p.start_year, @p.end_year]"), p.lang, columns=["indicator", "year", "n", "mean", "cv", "complete"])
 """,
             caption="板块间变异系数 / Coefficient of variation across blocks",
         ),
@@ -262,7 +262,7 @@ scores = composite.composite_scores(obs, p.end_year, p.regions, p.indicators, mi
 matrix = composite.indicator_matrix(obs, p.end_year, p.regions, list(scores.attrs["weights"]))
 uncertainty = composite.rank_uncertainty(matrix, n=1000, seed=0)
 display(Markdown(narrative.composite_paragraph(scores, uncertainty, p.focus, p.lang)))
-print("dropped (missing values):", scores.attrs["dropped"], "| constant:", scores.attrs["constant"])
+display(Markdown(narrative.composite_note(scores.attrs, p.lang)))
 charts.score_heatmap(composite.normalise(matrix, method="minmax") * 100, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=charts.dataset_source(ds, indicators=list(matrix.columns), regions=p.regions, lang=p.lang))
 """,
             caption="各指标标准化得分 / Indicator scores (min-max, 0–100)",
@@ -305,7 +305,7 @@ def projection_nb() -> nbformat.NotebookNode:
 plan = ds.targets.query("region == @p.focus and year == @p.target_year and indicator in @p.indicators")
 check = targets.target_check(obs, plan, p.methods, p.start_year, p.end_year)
 display(Markdown(narrative.target_check_paragraph(check, p.focus, p.target_year, p.lang)))
-charts.format_table(check, p.lang, columns=["indicator", "target", "base_value", "required_growth", "projected", "lower", "upper", "probability", "on_track"])
+charts.table(check, p.lang, columns=["indicator", "target", "base_value", "required_growth", "projected", "lower", "upper", "probability", "on_track"])
 """,
             caption="规划目标检验 / Plan targets checked against the projections",
         ),
@@ -320,7 +320,7 @@ proposals = targets.propose_targets(
     p.methods, plan_targets=plan,
 )
 display(Markdown(narrative.bullets(narrative.proposed_target_sentences(proposals, p.focus, p.target_year, p.gap_share, p.lang))))
-charts.format_table(proposals, p.lang, columns=["indicator", "focus_base", "bench_projected", "focus_trend", "gap_rule", "proposed", "binding", "required_growth", "plan_target", "note"])
+charts.table(proposals, p.lang, columns=["indicator", "focus_base", "bench_projected", "focus_trend", "gap_rule", "proposed", "binding", "required_growth", "plan_target", "note"])
 """,
             caption="建议目标 / Proposed targets",
         ),
@@ -352,12 +352,8 @@ for code in p.indicators:
 
 # ----------------------------------------------------------------------------------------- 04
 def explore() -> nbformat.NotebookNode:
-    cells = [
-        md(
-            "## 交互探索 / Explore\n\n在JupyterLab中选择板块和指标，图表随之更新（导出或批量运行时只显示默认选择）。"
-        ),
-        code(
-            """
+    widget = code(
+        """
 import ipywidgets as widgets
 
 block_picker = widgets.Dropdown(options=registry.blocks(), value=p.focus, description="板块")
@@ -368,16 +364,33 @@ indicator_picker = widgets.Dropdown(
 
 def show(block, code):
     display(charts.trend_small_multiples(obs, [code], focus=block, regions=registry.blocks(), lang=p.lang, sources=ds.sources))
-    display(charts.rank_bump(benchmark.rank_table(obs, indicators=[code]), focus=block, indicator=code, lang=p.lang))
+    display(charts.rank_bump(ranks, focus=block, indicator=code, lang=p.lang, source=charts.dataset_source(ds, indicators=[code], lang=p.lang)))
 
 
 widgets.interactive(show, block=block_picker, code=indicator_picker)
 """
+    )
+    # Widgets only work in a live kernel; the exported report leaves this cell out.
+    widget.metadata["tags"] = ["remove-cell"]
+    cells = [
+        md("## 默认选择 / Default selection\n\n焦点板块与指标列表中的第一个指标。"),
+        code(
+            """
+ranks = benchmark.rank_table(obs, registry.blocks(), indicators=list(registry.indicators()))
+display(charts.trend_small_multiples(obs, p.indicators[:1], focus=p.focus, regions=registry.blocks(), lang=p.lang, sources=ds.sources))
+charts.rank_bump(ranks, focus=p.focus, indicator=p.indicators[0], lang=p.lang, source=charts.dataset_source(ds, indicators=p.indicators[:1], lang=p.lang))
+""",
+            caption="默认选择的走势与排名 / Trend and rank for the default selection",
         ),
+        md(
+            "## 交互探索 / Explore\n\n在JupyterLab中用下拉框选择板块和指标，图表随之更新"
+            "（同一套函数、不同参数；导出的报告不含此部分）。"
+        ),
+        widget,
     ]
     return notebook(
         "04 交互探索 / Interactive exploration",
-        "同一套函数、不同参数：用下拉框选择板块和指标。",
+        "同一套函数、不同参数：先显示参数所选的板块和指标，再用下拉框自由选择。",
         cells,
         imports="from liyang_ip.analysis import benchmark",
     )

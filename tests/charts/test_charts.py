@@ -395,3 +395,21 @@ def test_charts_take_analysis_frames_with_region_index():
     assert [t.get_text() for t in heat.axes[0].get_xticklabels()] == ["创造", "人才"]  # topsis/rank left out
     dots = charts.pillar_dots(scores)
     assert [t.get_text() for t in dots.axes[0].get_yticklabels()] == ["创造", "人才"]
+
+
+def test_table_hides_index_and_formats_numbers():
+    df = pd.DataFrame(
+        {
+            "indicator": ["pct_applications", "ip_talent"],
+            "year": [2020, 2020],
+            "value_end": [12345.6, 199.0],
+            "on_track": pd.array([True, pd.NA], dtype="boolean"),
+        }
+    )
+    html = charts.table(df).to_html()
+    assert "12,346" in html and "2020" in html and "2,020" not in html
+    assert "是" in html and "—" in html
+    assert "PCT国际专利申请量" in html and "年份" in html
+    assert 'class="row_heading' not in html  # no index column
+    named = pd.DataFrame({"rank": [1]}, index=pd.Index(["溧阳市"], name="region"))
+    assert list(charts.format_table(named, columns=["region", "rank"]).columns) == ["地区", "排名"]

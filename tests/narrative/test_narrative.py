@@ -297,7 +297,7 @@ def test_params_line():
         == "焦点板块：金坛区；比较板块：溧阳市、武进区；基期2015—2020年；目标年2027年；指标1项。"
     )
     assert nv.params_line(p, "en") == (
-        "Focus: Jintan; compared with: Liyang, Wujin; period 2015–2020; target year 2027; 1 indicators."
+        "Focus: Jintan; compared with: Liyang, Wujin; period 2015–2020; target year 2027; 1 indicator."
     )
 
 
@@ -362,4 +362,19 @@ def test_proposed_target_when_already_ahead():
     assert (
         out[1]
         == "建议溧阳市PCT国际专利申请量2025年目标为22.4件，即缩小与常州平均（预计36.8件）差距的50%且不低于趋势预测值4.03件。"
+    )
+
+
+def test_composite_note():
+    attrs = {
+        "weights": {"pct_applications": 0.6, "ip_talent": 0.4, "gi_trademarks": 0.0},
+        "dropped": ["gdp"],
+        "constant": ["gi_trademarks"],
+    }
+    assert (
+        nv.composite_note(attrs)
+        == "综合指数使用两项指标。因有缺失值（不做填补）未纳入：地区生产总值。因各板块数值相同未纳入：地理标志商标。"
+    )
+    assert (
+        nv.composite_note({"weights": {"ip_talent": 1.0}}, "en") == "The composite index uses 1 indicator."
     )
