@@ -401,6 +401,7 @@ def test_bulletin_section() -> None:
         ["ip_standard_firms", 136.0, "家"],
         ["resident_population", 78.5, "万人"],
         ["gdp", 1010.2, "亿元"],
+        ["rd_intensity", 2.78, "%"],  # 全社会研发投入占地区生产总值比重 is a catalogue synonym
     ]
     assert ex.rows["year"].eq(2020).all()
     assert ex.changes[["indicator", "kind", "value"]].values.tolist() == [
@@ -415,7 +416,7 @@ def test_bulletin_section() -> None:
         ["gdp", "growth_rate", 4.2],
     ]
     # 研发投入占地区生产总值比重 is not a catalogue name (only 研发经费支出…is): reported, not guessed.
-    assert ex.unattributed["raw"].tolist() == ["45个", "2.78%", "10件"]
+    assert ex.unattributed["raw"].tolist() == ["45个", "10件"]
     for q in ex.rows["quote"]:
         assert q in BULLETIN
 
