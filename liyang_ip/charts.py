@@ -797,19 +797,23 @@ def score_heatmap(
     transpose = wide.shape[1] > 8
     col_labels = [labeler(c, lang) for c in wide.columns]
     row_labels = [region_name(r, lang) for r in wide.index]
-    if transpose:
-        data = wide.T.astype(float)
-        xlabels, ylabels = row_labels, col_labels
-    else:
-        data = wide.astype(float)
-        xlabels = ["\n".join(textwrap.wrap(c, 7 if lang != "en" else 16)) for c in col_labels]
-        ylabels = row_labels
+    data = wide.T.astype(float) if transpose else wide.astype(float)
+    xlabels, ylabels = (row_labels, col_labels) if transpose else (col_labels, row_labels)
+    # Column labels wrap; their longest line sets the cell width. Row labels stay on one line unless long.
+    wrap_x, wrap_y = (7, 16) if lang != "en" else (14, 28)
+    char_in = 0.14 if lang != "en" else 0.075  # approximate width of one character at 9 pt, in inches
+    xlabels = ["\n".join(textwrap.wrap(lab, wrap_x)) or lab for lab in xlabels]
+    ylabels = ["\n".join(textwrap.wrap(lab, wrap_y)) or lab for lab in ylabels]
+    x_chars = max((len(line) for lab in xlabels for line in lab.split("\n")), default=4)
+    y_chars = max((len(line) for lab in ylabels for line in lab.split("\n")), default=4)
+    col_w = max(0.7, char_in * x_chars + 0.2)
+    x_lines = max(lab.count("\n") + 1 for lab in xlabels)
+    row_h = 0.36 if transpose else 0.45
     with style():
-        if transpose:
-            longest = max(len(lab) for lab in ylabels) * (0.13 if lang != "en" else 0.065)
-            size = (2.0 + longest + 0.8 * data.shape[1], 1.4 + 0.36 * data.shape[0])
-        else:
-            size = (1.6 + 0.95 * data.shape[1], 1.6 + 0.45 * data.shape[0])
+        size = (
+            0.8 + char_in * y_chars + col_w * data.shape[1] + 1.3,
+            1.2 + 0.18 * x_lines + row_h * data.shape[0],
+        )
         fig, axes = _new_figure(*size)
         ax = axes[0, 0]
         sns.heatmap(
