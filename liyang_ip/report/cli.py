@@ -143,17 +143,21 @@ def build_sets(args) -> list[dict]:
 
 
 def _warn_unknown_params(sets, notebooks) -> None:
-    try:
-        import papermill as pm
+    """Warn about parameters a notebook does not declare in its `parameters` cell (papermill would
+    inject them anyway, and the notebook would ignore them)."""
+    import nbformat
 
-        declared = {nb: set(pm.inspect_notebook(str(nb))) for nb in notebooks}
-    except Exception:  # noqa: BLE001 - only a warning; papermill reports it again per notebook
-        return
+    from .runner import parameter_defaults
+
     names = {k for s in sets for k in s}
-    for nb, known in declared.items():
+    for nb_path in notebooks:
+        try:
+            known = set(parameter_defaults(nbformat.read(str(nb_path), as_version=4)))
+        except Exception:  # noqa: BLE001 - only a warning; the run reports unreadable notebooks
+            continue
         extra = sorted(names - known)
         if known and extra:
-            print(f"liyang-ip run: warning: {nb.name} has no parameter(s) {', '.join(extra)} "
+            print(f"liyang-ip run: warning: {nb_path.name} has no parameter(s) {', '.join(extra)} "
                   f"(it declares {', '.join(sorted(known))})", file=sys.stderr)
 
 

@@ -18,7 +18,6 @@ Layout of a run after export::
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import copy
 import html as html_lib
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .fonts import embedded_font_css
+from .runner import parameter_defaults
 
 TEMPLATE_NAME = "liyang_report"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -44,7 +44,8 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 # Same margins in CSS (@page, for printing from a browser) and here (Chromium's footer lives in them).
 PDF_MARGIN = {"top": "18mm", "bottom": "20mm", "left": "17mm", "right": "17mm"}
 REMOVE_TAGS = {"remove-cell", "remove_cell", "hide-cell", "remove"}
-DATA_STATUS_RE = re.compile(r"(数据状态|data status)\s*[:：]\s*(.+)", re.IGNORECASE)
+# The notebooks print a line such as "数据：demo — 演示数据（合成…）" or "数据状态：…" / "Data status: …".
+DATA_STATUS_RE = re.compile(r"^\s*(数据状态|数据|data status|data)\s*[:：]\s*(.+)", re.IGNORECASE)
 INSTALL_HINT = (
     "No Chromium-based browser was found to print the PDF (the HTML was written).\n"
     "Install one, e.g.\n"
@@ -243,28 +244,6 @@ def _first_heading(nb, level: int = 1) -> str | None:
             if m:
                 return re.sub(r"[*_`]", "", m.group(1)).strip()
     return None
-
-
-def parameter_defaults(nb) -> dict:
-    """Values assigned in the cell tagged ``parameters`` (literals only; others as their source text)."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            try:
-                tree = ast.parse(cell.source)
-            except SyntaxError:
-                return {}
-            out = {}
-            for node in tree.body:
-                if isinstance(node, ast.Assign | ast.AnnAssign):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for t in targets:
-                        if isinstance(t, ast.Name) and node.value is not None:
-                            try:
-                                out[t.id] = ast.literal_eval(node.value)
-                            except ValueError:
-                                out[t.id] = ast.get_source_segment(cell.source, node.value)
-            return out
-    return {}
 
 
 def effective_parameters(nb) -> dict:

@@ -15,6 +15,7 @@ content and the same data fingerprint, and its output file is still there unchan
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import itertools
 import json
@@ -211,6 +212,28 @@ def discover_notebooks(notebooks_dir: str | Path, select: Sequence[str] | None =
             raise RunError(f"notebook {w!r} not found in {d}; available: {valid}")
         chosen.extend(h for h in hits if h not in chosen)
     return chosen
+
+
+def parameter_defaults(nb) -> dict:
+    """Values assigned in the cell tagged ``parameters`` (literals only; others as their source text)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                return {}
+            out = {}
+            for node in tree.body:
+                if isinstance(node, ast.Assign | ast.AnnAssign):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for t in targets:
+                        if isinstance(t, ast.Name) and node.value is not None:
+                            try:
+                                out[t.id] = ast.literal_eval(node.value)
+                            except ValueError:
+                                out[t.id] = ast.get_source_segment(cell.source, node.value)
+            return out
+    return {}
 
 
 def sha256_file(path: str | Path) -> str:

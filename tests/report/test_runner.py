@@ -81,9 +81,10 @@ def test_batch_failure_partial_output_manifest_skip_and_force(notebooks_dir, tmp
 
     # Only the good notebook, forced: executed again, exit 0.
     assert _run(notebooks_dir, out, "--focus", "金坛区", "--target-year", "2030", "--dataset", str(data_file),
-                "--notebooks", "01", "--force") == 0
+                "--notebooks", "01", "-p", "gap_share=0.5", "--force") == 0
     m = read_manifest(run_dir)
     assert m["summary"] == {"executed": 1, "skipped": 0, "failed": 0, "total": 1}
+    assert m["notebooks"]["金坛区/01_ok"]["parameters"]["gap_share"] == 0.5  # -p NAME=VALUE, read as YAML
     assert m["notebooks"]["金坛区/01_ok"]["last_action"] == "executed"
     # Entries of other blocks from earlier runs are kept.
     assert "溧阳市/01_ok" in m["notebooks"]
@@ -91,36 +92,53 @@ def test_batch_failure_partial_output_manifest_skip_and_force(notebooks_dir, tmp
     # Data changed → not up to date.
     data_file.write_text("region,year,indicator,value\n溧阳市,2020,patent_grants,101\n", encoding="utf-8")
     assert _run(notebooks_dir, out, "--focus", "金坛区", "--target-year", "2030", "--dataset", str(data_file),
-                "--notebooks", "01") == 0
+                "--notebooks", "01", "-p", "gap_share=0.5") == 0
     m2 = read_manifest(run_dir)
     assert m2["summary"]["executed"] == 1
     assert m2["notebooks"]["金坛区/01_ok"]["data_fingerprint"] != ok["data_fingerprint"]
 
 
-def test_changed_notebook_or_parameters_rerun_only_what_changed(notebooks_dir, tmp_path):
-    out = tmp_path / "outputs"
-    args = ["--focus", "武进区", "--notebooks", "01_ok"]
-    assert _run(notebooks_dir, out, *args) == 0
-    m = read_manifest(out / "t")
-    assert m["notebooks"]["武进区/01_ok"]["parameters"] == {"focus": "武进区", "dataset": "demo"}
-    assert _run(notebooks_dir, out, *args) == 0
-    assert read_manifest(out / "t")["summary"]["skipped"] == 1
+def test_up_to_date_needs_same_parameters_notebook_data_and_output(notebooks_dir, tmp_path):
+    """The skip rule, checked without starting kernels."""
+    from liyang_ip.report.runner import is_up_to_date, plan_jobs, sha256_file
 
-    # Output edited or deleted by hand → executed again.
-    (out / "t" / "武进区" / "01_ok.ipynb").unlink()
-    assert _run(notebooks_dir, out, *args) == 0
-    assert read_manifest(out / "t")["summary"]["executed"] == 1
+    nb = notebooks_dir / "01_ok.ipynb"
+    run_dir = tmp_path / "run"
+    params = {"focus": "武进区", "dataset": "demo", "target_year": 2030}
+    (job,) = plan_jobs([params], [nb], run_dir, {"demo": "f" * 64})
+    job.output.parent.mkdir(parents=True)
+    job.output.write_text("{}")
+    entry = {**job.manifest_base(run_dir), "status": "ok", "output_sha256": sha256_file(job.output)}
+    assert is_up_to_date(job, entry, run_dir)
 
-    # Notebook content changed → executed again.
-    make_ok_notebook(notebooks_dir / "01_ok.ipynb", extra="\nprint('new cell text')")
-    assert _run(notebooks_dir, out, *args) == 0
-    assert read_manifest(out / "t")["summary"]["executed"] == 1
+    assert not is_up_to_date(job, {**entry, "status": "failed"}, run_dir)
+    assert not is_up_to_date(job, None, run_dir)
+    (other,) = plan_jobs([{**params, "target_year": 2025}], [nb], run_dir, {"demo": "f" * 64})
+    assert not is_up_to_date(other, entry, run_dir)  # parameters changed
+    (other,) = plan_jobs([params], [nb], run_dir, {"demo": "0" * 64})
+    assert not is_up_to_date(other, entry, run_dir)  # data changed
+    make_ok_notebook(nb, extra="\nprint('new cell text')")
+    (other,) = plan_jobs([params], [nb], run_dir, {"demo": "f" * 64})
+    assert not is_up_to_date(other, entry, run_dir)  # notebook changed
+    job.output.write_text('{"edited": true}')
+    assert not is_up_to_date(job, entry, run_dir)  # output edited by hand
+    job.output.unlink()
+    assert not is_up_to_date(job, entry, run_dir)  # output deleted
 
-    # A parameter changed → executed again; up to date after that.
-    assert _run(notebooks_dir, out, *args, "-p", "gap_share=0.5") == 0
-    m = read_manifest(out / "t")
-    assert m["summary"]["executed"] == 1
-    assert m["notebooks"]["武进区/01_ok"]["parameters"]["gap_share"] == 0.5
+
+def test_notebook_hash_ignores_outputs_but_not_sources(notebooks_dir):
+    from liyang_ip.report.runner import notebook_hash
+
+    nb_path = notebooks_dir / "01_ok.ipynb"
+    before = notebook_hash(nb_path)
+    nb = nbformat.read(str(nb_path), as_version=4)
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="old output")]
+    nb.cells[2].execution_count = 7
+    nbformat.write(nb, str(nb_path))
+    assert notebook_hash(nb_path) == before
+    nb.cells[2].source += "  # edited"
+    nbformat.write(nb, str(nb_path))
+    assert notebook_hash(nb_path) != before
 
 
 def test_params_file_grid_and_focus_validation(notebooks_dir, tmp_path, capsys):
