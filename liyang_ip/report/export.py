@@ -234,6 +234,13 @@ class Doc:
     footer: str
     out_stem: Path  # path without suffix
     sources: list[Path] = field(default_factory=list)
+    # Files whose change makes the export stale (default: the sources). For a combined report also
+    # the block's failed notebooks, so that a chapter that has since failed disappears from it.
+    deps: list[Path] | None = None
+
+    @property
+    def inputs(self) -> list[Path]:
+        return [p for p in (self.deps if self.deps is not None else self.sources) if p.exists()]
 
 
 def _first_heading(nb, level: int = 1) -> str | None:
@@ -451,11 +458,15 @@ def collect_docs(path: Path, combined: bool = True) -> list[Doc]:
     manifest_path = path / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
     groups: dict[Path, list[tuple[Path, dict | None]]] = {}
+    failed: dict[Path, list[Path]] = {}
     if manifest:
         for entry in manifest.get("notebooks", {}).values():
             nb_path = path / entry["output"]
             if entry.get("status") == "ok" and nb_path.exists():
                 groups.setdefault(nb_path.parent, []).append((nb_path, entry))
+            else:
+                failed.setdefault(nb_path.parent, []).append(nb_path)
+                _remove_stale_exports(nb_path)
     else:
         for nb_path in sorted(path.rglob("*.ipynb")):
             if not nb_path.name.startswith(".") and ".ipynb_checkpoints" not in nb_path.parts:
@@ -480,9 +491,18 @@ def collect_docs(path: Path, combined: bool = True) -> list[Doc]:
             cover["toc"] = [{"id": f"ch-{i}", "title": t, "sections": _sections(nb)}
                             for i, (t, nb, _) in enumerate(chapters, 1)]
             nb = combine_notebooks([(t, nb) for t, nb, _ in chapters])
-            docs.append(Doc(nb, cover, f"{cover['focus']} · {cover['title']}", folder / "report",
-                            [p for _, _, p in chapters]))
+            sources = [p for _, _, p in chapters]
+            docs.append(Doc(nb, cover, f"{cover['focus']} · {cover['title']}", folder / "report", sources,
+                            deps=sources + failed.get(folder, [])))
     return docs
+
+
+def _remove_stale_exports(nb_path: Path) -> None:
+    """A notebook that failed in the latest run must not keep an HTML/PDF from an earlier success."""
+    for suffix in (".html", ".pdf"):
+        stale = nb_path.with_suffix(suffix)
+        if stale.exists() and (not nb_path.exists() or stale.stat().st_mtime < nb_path.stat().st_mtime):
+            stale.unlink()
 
 
 def _sections(nb) -> list[str]:
@@ -525,14 +545,14 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
 
     docs = [d for p in paths for d in collect_docs(Path(p), combined=combined)]
     want_pdf = "pdf" in formats
-    todo_html = [d for d in docs if force or not _up_to_date(d.out_stem.with_suffix(".html"), d.sources)
-                 or (want_pdf and not _up_to_date(d.out_stem.with_suffix(".pdf"), d.sources))]
+    todo_html = [d for d in docs if force or not _up_to_date(d.out_stem.with_suffix(".html"), d.inputs)
+                 or (want_pdf and not _up_to_date(d.out_stem.with_suffix(".pdf"), d.inputs))]
     written: list[Path] = []
     pages = embed_fonts(render_html(d) for d in todo_html) if todo_html else []
     for doc, page in zip(todo_html, pages, strict=True):
         written.append(atomic_write_text(doc.out_stem.with_suffix(".html"), page))
     if want_pdf:
-        todo_pdf = [d for d in docs if force or not _up_to_date(d.out_stem.with_suffix(".pdf"), d.sources)]
+        todo_pdf = [d for d in docs if force or not _up_to_date(d.out_stem.with_suffix(".pdf"), d.inputs)]
         if todo_pdf:
             with ChromiumPrinter(browser) as printer:
                 for doc in todo_pdf:

@@ -571,7 +571,11 @@ def run_batch(
             todo.append(job)
     write_manifest(run_dir, manifest)
 
-    bar = _progress(len(plan), initial=len(result.skipped), enabled=progress, desc=run_dir.name)
+    # The progress bar writes to a duplicate of stderr, so that the kernels' own stderr can be
+    # captured (see execute_job) even when the jobs run in this process.
+    bar_stream = _dup_stderr()
+    bar = _progress(len(plan), initial=len(result.skipped), enabled=progress, desc=run_dir.name,
+                    file=bar_stream)
     by_key = {j.key: j for j in todo}
 
     def record(res: dict) -> None:
@@ -587,7 +591,8 @@ def run_batch(
 
     try:
         inline = jobs <= 1 or len(todo) <= 1
-        specs = [_job_spec(j, kernel, Path(cwd) if cwd else j.notebook.parent, timeout, not inline) for j in todo]
+        capture = not inline or bar_stream is not None
+        specs = [_job_spec(j, kernel, Path(cwd) if cwd else j.notebook.parent, timeout, capture) for j in todo]
         if inline:
             for spec in specs:
                 bar.set_postfix_str(spec["key"], refresh=True)
@@ -596,6 +601,8 @@ def run_batch(
             _run_parallel(specs, jobs, record, bar)
     finally:
         bar.close()
+        if bar_stream is not None:
+            bar_stream.close()
         manifest["finished"] = _now()
         manifest["seconds"] = round(time.perf_counter() - t_run, 3)
         manifest["summary"] = {"executed": len(result.executed), "skipped": len(result.skipped),
@@ -630,13 +637,16 @@ def _run_parallel(specs: list[dict], jobs: int, record: Callable[[dict], None], 
 
 
 class _NoBar:
+    def __init__(self, file=None):
+        self.file = file
+
     def update(self, n=1):
         pass
 
     def write(self, s):
         import sys
 
-        print(s, file=sys.stderr)
+        print(s, file=self.file or sys.stderr, flush=True)
 
     def set_postfix_str(self, *a, **k):
         pass
@@ -645,9 +655,20 @@ class _NoBar:
         pass
 
 
-def _progress(total: int, initial: int, enabled: bool, desc: str):
+def _dup_stderr():
+    """A writable duplicate of file descriptor 2, or None when stderr is not a real file."""
+    import sys
+
+    try:
+        fd = os.dup(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    return os.fdopen(fd, "w", buffering=1, encoding="utf-8", errors="replace")
+
+
+def _progress(total: int, initial: int, enabled: bool, desc: str, file=None):
     if not enabled:
-        return _NoBar()
+        return _NoBar(file)
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, desc=desc, unit="notebook", dynamic_ncols=True)
+    return tqdm(total=total, initial=initial, desc=desc, unit="notebook", dynamic_ncols=True, file=file)

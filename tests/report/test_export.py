@@ -218,3 +218,34 @@ def test_render_html_has_cover_no_code_and_captions(tmp_path):
     assert "boom() source" not in page and "UserWarning" not in page
     assert "x = 1" not in page and 'focus = "溧阳市"' not in page
     assert json.dumps("https://cdn") not in page and "<script src" not in page
+
+
+def test_html_export_of_a_run_without_kernels(tmp_path):
+    """A run directory made by hand: ok notebooks → HTML + combined report; a failed one → stale files go."""
+    import os
+
+    run = tmp_path / "run"
+    block = run / "溧阳市"
+    block.mkdir(parents=True)
+    for stem in ("01_a", "02_b", "03_failed"):
+        nb = _executed_nb()
+        nb.cells[0].source = f"# 标题 {stem}\n\n## 专利创造"
+        nbformat.write(nb, str(block / f"{stem}.ipynb"))
+    for suffix in (".html", ".pdf"):  # left over from an earlier, successful run
+        stale = block / f"03_failed{suffix}"
+        stale.write_text("old")
+        os.utime(stale, (1, 1))
+    manifest = {"notebooks": {
+        f"溧阳市/{stem}": {"output": f"溧阳市/{stem}.ipynb", "status": "failed" if "failed" in stem else "ok",
+                          "notebook": stem, "exports": {}}
+        for stem in ("01_a", "02_b", "03_failed")}}
+    (run / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+    written = export.export_paths([run], formats=("html",))
+    assert sorted(p.name for p in written) == ["01_a.html", "02_b.html", "report.html"]
+    assert not (block / "03_failed.html").exists() and not (block / "03_failed.pdf").exists()
+    report = (block / "report.html").read_text(encoding="utf-8")
+    assert "标题 01_a" in report and "标题 02_b" in report and "标题 03_failed" not in report
+    assert 'href="#ch-2"' in report and "图 2" in report  # contents links; numbering runs through
+    assert read_manifest(run)["notebooks"]["溧阳市/01_a"]["exports"] == {"html": "溧阳市/01_a.html"}
+    assert export.export_paths([run], formats=("html",)) == []  # up to date
