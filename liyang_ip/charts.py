@@ -395,6 +395,29 @@ def _new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **k
     return fig, axes
 
 
+def no_data_figure(
+    message: str | None = None,
+    *,
+    lang: str = "zh",
+    source: str | None = None,
+    demo: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """A small figure that says there is nothing to draw (gaps are reported, never filled).
+
+    Chart functions return it when their selection is empty, so that a notebook run on a dataset with
+    gaps shows the gap instead of stopping.
+    """
+    message = message or _t(lang, "所选范围内没有数据", "No data for the selection")
+    with style():
+        fig, axes = _new_figure(6.0, 1.9)
+        ax = axes[0, 0]
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color=SOURCE_COLOR, wrap=True)
+        src = source if source is not None else _t(lang, "资料来源：—", "Source: —")
+        return _finish(fig, source=src, demo=demo, title=title)
+
+
 def year_axis(ax: Axes, axis: str = "x") -> None:
     """Integer year ticks (no 2,015 or 2015.5): every year when they fit, else every 2 or 5 years."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -486,9 +509,17 @@ def trend_small_multiples(
         df = df[df["region"].isin(keep)]
     if not show_city:
         df = df[df["region"] != city]
-    if df.empty:
-        raise ValueError("trend_small_multiples: no rows left for the chosen indicators, regions and years")
     demo = is_demo(df) if demo is None else demo
+    if df.empty:
+        return no_data_figure(
+            _t(
+                lang, "所选指标、板块和年份内没有数据", "No data for the chosen indicators, regions and years"
+            ),
+            lang=lang,
+            source=source,
+            demo=demo,
+            title=title,
+        )
     n = len(indicators)
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
@@ -498,6 +529,20 @@ def trend_small_multiples(
         for ax, code in zip(flat, indicators, strict=False):
             sub = df[df["indicator"] == code]
             unit = sub["unit"].iloc[0] if "unit" in sub.columns and len(sub) else ""
+            if sub.empty:
+                ax.set_title(indicator_name(code, lang), fontsize=10)
+                ax.text(
+                    0.5,
+                    0.5,
+                    _t(lang, "无数据", "no data"),
+                    ha="center",
+                    va="center",
+                    color=SOURCE_COLOR,
+                    transform=ax.transAxes,
+                )
+                ax.set_xticks([])
+                ax.set_yticks([])
+                continue
             for region, g in sub.groupby("region", sort=False):
                 g = g.sort_values("year")
                 if region == focus:
@@ -561,6 +606,8 @@ def rank_bump(
         Columns region, year and ``rank_col`` (1 = best, polarity already applied by the analysis);
         an ``indicator`` column is filtered to ``indicator`` when given.
     """
+    if ranks is None or len(ranks) == 0:
+        return no_data_figure(lang=lang, source=source, demo=bool(demo), title=title)
     _check_columns(ranks, ["region", "year", rank_col], "rank_bump")
     df = ranks
     if indicator is not None and "indicator" in df.columns:
@@ -572,7 +619,14 @@ def rank_bump(
         )
     df = df.dropna(subset=[rank_col])
     if df.empty:
-        raise ValueError("rank_bump: no ranks to draw")
+        name = indicator_name(indicator, lang) if indicator else ""
+        return no_data_figure(
+            _t(lang, f"{name}没有可排名的数据", f"No ranks for {name}"),
+            lang=lang,
+            source=source,
+            demo=is_demo(ranks) if demo is None else demo,
+            title=title,
+        )
     if indicator is None and "indicator" in df.columns:
         indicator = str(df["indicator"].iloc[0])
     demo = is_demo(df, ranks) if demo is None else demo
@@ -657,6 +711,8 @@ def gap_bars(
     reference : str, optional
         Name of the benchmark in the axis label.
     """
+    if gaps is None or len(gaps) == 0:
+        return no_data_figure(lang=lang, source=source, demo=bool(demo), title=title)
     _check_columns(gaps, ["indicator", value_col], "gap_bars")
     df = gaps
     if "region" in df.columns:
@@ -664,9 +720,19 @@ def gap_bars(
     df = df.dropna(subset=[value_col])
     if adjust_polarity:
         df = df.assign(**{value_col: df[value_col] * [_polarity(c) for c in df["indicator"]]})
-    if df.empty:
-        raise ValueError(f"gap_bars: no gaps for {focus}")
     demo = is_demo(df, gaps) if demo is None else demo
+    if df.empty:
+        return no_data_figure(
+            _t(
+                lang,
+                f"{region_name(focus, lang)}没有可计算差距的数据",
+                f"No gaps can be computed for {region_name(focus, lang)}",
+            ),
+            lang=lang,
+            source=source,
+            demo=demo,
+            title=title,
+        )
     years = sorted(df["year"].unique()) if "year" in df.columns else [None]
     last_year = years[-1]
     base = df if last_year is None else df[df["year"] == last_year]
@@ -772,6 +838,8 @@ def score_heatmap(
 
     from liyang_ip import registry
 
+    if scores is None or len(scores) == 0:
+        return no_data_figure(lang=lang, source=source, demo=bool(demo), title=title)
     if "region" in scores.columns and value_col in scores.columns and column in scores.columns:
         wide = scores.pivot_table(
             index="region", columns=column, values=value_col, aggfunc="first", sort=False
@@ -784,9 +852,9 @@ def score_heatmap(
         if cols:
             wide = wide[cols]
         wide = wide.select_dtypes("number")
-    if wide.empty:
-        raise ValueError("score_heatmap: no scores to draw")
     demo = is_demo(scores) if demo is None else demo
+    if wide.empty or wide.isna().all().all():
+        return no_data_figure(lang=lang, source=source, demo=demo, title=title)
     # Focus first, others by mean score (best first).
     others = wide.drop(index=[focus], errors="ignore")
     others = others.loc[others.mean(axis=1).sort_values(ascending=False).index]
@@ -964,6 +1032,8 @@ def pillar_dots(
         Long (region, ``column`` (pillar or indicator code), ``value_col``) or wide with the region as
         index or column and one column per pillar (``analysis.composite.composite_scores``).
     """
+    if scores is None or len(scores) == 0:
+        return no_data_figure(lang=lang, source=source, demo=bool(demo), title=title)
     scores = _region_column(scores)
     if column not in scores.columns and "region" in scores.columns:
         # Wide result (``composite.composite_scores``): one column per pillar.
@@ -977,6 +1047,8 @@ def pillar_dots(
     _check_columns(scores, ["region", column, value_col], "pillar_dots")
     df = scores.dropna(subset=[value_col])
     demo = is_demo(scores) if demo is None else demo
+    if df.empty:
+        return no_data_figure(lang=lang, source=source, demo=demo, title=title)
     city = _city()
     cats = list(dict.fromkeys(df[column]))
     labeler = pillar_name if column == "pillar" else indicator_name
@@ -1067,6 +1139,8 @@ def composite_rank_interval(
         ``median_col`` and the interval ``low_col``–``high_col`` (rank numbers, 1 = best); the nominal
         rank ``point_col`` (default ``nominal_rank`` or ``rank`` when present) is drawn as a hollow marker.
     """
+    if ranks is None or len(ranks) == 0:
+        return no_data_figure(lang=lang, source=source, demo=bool(demo), title=title)
     ranks = _region_column(ranks)
     _check_columns(ranks, ["region", median_col, low_col, high_col], "composite_rank_interval")
     if point_col is None:
@@ -1185,6 +1259,15 @@ def projection_fan(
                 indicator = str(df["indicator"].iloc[0])
                 break
     demo = is_demo(hist, proj, history, projections) if demo is None else demo
+    if hist.empty and (proj.empty or proj[value_col].isna().all()):
+        name = indicator_name(indicator, lang) if indicator else ""
+        return no_data_figure(
+            _t(lang, f"{region_name(focus, lang)}{name}没有可预测的数据", f"No data to project for {name}"),
+            lang=lang,
+            source=source,
+            demo=demo,
+            title=title,
+        )
     mape = {}
     if backtest is not None and len(backtest):
         bt = backtest
@@ -1493,6 +1576,7 @@ __all__ = [
     "indicator_name",
     "is_demo",
     "method_label",
+    "no_data_figure",
     "pillar_dots",
     "projection_fan",
     "rank_bump",

@@ -610,6 +610,8 @@ def baseline_paragraph(table: pd.DataFrame, focus: str, start: int, end: int, la
     g = table.dropna(subset=["cagr"]).sort_values("cagr", ascending=False, kind="stable")
     missing = n - len(both)
     if lang == "en":
+        if both.empty:
+            return f"Over {start}–{end}, none of the {n} indicators of {reg} has both end points; nothing to compare."
         s = f"Over {start}–{end}, {grew} of the {len(both)} indicators of {reg} with both end points rose."
         if len(g) >= 2:
             hi, lo = g.iloc[0], g.iloc[-1]
@@ -621,6 +623,8 @@ def baseline_paragraph(table: pd.DataFrame, focus: str, start: int, end: int, la
         if missing:
             s += f" {missing} indicator(s) lack the {start} or {end} figure and are not compared."
         return s
+    if both.empty:
+        return f"{start}—{end}年，{reg}所选{cn_count(n)}项指标都缺少期初或期末数据，无法比较。"
     s = f"{start}—{end}年，{reg}有期初和期末数据的{cn_count(len(both))}项指标中，{cn_count(grew)}项增长。"
     if len(g) >= 2:
         hi, lo = g.iloc[0], g.iloc[-1]
@@ -649,6 +653,9 @@ def benchmark_sentences(gaps: pd.DataFrame, focus: str, lang: str = "zh") -> lis
     the number of blocks, for ratios the city figure itself). Frames without ``city_avg`` fall back to the
     city figure for ratios and the median block for summed indicators, whose city figure is a total.
     """
+    if gaps.empty:
+        reg = _region(focus, lang)
+        return [f"No figures for {reg} in the selection." if lang == "en" else f"所选范围内没有{reg}的数据。"]
     out = []
     for _, r in gaps.iterrows():
         if "city_avg" in gaps.columns:
@@ -843,6 +850,10 @@ def composite_paragraph(
     """Composite ranks of the focus block (``composite.composite_scores`` and ``rank_uncertainty``,
     both indexed by region)."""
     reg = _region(focus, lang)
+    if scores is None:
+        if lang == "en":
+            return "The composite index cannot be computed: no indicator has a value for every block in that year."
+        return "无法计算综合指数：该年份没有各板块数据齐全的指标（缺失值不做填补）。"
     if focus not in scores.index:
         return f"{reg} is not in the composite index." if lang == "en" else f"{reg}不在综合指数的比较范围内。"
     n = len(scores)
@@ -869,8 +880,10 @@ def composite_paragraph(
     return paragraph(s1, s2, lang=lang)
 
 
-def composite_note(attrs: Mapping[str, Any], lang: str = "zh") -> str:
+def composite_note(attrs: Mapping[str, Any] | None, lang: str = "zh") -> str:
     """Which indicators the composite index used and which it left out (``composite_scores(...).attrs``)."""
+    if attrs is None:
+        return ""
     used = [c for c in (attrs.get("weights") or {}) if c not in (attrs.get("constant") or [])]
     dropped = list(attrs.get("dropped") or [])
     const = list(attrs.get("constant") or [])
@@ -985,6 +998,15 @@ def target_check_paragraph(check: pd.DataFrame | None, focus: str, year: int, la
     return bullets(lines) if lines else no_targets_sentence(focus, year, lang)
 
 
+def not_projected(indicator: str, focus: str, reason: Any, lang: str = "zh") -> str:
+    """Why an indicator could not be projected (e.g. fewer than four observed years)."""
+    name, _ = _ind(indicator, lang)
+    reg = _region(focus, lang)
+    if lang == "en":
+        return f"{reg}: {_en_name(name)} cannot be projected ({reason})."
+    return f"{reg}{name}无法预测（{reason}）。"
+
+
 def no_targets_sentence(focus: str, year: int, lang: str = "zh") -> str:
     reg = _region(focus, lang)
     if lang == "en":
@@ -998,6 +1020,7 @@ __all__ = [
     "composite_note",
     "composite_paragraph",
     "no_targets_sentence",
+    "not_projected",
     "projection_paragraph",
     "proposed_target_sentences",
     "quality_sentence",

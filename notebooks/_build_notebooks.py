@@ -258,19 +258,24 @@ charts.table(cv.query("year in [@p.start_year, @p.end_year]"), p.lang, columns=[
         ),
         code(
             """
-scores = composite.composite_scores(obs, p.end_year, p.regions, p.indicators, missing="drop_indicators")
-matrix = composite.indicator_matrix(obs, p.end_year, p.regions, list(scores.attrs["weights"]))
-uncertainty = composite.rank_uncertainty(matrix, n=1000, seed=0)
+try:
+    scores = composite.composite_scores(obs, p.end_year, p.regions, p.indicators, missing="drop_indicators")
+    matrix = composite.indicator_matrix(obs, p.end_year, p.regions, list(scores.attrs["weights"]))
+    uncertainty = composite.rank_uncertainty(matrix, n=1000, seed=0)
+    indicator_scores = composite.normalise(matrix, method="minmax") * 100
+except ValueError:  # no indicator complete in the end year: the gap is reported, never filled
+    scores = matrix = uncertainty = indicator_scores = None
 display(Markdown(narrative.composite_paragraph(scores, uncertainty, p.focus, p.lang)))
-display(Markdown(narrative.composite_note(scores.attrs, p.lang)))
-charts.score_heatmap(composite.normalise(matrix, method="minmax") * 100, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=charts.dataset_source(ds, indicators=list(matrix.columns), regions=p.regions, lang=p.lang))
+display(Markdown(narrative.composite_note(None if scores is None else scores.attrs, p.lang)))
+composite_source = charts.dataset_source(ds, indicators=p.indicators, regions=p.regions, lang=p.lang)
+charts.score_heatmap(indicator_scores, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=composite_source)
 """,
             caption="各指标标准化得分 / Indicator scores (min-max, 0–100)",
         ),
         md("### 各维度得分 / Pillar scores"),
         code(
             """
-charts.pillar_dots(scores, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=charts.dataset_source(ds, indicators=list(matrix.columns), regions=p.regions, lang=p.lang))
+charts.pillar_dots(scores, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=composite_source)
 """,
             caption="各维度得分 / Pillar scores",
         ),
@@ -280,7 +285,7 @@ charts.pillar_dots(scores, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=c
         ),
         code(
             """
-charts.composite_rank_interval(uncertainty, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=charts.dataset_source(ds, indicators=list(matrix.columns), regions=p.regions, lang=p.lang))
+charts.composite_rank_interval(uncertainty, focus=p.focus, lang=p.lang, demo=ds.is_demo, source=composite_source)
 """,
             caption="综合指数排名及90%区间 / Composite rank with 90% interval",
         ),
@@ -331,9 +336,13 @@ charts.table(proposals, p.lang, columns=["indicator", "focus_base", "bench_proje
         code(
             """
 for code in p.indicators:
-    history = ds.panel(code)[p.focus]
-    proj = projection.project(history, p.methods, p.start_year, p.end_year, p.target_year)
-    bt = projection.backtest_summary(projection.backtest(history, p.methods, fit_start=p.start_year, fit_end=p.end_year))
+    history = ds.panel(code, regions=[p.focus])[p.focus]
+    try:
+        proj = projection.project(history, p.methods, p.start_year, p.end_year, p.target_year)
+        bt = projection.backtest_summary(projection.backtest(history, p.methods, fit_start=p.start_year, fit_end=p.end_year))
+    except ValueError as err:  # too few observed years: reported, never filled
+        display(Markdown(narrative.not_projected(code, p.focus, err, p.lang)))
+        continue
     marks = charts.target_markers(code, plan=plan, proposed=proposals, region=p.focus, year=p.target_year, lang=p.lang)
     display(charts.projection_fan(obs, proj, indicator=code, focus=p.focus, targets=marks, backtest=bt, fit_end=p.end_year, lang=p.lang, sources=ds.sources))
     display(Markdown(narrative.projection_paragraph(proj, bt, code, p.focus, p.target_year, lang=p.lang)))

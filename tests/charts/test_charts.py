@@ -301,8 +301,39 @@ def test_bad_input_gives_clear_errors(obs_real):
     ranks = obs_real.assign(rank=1)
     with pytest.raises(ValueError, match="pass indicator"):
         charts.rank_bump(ranks)
-    with pytest.raises(ValueError, match="no rows"):
-        charts.trend_small_multiples(obs_real, indicators=["pct_applications"], years=(1990, 1991))
+
+
+def _says_no_data(fig) -> bool:
+    fig.canvas.draw()
+    return any(
+        "没有" in t.get_text() or "No data" in t.get_text() or "无数据" in t.get_text() for t in _texts(fig)
+    )
+
+
+def test_empty_selections_give_a_no_data_figure(obs_real):
+    # A gap is reported, not an error that stops a notebook run on a sparse dataset.
+    fig = charts.trend_small_multiples(obs_real, indicators=["pct_applications"], years=(1990, 1991))
+    assert _says_no_data(fig) and source_line(fig)
+    empty = pd.DataFrame(columns=["region", "year", "indicator", "rank"])
+    assert _says_no_data(charts.rank_bump(empty))
+    assert _says_no_data(charts.rank_bump(None))
+    nan_gaps = pd.DataFrame({"indicator": ["pct_applications"], "year": [2020], "gap_median_pct": [np.nan]})
+    assert _says_no_data(charts.gap_bars(nan_gaps))
+    assert _says_no_data(charts.score_heatmap(None))
+    assert _says_no_data(charts.pillar_dots(None))
+    assert _says_no_data(charts.composite_rank_interval(None, demo=True))
+    assert has_demo_mark(charts.composite_rank_interval(None, demo=True))
+    no_hist = obs_real.iloc[:0]
+    no_proj = pd.DataFrame({"year": [2021], "method": ["linear"], "value": [np.nan]})
+    assert _says_no_data(charts.projection_fan(no_hist, no_proj, indicator="pct_applications"))
+
+
+def test_panel_without_data_says_so(obs_real):
+    fig = charts.trend_small_multiples(obs_real, indicators=["pct_applications", "gi_trademarks"])
+    fig.canvas.draw()
+    second = fig.axes[1]
+    assert second.get_title() == "地理标志商标"
+    assert any(t.get_text() == "无数据" for t in second.texts)
 
 
 def test_source_text_names_sources_and_derived_rows(sources):

@@ -203,3 +203,39 @@ def test_bad_parameter_fails_with_a_clear_message(tmp_path):
         _run("01_baseline.ipynb", tmp_path, focus="溧水区")
     with pytest.raises(pm.PapermillExecutionError, match="target_year 2020 is not after"):
         _run("03_projection.ipynb", tmp_path, target_year=2020)
+
+
+def _sparse_csv(path: Path) -> Path:
+    """A user's tidy CSV with gaps: 溧阳市 lacks 2017, ip_talent only 2018-2020 (too short to project)."""
+    import pandas as pd
+
+    blocks = ["溧阳市", "金坛区", "武进区", "新北区", "天宁区", "钟楼区", "常州经开区"]
+    rows = []
+    for i, region in enumerate(blocks):
+        for year in range(2015, 2021):
+            if region == "溧阳市" and year == 2017:
+                continue
+            v = 10 + 3 * i + (year - 2015) * (1.5 + i / 5)
+            rows.append((region, year, "invention_patents_per_10k", v, "件/万人", "official", "s1"))
+            if year >= 2018:
+                rows.append(
+                    (region, year, "ip_talent", 100 + 20 * i + 10 * (year - 2018), "人", "official", "s1")
+                )
+    cols = ["region", "year", "indicator", "value", "unit", "status", "source_id"]
+    pd.DataFrame(rows, columns=cols).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("name", ["02_benchmark.ipynb", "03_projection.ipynb"])
+def test_executes_on_a_users_file_with_gaps(name, tmp_path):
+    data = _sparse_csv(tmp_path / "mine.csv")
+    nb = _run(name, tmp_path, dataset=str(data), indicators=["invention_patents_per_10k", "ip_talent"])
+    text = _texts(nb)
+    assert "数据状态：真实数据" in text
+    assert "演示数据（合成" not in text
+    if name == "03_projection.ipynb":
+        assert "溧阳市知识产权人才无法预测" in text  # three years only: reported, not filled
+        assert _n_images(nb) == 1  # only the indicator that can be projected gets a fan chart
+    else:
+        assert "综合指数" in text
