@@ -342,7 +342,9 @@ def _finish(
     """Add title, source line and demo mark; reserve room at the bottom for the source line."""
     height = fig.get_figheight()
     width = fig.get_figwidth()
-    chars = width_chars or max(40, int(width * 11))
+    # Chinese characters are about twice as wide as Latin ones at the same size.
+    per_inch = 8 if any("\u3400" <= ch <= "\u9fff" for ch in source or "") else 14
+    chars = width_chars or max(30, int(width * per_inch))
     wrapped = "\n".join(textwrap.wrap(source, chars)) if source else ""
     nlines = max(1, wrapped.count("\n") + 1)
     bottom = min(0.3, (0.12 + 0.16 * nlines) / height)

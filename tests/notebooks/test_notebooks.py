@@ -239,3 +239,11 @@ def test_executes_on_a_users_file_with_gaps(name, tmp_path):
         assert _n_images(nb) == 1  # only the indicator that can be projected gets a fan chart
     else:
         assert "综合指数" in text
+
+
+def test_generator_check_mode(tmp_path):
+    b = _builder()
+    assert b.main(["--check"]) == 0
+    assert b.main(["--out", str(tmp_path)]) == 0
+    (tmp_path / "01_baseline.ipynb").write_text("{}", encoding="utf-8")
+    assert b.main(["--check", "--out", str(tmp_path)]) == 1
