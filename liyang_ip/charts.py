@@ -1532,7 +1532,11 @@ def table(
 ):
     """:func:`format_table` as a pandas Styler for notebooks and reports: no index column, numbers with
     thousands separators and the rounding of :func:`format_table`, booleans as 是/否 (yes/no), missing
-    values as "—"."""
+    values as "—". An empty frame gives a one-line "（无）/ (none)" note instead of a bare header."""
+    if df is None or len(df) == 0:
+        from IPython.display import Markdown
+
+        return Markdown(_t(lang, "（无）", "(none)"))
     shown = format_table(df, lang, columns, labels, decimals)
     yes, no = ("yes", "no") if lang == "en" else ("是", "否")
     fmt = {}

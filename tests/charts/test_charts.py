@@ -444,3 +444,9 @@ def test_table_hides_index_and_formats_numbers():
     assert 'class="row_heading' not in html  # no index column
     named = pd.DataFrame({"rank": [1]}, index=pd.Index(["溧阳市"], name="region"))
     assert list(charts.format_table(named, columns=["region", "rank"]).columns) == ["地区", "排名"]
+
+
+def test_table_of_nothing_says_none():
+    out = charts.table(pd.DataFrame(columns=["indicator", "share"]))
+    assert out.data == "（无）"
+    assert charts.table(None, "en").data == "(none)"
