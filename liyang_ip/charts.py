@@ -687,7 +687,7 @@ def gap_bars(
     gaps: pd.DataFrame,
     *,
     focus: str = "溧阳市",
-    value_col: str = "gap_median_pct",
+    value_col: str = "gap_city_pct",
     adjust_polarity: bool = True,
     lang: str = "zh",
     reference: str | None = None,
@@ -706,8 +706,8 @@ def gap_bars(
         Columns indicator and ``value_col``: focus − benchmark in % of the benchmark. A ``region`` column
         is filtered to ``focus``.
     value_col : str
-        ``gap_median_pct`` (default), ``gap_city_pct`` or ``gap_leader_pct`` of the gap table; the
-        benchmark named in the axis label follows from it unless ``reference`` is given.
+        ``gap_city_pct`` (default: the Changzhou average), ``gap_median_pct`` or ``gap_leader_pct`` of the
+        gap table; the benchmark named in the axis label follows from it unless ``reference`` is given.
     adjust_polarity : bool
         Multiply by the catalogue polarity so that positive always means better (green).
     reference : str, optional

@@ -318,7 +318,7 @@ def test_empty_selections_give_a_no_data_figure(obs_real):
     assert _says_no_data(charts.rank_bump(empty))
     assert _says_no_data(charts.rank_bump(None))
     nan_gaps = pd.DataFrame({"indicator": ["pct_applications"], "year": [2020], "gap_median_pct": [np.nan]})
-    assert _says_no_data(charts.gap_bars(nan_gaps))
+    assert _says_no_data(charts.gap_bars(nan_gaps, value_col="gap_median_pct"))
     assert _says_no_data(charts.score_heatmap(None))
     assert _says_no_data(charts.pillar_dots(None))
     assert _says_no_data(charts.composite_rank_interval(None, demo=True))
