@@ -223,6 +223,8 @@ def _export(path: Path, formats, combined: bool, force: bool, browser: str | Non
         print(f"liyang-ip export: {e}", file=sys.stderr)
         return 1
     except ExportError as e:
+        for p in e.written:
+            print(f"  wrote {p}")
         return _fail(f"export: {e}", 1)
     for p in written:
         print(f"  wrote {p}")

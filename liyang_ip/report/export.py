@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +84,9 @@ PARAM_LABELS = {
 
 
 class ExportError(RuntimeError):
-    """Export failed; the message says which file and why."""
+    """Export failed; the message says which file and why. ``written`` lists what was exported anyway."""
+
+    written: list[Path] = []
 
 
 class BrowserNotFoundError(ExportError):
@@ -544,26 +547,50 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
     from .files import atomic_write_text
 
     docs = [d for p in paths for d in collect_docs(Path(p), combined=combined)]
-    want_pdf = "pdf" in formats
-    todo_html = [d for d in docs if force or not _up_to_date(d.out_stem.with_suffix(".html"), d.inputs)
-                 or (want_pdf and not _up_to_date(d.out_stem.with_suffix(".pdf"), d.inputs))]
+    want_html, want_pdf = "html" in formats, "pdf" in formats
+    stale_html = {id(d) for d in docs
+                  if want_html and (force or not _up_to_date(d.out_stem.with_suffix(".html"), d.inputs))}
+    stale_pdf = {id(d) for d in docs
+                 if want_pdf and (force or not _up_to_date(d.out_stem.with_suffix(".pdf"), d.inputs))}
+    todo = [d for d in docs if id(d) in stale_html | stale_pdf]
     written: list[Path] = []
-    pages = embed_fonts(render_html(d) for d in todo_html) if todo_html else []
-    for doc, page in zip(todo_html, pages, strict=True):
-        written.append(atomic_write_text(doc.out_stem.with_suffix(".html"), page))
-    if want_pdf:
-        todo_pdf = [d for d in docs if force or not _up_to_date(d.out_stem.with_suffix(".pdf"), d.inputs)]
-        if todo_pdf:
-            with ChromiumPrinter(browser) as printer:
-                for doc in todo_pdf:
-                    written.append(printer.print_pdf(doc.out_stem.with_suffix(".html"),
-                                                     doc.out_stem.with_suffix(".pdf"), footer=doc.footer))
-    if "html" not in formats:
-        # HTML was only the intermediate for the PDF.
-        for doc in todo_html:
-            doc.out_stem.with_suffix(".html").unlink(missing_ok=True)
-        written = [p for p in written if p.suffix != ".html"]
+    errors: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="liyang-ip-export-") as tmp:
+        # HTML that is only the intermediate of a PDF goes to a temporary directory.
+        html_of = {id(d): d.out_stem.with_suffix(".html") if want_html else Path(tmp) / f"{i}.html"
+                   for i, d in enumerate(todo)}
+        rendered = []
+        for doc in todo:
+            try:
+                rendered.append((doc, render_html(doc)))
+            except Exception as e:  # noqa: BLE001 - one broken notebook must not stop the batch
+                errors.append(f"{', '.join(map(str, doc.sources))}: HTML export failed: {type(e).__name__}: {e}")
+        pages = embed_fonts(page for _, page in rendered)
+        ok_docs = []
+        for (doc, _), page in zip(rendered, pages, strict=True):
+            path = atomic_write_text(html_of[id(doc)], page)
+            ok_docs.append(doc)
+            if want_html:
+                written.append(path)
+        pdf_docs = [d for d in ok_docs if id(d) in stale_pdf]
+        if pdf_docs:
+            try:
+                printer = ChromiumPrinter(browser)
+            except BrowserNotFoundError:
+                _record_exports(docs, written)  # the HTML files are there
+                raise
+            with printer:
+                for doc in pdf_docs:
+                    try:
+                        written.append(printer.print_pdf(html_of[id(doc)], doc.out_stem.with_suffix(".pdf"),
+                                                         footer=doc.footer))
+                    except Exception as e:  # noqa: BLE001 - reported below, the other PDFs still print
+                        errors.append(f"{doc.out_stem.with_suffix('.pdf')}: printing failed: {e}")
     _record_exports(docs, written)
+    if errors:
+        err = ExportError("\n".join(errors))
+        err.written = written
+        raise err
     return written
 
 

@@ -117,6 +117,7 @@ def test_reexport_skips_up_to_date_files_unless_forced(run_with_pdf, capsys):
     assert export.export_paths([run_dir]) == []
     written = export.export_paths([run_dir / "钟楼区" / "01_ok.ipynb"], formats=("pdf",), force=True)
     assert written == [run_dir / "钟楼区" / "01_ok.pdf"]
+    assert (run_dir / "钟楼区" / "01_ok.html").exists()  # a PDF-only export leaves the HTML alone
 
 
 @pytest.mark.export
