@@ -11,6 +11,7 @@ to a temporary sibling and swapped into place, so a failed build leaves the prev
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -179,6 +180,9 @@ def build(spec: str | Path, name: str | None = None) -> Built:
     obs = city_totals(obs)
     obs = conform(obs).sort_values(["region", "indicator", "year"], key=_region_sort, kind="stable").reset_index(drop=True)
     targets = _read_targets(targets_path, issues)
+    # Reports name files relative to the project (a report should not carry a machine's directory layout).
+    issues = [dataclasses.replace(i, file=_display_path(Path(i.file.split("#")[0])) + (
+        "#" + i.file.split("#", 1)[1] if "#" in i.file else "")) if i.file else i for i in issues]
     cov, summary = coverage(obs)
     status_counts = obs["status"].value_counts().to_dict()
     metadata = {

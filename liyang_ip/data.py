@@ -38,6 +38,13 @@ class Dataset:
         return f"公开数据 / public data ({parts})"
 
     @property
+    def warnings(self) -> pd.DataFrame:
+        """Validation warnings (and errors) of the build, without the informational lines (encodings)."""
+        if self.issues.empty or "severity" not in self.issues:
+            return self.issues
+        return self.issues[self.issues["severity"] != "info"].reset_index(drop=True)
+
+    @property
     def years(self) -> list[int]:
         return sorted(self.observations["year"].unique().tolist())
 

@@ -91,7 +91,7 @@ def overview() -> nbformat.NotebookNode:
         code(
             """
 display(Markdown(narrative.data_status(ds.name, ds.is_demo, coverage, len(ds.sources), p.lang)))
-display(Markdown(narrative.quality_sentence(len(ds.issues), len(ds.conflicts), p.lang)))
+display(Markdown(narrative.quality_sentence(len(ds.warnings), len(ds.conflicts), p.lang)))
 """
         ),
         md(
@@ -130,7 +130,7 @@ charts.table(ds.sources, p.lang, columns=["source_id", "title", "publisher", "ur
         md("### 校验提示与冲突 / Validation warnings and conflicts"),
         code(
             """
-display(charts.table(ds.issues.head(20), p.lang))
+display(charts.table(ds.warnings.head(20), p.lang))
 display(charts.table(ds.conflicts.head(20), p.lang))
 """
         ),

@@ -102,3 +102,13 @@ def test_single_file_without_sources_warns(tmp_path):
     issues = B.check(p)
     assert [i.severity for i in issues if i.severity != "info"] == ["warning"]
     assert "no sources table" in [i for i in issues if i.severity == "warning"][0].message
+
+
+def test_dataset_warnings_leave_out_info_lines_and_paths_are_project_relative():
+    from liyang_ip.data import load_dataset
+
+    ds = load_dataset("public")
+    assert (ds.issues.severity == "info").any()  # the encoding decision is recorded…
+    assert set(ds.warnings.severity) == {"warning"}  # …but is not a warning
+    assert all(not f.startswith("/") for f in ds.issues.file if f)  # no machine paths in reports
+    assert "data/raw/public/observations.csv" in set(ds.issues.file)
