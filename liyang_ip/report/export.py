@@ -44,6 +44,7 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
                 "--disable-sync", "--no-first-run"]
 # Same margins in CSS (@page, for printing from a browser) and here (Chromium's footer lives in them).
 PDF_MARGIN = {"top": "18mm", "bottom": "20mm", "left": "17mm", "right": "17mm"}
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 REMOVE_TAGS = {"remove-cell", "remove_cell", "hide-cell", "remove"}
 # The notebooks print a line such as "数据：demo — 演示数据（合成…）" or "数据状态：…" / "Data status: …".
 DATA_STATUS_RE = re.compile(r"^\s*(数据状态|数据|data status|data)\s*[:：]\s*(.+)", re.IGNORECASE)
@@ -300,7 +301,7 @@ def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, t
         # The notebook's own status line wins over guessing from the dataset's name.
         is_demo = ("演示" in line or "demo" in line.lower()) if line else dataset == "demo"
     if not status:
-        status = LABELS["zh"]["demo_note"] if is_demo else lab["unknown"]
+        status = lab["demo_note"] if is_demo else lab["unknown"]
     coverage = ds.get("coverage")
     years = ds.get("years")
     pm = nb.metadata.get("papermill", {})
@@ -349,6 +350,8 @@ def prepare_notebook(nb, lang: str = "zh"):
                     out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
                 if kind in ("display_data", "execute_result"):
                     data = out.get("data", {})
+                    if WIDGET_MIME in data:
+                        continue  # an interactive widget has nothing to show on paper
                     caption = cell.get("metadata", {}).get("caption") or out.get("metadata", {}).get("caption")
                     tag = None
                     if any(k in data for k in ("image/png", "image/jpeg", "image/svg+xml")):

@@ -170,7 +170,11 @@ def _executed_nb(lang: str = "zh"):
     err = nbformat.v4.new_code_cell("boom()")
     err.outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="bad", traceback=["boom() source"])]
     empty = nbformat.v4.new_code_cell("x = 1")
-    nb.cells = [nbformat.v4.new_markdown_cell("# 01 基线分析\n\n## 专利创造"), params, table, fig, err, empty]
+    widget = nbformat.v4.new_code_cell("w")
+    widget.outputs = [nbformat.v4.new_output("display_data", {
+        "application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2, "version_minor": 0},
+        "text/plain": "VBox(children=(Dropdown(...),))"})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# 01 基线分析\n\n## 专利创造"), params, table, fig, err, empty, widget]
     nb.metadata["papermill"] = {"parameters": {"focus": "金坛区", "target_year": 2030, "lang": lang},
                                 "end_time": "2026-11-20T10:00:00+00:00"}
     return nb
@@ -185,7 +189,7 @@ def test_prepare_notebook_hides_noise_and_numbers_outputs():
     tags = [o.metadata["liyang_ip"] for o in outputs if "liyang_ip" in o.get("metadata", {})]
     assert [(t["kind"], t["label"], t["caption"]) for t in tags] == [("table", "表 1", ""),
                                                                      ("figure", "图 1", "发明专利拥有量")]
-    assert not any(c.source == "x = 1" for c in nb.cells)  # code cell without output dropped
+    assert not any(c.source in ("x = 1", "w") for c in nb.cells)  # no output (or only a widget): dropped
     assert export.prepare_notebook(_executed_nb(), lang="en").cells[1].outputs[0].metadata["liyang_ip"]["label"] \
         == "Table 1"
 
