@@ -129,6 +129,24 @@ def fingerprint(src: Path) -> str:
     return h.hexdigest()
 
 
+_BUILDER_MODULES = ("build.py", "clean.py", "derive.py", "io.py", "numbers.py", "schema.py", "validate.py",
+                    "registry/indicators.yaml", "registry/regions.yaml", "registry/__init__.py")
+
+
+def builder_hash() -> str:
+    """sha256 over the code and registries that turn raw into processed data.
+
+    Stored in metadata.json; a processed build made by other code or registries is stale even when the
+    raw files are unchanged.
+    """
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for name in _BUILDER_MODULES:
+        h.update(name.encode())
+        h.update((pkg / name).read_bytes())
+    return h.hexdigest()
+
+
 def build(spec: str | Path, name: str | None = None) -> Built:
     """Build a dataset in memory (no files written). Errors are collected in `Built.issues`."""
     src = resolve_source(spec)
@@ -196,6 +214,7 @@ def build(spec: str | Path, name: str | None = None) -> Built:
         "years": [int(obs.year.min()), int(obs.year.max())] if len(obs) else [],
         "regions": sorted(obs.region.unique().tolist(), key=lambda r: registry.regions().get(r, registry.Region(r, "", "", "", 99)).order),
         "fingerprint": fingerprint(src),
+        "builder": builder_hash(),
         "built_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "liyang_ip_version": __version__,
         "n_errors": sum(i.severity == "error" for i in issues),

@@ -76,7 +76,7 @@ def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None
     """Load a processed dataset: 'demo' (default), 'public', or a path to a user's file or directory.
 
     Bundled datasets are read from data/processed/<name>/ when that build is current (its fingerprint
-    matches the raw files); otherwise, and for user paths, the dataset is built in memory (nothing is
+    matches the raw files and it was made by the current build code and registries); otherwise, and for user paths, the dataset is built in memory (nothing is
     written). A dataset with errors raises `build.BuildError` listing file, row and field.
     """
     from . import build as _build
@@ -89,7 +89,7 @@ def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None
         meta_path = d / "metadata.json"
         if meta_path.exists():
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if meta.get("fingerprint") == _build.fingerprint(src):
+            if meta.get("fingerprint") == _build.fingerprint(src) and meta.get("builder") == _build.builder_hash():
                 return _read_processed(d, meta)
     built = _build.build(src, name=spec if spec in _build.BUNDLED else None)
     if built.errors:

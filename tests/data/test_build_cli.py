@@ -112,3 +112,16 @@ def test_dataset_warnings_leave_out_info_lines_and_paths_are_project_relative():
     assert set(ds.warnings.severity) == {"warning"}  # …but is not a warning
     assert all(not f.startswith("/") for f in ds.issues.file if f)  # no machine paths in reports
     assert "data/raw/public/observations.csv" in set(ds.issues.file)
+
+
+def test_load_dataset_ignores_a_stale_processed_build(tmp_path):
+    from liyang_ip.data import load_dataset
+
+    built, out = B.build_and_write("demo", out_root=tmp_path)
+    fresh = load_dataset("demo", processed_root=tmp_path)
+    assert fresh.metadata["built_at"] == built.metadata["built_at"]  # read from disk
+    meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    meta["builder"] = "made-by-older-code"
+    (out / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    rebuilt = load_dataset("demo", processed_root=tmp_path)
+    assert rebuilt.metadata["builder"] == B.builder_hash()  # rebuilt in memory instead
