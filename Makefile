@@ -14,7 +14,7 @@ data: setup
 	$(CLI) data build --dataset demo --dataset public
 
 report: data
-	$(CLI) run --focus $(FOCUS) --dataset $(DATASET) --pdf
+	$(CLI) run --focus $(FOCUS) --dataset $(DATASET) --jobs 2 --pdf
 
 test: setup
 	$(PY) -m pytest -n 2 --timeout 900

@@ -1,6 +1,8 @@
 """Atomic file writes: write to a temporary file in the same directory, fsync, then os.replace.
 
-A reader never sees a half-written file, and a crash leaves the previous version in place.
+A reader never sees a half-written file, and a crash leaves the previous version in place. Unlike
+`tempfile`'s private 0600 files, the result gets the usual permissions (0666 minus the umask): data and
+reports are meant to be read by colleagues.
 """
 
 from __future__ import annotations
@@ -12,6 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -21,6 +29,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -40,6 +49,7 @@ def atomic_write_with(path: str | Path, writer: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         writer(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -222,7 +222,7 @@ charts.table(
         code(
             """
 ranks = benchmark.rank_table(obs, p.regions, p.years, p.indicators)
-charts.rank_bump(ranks, focus=p.focus, indicator=p.indicators[0], lang=p.lang, source=charts.dataset_source(ds, indicators=p.indicators[:1], regions=p.regions, lang=p.lang))
+charts.rank_bump(ranks, focus=p.focus, demo=ds.is_demo, indicator=p.indicators[0], lang=p.lang, source=charts.dataset_source(ds, indicators=p.indicators[:1], regions=p.regions, lang=p.lang))
 """,
             caption="排名变化 / Rank over time",
         ),
@@ -234,7 +234,7 @@ charts.rank_bump(ranks, focus=p.focus, indicator=p.indicators[0], lang=p.lang, s
 gaps = benchmark.gap_table(obs, p.focus, p.peers, [p.start_year, p.end_year], p.indicators)
 changes = benchmark.gap_change(obs, p.focus, p.start_year, p.end_year, "city", p.peers, p.indicators)
 display(Markdown(narrative.benchmark_paragraph(latest, changes, p.focus, p.start_year, p.end_year, p.lang)))
-charts.gap_bars(gaps, focus=p.focus, value_col="gap_city_pct", lang=p.lang, source=charts.dataset_source(ds, indicators=p.indicators, regions=p.regions, lang=p.lang))
+charts.gap_bars(gaps, focus=p.focus, demo=ds.is_demo, value_col="gap_city_pct", lang=p.lang, source=charts.dataset_source(ds, indicators=p.indicators, regions=p.regions, lang=p.lang))
 """,
             caption="与常州平均的相对差距 / Relative gap to the Changzhou average",
         ),
@@ -373,7 +373,7 @@ indicator_picker = widgets.Dropdown(
 
 def show(block, code):
     display(charts.trend_small_multiples(obs, [code], focus=block, regions=registry.blocks(), lang=p.lang, sources=ds.sources))
-    display(charts.rank_bump(ranks, focus=block, indicator=code, lang=p.lang, source=charts.dataset_source(ds, indicators=[code], lang=p.lang)))
+    display(charts.rank_bump(ranks, focus=block, demo=ds.is_demo, indicator=code, lang=p.lang, source=charts.dataset_source(ds, indicators=[code], lang=p.lang)))
 
 
 widgets.interactive(show, block=block_picker, code=indicator_picker)
@@ -387,7 +387,7 @@ widgets.interactive(show, block=block_picker, code=indicator_picker)
             """
 ranks = benchmark.rank_table(obs, registry.blocks(), indicators=list(registry.indicators()))
 display(charts.trend_small_multiples(obs, p.indicators[:1], focus=p.focus, regions=registry.blocks(), lang=p.lang, sources=ds.sources))
-charts.rank_bump(ranks, focus=p.focus, indicator=p.indicators[0], lang=p.lang, source=charts.dataset_source(ds, indicators=p.indicators[:1], lang=p.lang))
+charts.rank_bump(ranks, focus=p.focus, demo=ds.is_demo, indicator=p.indicators[0], lang=p.lang, source=charts.dataset_source(ds, indicators=p.indicators[:1], lang=p.lang))
 """,
             caption="默认选择的走势与排名 / Trend and rank for the default selection",
         ),

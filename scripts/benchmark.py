@@ -179,7 +179,7 @@ def main(argv=None) -> int:
     table = "\n".join(lines) + "\n"
     print(table)
     out = Path(args.write)
-    from liyang_ip.report.files import atomic_write_text
+    from liyang_ip.fsutil import atomic_write_text
 
     atomic_write_text(out, table)
     print(f"written to {out}", file=sys.stderr)

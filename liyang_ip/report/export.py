@@ -191,7 +191,7 @@ class ChromiumPrinter:
 
     def print_pdf(self, html_path: str | Path, pdf_path: str | Path, footer: str = "") -> Path:
         """Print one HTML file to an A4 PDF with page numbers; written atomically."""
-        from .files import atomic_write_bytes
+        from ..fsutil import atomic_write_bytes
 
         if self._browser is None:
             raise ExportError("ChromiumPrinter must be used inside a `with` block")
@@ -547,7 +547,7 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
             raise box["err"]
         return box["out"]
 
-    from .files import atomic_write_text
+    from ..fsutil import atomic_write_text
 
     docs = [d for p in paths for d in collect_docs(Path(p), combined=combined)]
     want_html, want_pdf = "html" in formats, "pdf" in formats

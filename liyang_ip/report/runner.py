@@ -328,7 +328,7 @@ def read_manifest(run_dir: str | Path) -> dict:
 
 
 def write_manifest(run_dir: str | Path, manifest: dict) -> Path:
-    from .files import atomic_write_text
+    from ..fsutil import atomic_write_text
 
     manifest = {**manifest, "updated": _now()}
     return atomic_write_text(Path(run_dir) / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2,

@@ -125,3 +125,18 @@ def test_load_dataset_ignores_a_stale_processed_build(tmp_path):
     (out / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
     rebuilt = load_dataset("demo", processed_root=tmp_path)
     assert rebuilt.metadata["builder"] == B.builder_hash()  # rebuilt in memory instead
+
+
+def test_atomic_writes_get_normal_permissions(tmp_path):
+    import os
+
+    from liyang_ip.fsutil import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        p = atomic_write_text(tmp_path / "a.txt", "数据")
+    finally:
+        os.umask(old)
+    assert p.read_text(encoding="utf-8") == "数据"
+    assert p.stat().st_mode & 0o777 == 0o644  # not tempfile's private 0600
+    assert [x.name for x in tmp_path.iterdir()] == ["a.txt"]

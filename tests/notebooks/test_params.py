@@ -149,3 +149,27 @@ def test_lists_given_as_text_are_split():
     q = validate_params(indicators='["pct_applications", "ip_talent"]')
     assert q.indicators == ("pct_applications", "ip_talent")
     assert validate_params(indicators="Patent applications").indicators == ("patent_applications",)
+
+
+def test_every_chart_call_in_the_notebooks_can_see_demo_status():
+    """A chart made from demo data must carry the demo mark. Frames from the analysis functions (ranks,
+    gaps, scores) carry no status column, so the notebooks must pass ``demo=ds.is_demo`` for them; charts
+    that receive the observations (with their status column) detect it themselves."""
+    import json
+    import re
+    from pathlib import Path
+
+    kinds = ("rank_bump", "gap_bars", "score_heatmap", "pillar_dots", "composite_rank_interval",
+             "projection_fan", "trend_small_multiples", "coverage_heatmap")
+    root = Path(__file__).resolve().parents[2] / "notebooks"
+    for nb_path in sorted(root.glob("[0-9][0-9]_*.ipynb")):
+        source = "\n".join("".join(c["source"]) for c in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+                           if c["cell_type"] == "code")
+        for m in re.finditer(r"charts\.(%s)\(" % "|".join(kinds), source):
+            depth, i = 1, m.end()
+            while depth:
+                depth += {"(": 1, ")": -1}.get(source[i], 0)
+                i += 1
+            args = source[m.end():i - 1]
+            first = args.split(",")[0].strip()
+            assert "demo=" in args or first == "obs", f"{nb_path.name}: charts.{m.group(1)}({args[:60]}…) cannot see demo status"
