@@ -165,7 +165,7 @@ def test_every_chart_call_in_the_notebooks_can_see_demo_status():
     for nb_path in sorted(root.glob("[0-9][0-9]_*.ipynb")):
         source = "\n".join("".join(c["source"]) for c in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
                            if c["cell_type"] == "code")
-        for m in re.finditer(r"charts\.(%s)\(" % "|".join(kinds), source):
+        for m in re.finditer(r"charts\.({})\(".format("|".join(kinds)), source):
             depth, i = 1, m.end()
             while depth:
                 depth += {"(": 1, ")": -1}.get(source[i], 0)
