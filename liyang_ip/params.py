@@ -222,10 +222,20 @@ def validate_params(
         have = sorted({int(y) for y in available_years})
         if not have:
             raise ValueError("the dataset has no years at all; check the dataset parameter")
-        if start < have[0] or end > have[-1]:
+        if end < have[0] or start > have[-1]:
             raise ValueError(
                 f"period {start}–{end} lies outside the dataset's years {have[0]}–{have[-1]}; "
                 f"choose start_year ≥ {have[0]} and end_year ≤ {have[-1]}"
+            )
+        if start < have[0] or end > have[-1]:
+            # Sparse real data rarely spans the whole plan period: go on and show the gap, never fill it.
+            import warnings
+
+            warnings.warn(
+                f"period {start}–{end} reaches beyond the dataset's years {have[0]}–{have[-1]}; "
+                "the years without data are shown as gaps",
+                UserWarning,
+                stacklevel=2,
             )
 
     ind_list = _as_list(indicators, "indicators")

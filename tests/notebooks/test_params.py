@@ -88,10 +88,14 @@ def test_years_must_be_whole_years():
 
 def test_period_within_available_years():
     validate_params(available_years=range(2015, 2021))
-    with pytest.raises(ValueError, match="outside the dataset's years 2016–2020"):
+    # Partly outside: sparse real data; the run goes on and the missing years show as gaps.
+    with pytest.warns(UserWarning, match="beyond the dataset's years 2016–2020; the years without data are shown as gaps"):
         validate_params(available_years=[2016, 2017, 2018, 2019, 2020])
-    with pytest.raises(ValueError, match="end_year ≤ 2019"):
+    with pytest.warns(UserWarning, match="2015–2019"):
         validate_params(end_year=2020, available_years=range(2015, 2020))
+    # Wholly outside: nothing to analyse.
+    with pytest.raises(ValueError, match="outside the dataset's years 2021–2024; choose start_year ≥ 2021"):
+        validate_params(start_year=2015, end_year=2020, available_years=range(2021, 2025))
 
 
 def test_unknown_indicator_suggests_close_matches():
