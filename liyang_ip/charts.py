@@ -1529,10 +1529,14 @@ def table(
     columns: Sequence[str] | None = None,
     labels: dict[str, str] | None = None,
     decimals: int | None = None,
+    demo: bool = False,
 ):
     """:func:`format_table` as a pandas Styler for notebooks and reports: no index column, numbers with
     thousands separators and the rounding of :func:`format_table`, booleans as 是/否 (yes/no), missing
-    values as "—". An empty frame gives a one-line "（无）/ (none)" note instead of a bare header."""
+    values as "—". An empty frame gives a one-line "（无）/ (none)" note instead of a bare header.
+
+    With ``demo=True`` (figures from the synthetic demo panel) the table carries a visible caption
+    "演示数据 / demo data", as every chart made from demo data does."""
     if df is None or len(df) == 0:
         from IPython.display import Markdown
 
@@ -1547,7 +1551,16 @@ def table(
         elif pd.api.types.is_float_dtype(col):
             d = decimals if decimals is not None else _decimals(col.astype(float))
             fmt[c] = lambda v, d=d: "—" if pd.isna(v) else f"{v:,.{d}f}"
-    return shown.style.hide(axis="index").format(fmt, na_rep="—")
+    styler = shown.style.hide(axis="index").format(fmt, na_rep="—")
+    if demo:
+        styler = styler.set_caption(DEMO_TABLE_CAPTION).set_table_styles(
+            [{"selector": "caption", "props": "caption-side: top; color: #b2182b; font-weight: bold; text-align: left;"}]
+        )
+    return styler
+
+
+#: Caption of tables made from demo data (the charts' watermark, in words).
+DEMO_TABLE_CAPTION = "演示数据 / demo data（合成数字，非真实统计 / synthetic, not real statistics）"
 
 
 METHOD_LABELS = {

@@ -68,7 +68,7 @@ def code(text: str, caption: str | None = None):
     return cell
 
 
-def notebook(title: str, intro: str, cells: list, imports: str = "") -> nbformat.NotebookNode:
+def notebook(title: str, intro: str, cells: list, imports: str = "", batch: bool = True) -> nbformat.NotebookNode:
     params = code(PARAMETERS)
     params.metadata["tags"] = ["parameters"]
     setup = code(SETUP.format(imports=imports))
@@ -81,6 +81,9 @@ def notebook(title: str, intro: str, cells: list, imports: str = "") -> nbformat
             "language_info": {"name": "python"},
         },
     )
+    if not batch:
+        # Interactive only: `liyang-ip run` leaves it out unless it is named with --notebooks.
+        nb.metadata["liyang_ip"] = {"batch": False}
     return nb
 
 
@@ -154,6 +157,7 @@ display(Markdown(narrative.baseline_paragraph(table, p.focus, p.start_year, p.en
 charts.table(
     table, p.lang,
     columns=["indicator", "unit", "value_start", "value_end", "increment", "cagr", "missing_years", "note"],
+    demo=ds.is_demo,
 )
 """,
             caption="“十三五”基线 / Baseline",
@@ -179,7 +183,7 @@ display(Markdown(narrative.bullets(narrative.baseline_sentences(table, p.focus, 
         code(
             """
 display(Markdown(narrative.share_paragraph(table, p.focus, p.start_year, p.end_year, p.lang)))
-charts.table(table.dropna(subset=["share_end"]), p.lang, columns=["indicator", "share_start", "share_end"])
+charts.table(table.dropna(subset=["share_end"]), p.lang, columns=["indicator", "share_start", "share_end"], demo=ds.is_demo)
 """
         ),
         md("## 目标完成情况 / Target attainment"),
@@ -214,6 +218,7 @@ display(Markdown(narrative.bullets(narrative.benchmark_sentences(latest, p.focus
 charts.table(
     latest, p.lang,
     columns=["indicator", "value", "rank", "n", "city_avg", "gap_city_pct", "median", "leader", "leader_value"],
+    demo=ds.is_demo,
 )
 """,
             caption="期末年水平与排名 / Levels and ranks in the end year",
@@ -248,7 +253,7 @@ display(Markdown(narrative.bullets(narrative.gap_change_sentences(changes, p.foc
             """
 cv = benchmark.sigma_convergence(obs, p.indicators, p.regions, p.years)
 display(Markdown(narrative.sigma_paragraph(cv, p.start_year, p.end_year, p.lang)))
-charts.table(cv.query("year in [@p.start_year, @p.end_year]"), p.lang, columns=["indicator", "year", "n", "mean", "cv", "complete"])
+charts.table(cv.query("year in [@p.start_year, @p.end_year]"), p.lang, columns=["indicator", "year", "n", "mean", "cv", "complete"], demo=ds.is_demo)
 """,
             caption="板块间变异系数 / Coefficient of variation across blocks",
         ),
@@ -310,7 +315,7 @@ def projection_nb() -> nbformat.NotebookNode:
 plan = ds.targets.query("region == @p.focus and year == @p.target_year and indicator in @p.indicators")
 check = targets.target_check(obs, plan, p.methods, p.start_year, p.end_year)
 display(Markdown(narrative.target_check_paragraph(check, p.focus, p.target_year, p.lang)))
-charts.table(check, p.lang, columns=["indicator", "target", "base_value", "required_growth", "projected", "lower", "upper", "probability", "on_track"])
+charts.table(check, p.lang, columns=["indicator", "target", "base_value", "required_growth", "projected", "lower", "upper", "probability", "on_track"], demo=ds.is_demo)
 """,
             caption="规划目标检验 / Plan targets checked against the projections",
         ),
@@ -325,7 +330,7 @@ proposals = targets.propose_targets(
     p.methods, plan_targets=plan,
 )
 display(Markdown(narrative.bullets(narrative.proposed_target_sentences(proposals, p.focus, p.target_year, p.gap_share, p.lang))))
-charts.table(proposals, p.lang, columns=["indicator", "focus_base", "bench_projected", "focus_trend", "gap_rule", "proposed", "binding", "required_growth", "plan_target", "note"])
+charts.table(proposals, p.lang, columns=["indicator", "focus_base", "bench_projected", "focus_trend", "gap_rule", "proposed", "binding", "required_growth", "plan_target", "note"], demo=ds.is_demo)
 """,
             caption="建议目标 / Proposed targets",
         ),
@@ -402,6 +407,7 @@ charts.rank_bump(ranks, focus=p.focus, demo=ds.is_demo, indicator=p.indicators[0
         "同一套函数、不同参数：先显示参数所选的板块和指标，再用下拉框自由选择。",
         cells,
         imports="from liyang_ip.analysis import benchmark",
+        batch=False,
     )
 
 

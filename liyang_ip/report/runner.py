@@ -194,15 +194,19 @@ def discover_notebooks(notebooks_dir: str | Path, select: Sequence[str] | None =
     """The numbered notebooks ``NN_*.ipynb`` in reading order, optionally a selection.
 
     `select` items match a notebook's stem (``01_baseline``), its number (``01``) or its file name.
+    Without a selection, notebooks whose metadata say ``"liyang_ip": {"batch": false}`` (the
+    interactive explorer) are left out: they are for JupyterLab, not for report hand-outs. Naming one
+    in `select` runs it all the same.
     """
     d = Path(notebooks_dir)
     if not d.is_dir():
         raise RunError(f"notebooks directory {d} does not exist (use --notebooks-dir)")
     found = sorted(p for p in d.glob(NOTEBOOK_GLOB) if not p.name.startswith("."))
     if not select:
-        if not found:
+        batch = [p for p in found if _in_batch(p)]
+        if not batch:
             raise RunError(f"no notebooks named NN_*.ipynb in {d}")
-        return found
+        return batch
     chosen = []
     for want in select:
         w = str(want).strip()
@@ -212,6 +216,15 @@ def discover_notebooks(notebooks_dir: str | Path, select: Sequence[str] | None =
             raise RunError(f"notebook {w!r} not found in {d}; available: {valid}")
         chosen.extend(h for h in hits if h not in chosen)
     return chosen
+
+
+def _in_batch(path: Path) -> bool:
+    """False when the notebook's metadata opt it out of default batch runs (``liyang_ip.batch: false``)."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return True  # unreadable here: let execution report the problem
+    return bool(meta.get("liyang_ip", {}).get("batch", True))
 
 
 def parameter_defaults(nb) -> dict:

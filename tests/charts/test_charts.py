@@ -450,3 +450,10 @@ def test_table_of_nothing_says_none():
     out = charts.table(pd.DataFrame(columns=["indicator", "share"]))
     assert out.data == "（无）"
     assert charts.table(None, "en").data == "(none)"
+
+
+def test_table_from_demo_data_carries_a_visible_demo_caption():
+    df = pd.DataFrame({"indicator": ["pct_applications"], "value": [12.0]})
+    marked = charts.table(df, demo=True).to_html()
+    assert "<caption>" in marked and "演示数据 / demo data" in marked
+    assert "演示数据" not in charts.table(df).to_html()  # real data: no mark

@@ -105,3 +105,19 @@ def test_discover_notebooks_in_reading_order_and_selection(tmp_path):
         discover_notebooks(tmp_path, ["03_projection"])
     with pytest.raises(RunError, match="does not exist"):
         discover_notebooks(tmp_path / "nope")
+
+
+def test_interactive_notebooks_stay_out_of_default_batches(tmp_path):
+    import json
+
+    (tmp_path / "01_a.ipynb").write_text(json.dumps({"metadata": {"title": "a"}}))
+    (tmp_path / "04_explore.ipynb").write_text(json.dumps({"metadata": {"liyang_ip": {"batch": False}}}))
+    assert [p.name for p in discover_notebooks(tmp_path)] == ["01_a.ipynb"]
+    assert [p.name for p in discover_notebooks(tmp_path, ["04"])] == ["04_explore.ipynb"]  # named: runs
+
+
+def test_the_bundled_explorer_is_interactive_only():
+    from liyang_ip.report.runner import default_notebooks_dir
+
+    names = [p.stem for p in discover_notebooks(default_notebooks_dir())]
+    assert names == ["00_overview", "01_baseline", "02_benchmark", "03_projection"]
