@@ -29,6 +29,10 @@ Exit status: 0 all succeeded, 1 a notebook (or the PDF export) failed, 2 bad arg
 """
 
 
+
+#: A cell of these notebooks takes seconds; a kernel that stops answering must not hold a batch for ever.
+DEFAULT_CELL_TIMEOUT = 900.0
+
 def register(subparsers) -> None:
     """Add `run` and `export` to the top-level parser."""
     r = subparsers.add_parser(
@@ -52,7 +56,9 @@ def register(subparsers) -> None:
     r.add_argument("--pdf", action="store_true", help="also export HTML and PDF (needs Chromium)")
     r.add_argument("--force", action="store_true", help="re-run (and re-export) what is up to date")
     r.add_argument("--kernel", metavar="NAME", help="Jupyter kernel (default: the notebook's own)")
-    r.add_argument("--timeout", type=float, metavar="SECONDS", help="per-cell timeout (default none)")
+    r.add_argument("--timeout", type=float, metavar="SECONDS", default=DEFAULT_CELL_TIMEOUT,
+                   help=f"per-cell timeout; a cell running longer fails its notebook, the others go on "
+                        f"(default {DEFAULT_CELL_TIMEOUT:g}; 0 for none)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable for --pdf")
     r.set_defaults(func=cmd_run)
@@ -196,7 +202,7 @@ def cmd_run(args) -> int:
     print(f"liyang-ip run: {len(sets)} parameter set(s) × {len(notebooks)} notebook(s) → {run_dir}",
           file=sys.stderr)
     result = run_batch(sets, notebooks, run_dir, jobs=args.jobs, force=args.force, kernel=args.kernel,
-                       timeout=args.timeout, progress=not args.no_progress, datasets=datasets,
+                       timeout=args.timeout or None, progress=not args.no_progress, datasets=datasets,
                        command=["liyang-ip", *sys.argv[1:]] if sys.argv else None)
     entries = result.manifest["notebooks"]
     for key in [*result.executed, *result.failed, *result.skipped]:

@@ -119,6 +119,7 @@ def _run(name: str, tmp_path: Path, **params) -> nbformat.NotebookNode:
         kernel_name="python3",
         cwd=str(NB_DIR),
         progress_bar=False,
+        execution_timeout=600,  # a kernel that stops answering fails here, clearly, not at pytest's limit
     )
     return nbformat.read(out, as_version=4)
 
