@@ -28,10 +28,9 @@ Flags override the file. Output: <out>/<run-name>/<block>/<notebook>.ipynb and m
 Exit status: 0 all succeeded, 1 a notebook (or the PDF export) failed, 2 bad arguments.
 """
 
-
-
 #: A cell of these notebooks takes seconds; a kernel that stops answering must not hold a batch for ever.
 DEFAULT_CELL_TIMEOUT = 900.0
+
 
 def register(subparsers) -> None:
     """Add `run` and `export` to the top-level parser."""
