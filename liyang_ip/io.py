@@ -139,15 +139,23 @@ def read_sources_csv(path: str | Path) -> pd.DataFrame:
     """The sources table of a raw dataset (UTF-8/GBK detected as for observations)."""
     path = Path(path)
     rows, _ = read_text_table(path)
-    if not rows:
-        raise RawFileError(path, "sources file is empty")
-    headers = _canon_headers(rows[0], SOURCE_HEADER_ALIASES)
-    if "source_id" not in headers:
-        raise RawFileError(path, "sources file needs a source_id column", row=1, field="source_id")
-    df = pd.DataFrame([r + [""] * (len(headers) - len(r)) for r in rows[1:] if any(x.strip() for x in r)],
-                      columns=headers)
+    return _sources_frame(rows, str(path))
+
+
+def _sources_frame(rows: list[list[str]], where: str) -> pd.DataFrame:
+    """Rows of a sources table (header first) → the sources columns; `priority` blank → 5 (unknown).
+
+    Shared by the CSV reader and the template's 来源 sheet, so both check the same things.
+    """
     from .schema import SOURCE_COLUMNS
 
+    if not rows:
+        raise RawFileError(where, "sources table is empty; expected a header row with source_id")
+    headers = _canon_headers(rows[0], SOURCE_HEADER_ALIASES)
+    if "source_id" not in headers:
+        raise RawFileError(where, "sources table needs a source_id column", row=1, field="source_id")
+    df = pd.DataFrame([r + [""] * (len(headers) - len(r)) for r in rows[1:] if any(str(x).strip() for x in r)],
+                      columns=headers)
     for c in SOURCE_COLUMNS:
         if c not in df.columns:
             df[c] = ""
@@ -155,7 +163,7 @@ def read_sources_csv(path: str | Path) -> pd.DataFrame:
     df["priority"] = pd.to_numeric(df["priority"].replace("", "5"), errors="coerce").fillna(5).astype(int)
     dup = df["source_id"][df["source_id"].duplicated()]
     if len(dup):
-        raise RawFileError(path, f"duplicate source_id {dup.iloc[0]!r}", field="source_id")
+        raise RawFileError(where, f"duplicate source_id {dup.iloc[0]!r}", field="source_id")
     return df
 
 
@@ -200,15 +208,7 @@ def read_template(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None, 
         srows = [["" if v is None else _cell_str(v) for v in r]
                  for r in wb[TEMPLATE_SOURCES_SHEET].iter_rows(values_only=True)]
         if srows:
-            from .schema import SOURCE_COLUMNS
-
-            sh = _canon_headers(srows[0], SOURCE_HEADER_ALIASES)
-            sdf = pd.DataFrame([r for r in srows[1:] if any(x.strip() for x in r)], columns=sh)
-            for c in SOURCE_COLUMNS:
-                if c not in sdf.columns:
-                    sdf[c] = ""
-            sources = sdf[SOURCE_COLUMNS].astype(str)
-            sources["priority"] = pd.to_numeric(sources["priority"].replace("", "5"), errors="coerce").fillna(5).astype(int)
+            sources = _sources_frame(srows, f"{path}#{TEMPLATE_SOURCES_SHEET}")
     wb.close()
     return _records_frame(records), sources, []
 

@@ -185,3 +185,17 @@ def test_template_is_not_a_workbook(tmp_path):
     p.write_text("not excel", encoding="utf-8")
     with pytest.raises(io.RawFileError, match="fake.xlsx"):
         io.read_template(p)
+
+
+def test_template_sources_sheet_is_checked_like_sources_csv(tmp_path):
+    from openpyxl import load_workbook
+
+    from liyang_ip.template import write_template
+
+    path = write_template(tmp_path / "t.xlsx", example=False)
+    wb = load_workbook(path)
+    wb["来源"].append(["S1", "公报A", "", "", "", "", 1, ""])
+    wb["来源"].append(["S1", "公报B", "", "", "", "", 2, ""])
+    wb.save(path)
+    with pytest.raises(io.RawFileError, match=r"t.xlsx#来源.*duplicate source_id 'S1'"):
+        io.read_template(path)
