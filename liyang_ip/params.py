@@ -304,4 +304,26 @@ def validate_params(
     )
 
 
-__all__ = ["LANGS", "NotebookParams", "known_methods", "validate_params"]
+def apply_plan_preset(params: dict[str, Any], plan: int | str | None = None) -> dict[str, Any]:
+    """A parameter set with a plan preset filled in beneath it (a new dict).
+
+    The preset (``liyang_ip.registry.plans.preset``: start_year, end_year, target_year) comes from
+    `plan` or, when that is None, from a ``plan`` key in `params` (which is removed: notebooks have no
+    such parameter). Parameters already in `params` win over the preset.
+
+    Raises
+    ------
+    ValueError
+        For an unknown plan, naming the valid ones.
+    """
+    out = dict(params)
+    chosen = out.pop("plan", None) if plan is None else plan
+    out.pop("plan", None)
+    if chosen is None:
+        return out
+    from liyang_ip.registry import plans
+
+    return {**plans.preset(chosen), **out}
+
+
+__all__ = ["LANGS", "NotebookParams", "apply_plan_preset", "known_methods", "validate_params"]

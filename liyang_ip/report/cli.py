@@ -17,6 +17,7 @@ RUN_EPILOG = """\
 examples:
   liyang-ip run --focus 溧阳市 --pdf                       one block, demo data, HTML+PDF
   liyang-ip run --focus all --target-year 2030 --jobs 4    all seven blocks
+  liyang-ip run --plan 15                                   15th-plan preset: baseline 2020→2025, targets 2030
   liyang-ip run --params grid.yaml --run-name scenarios     a grid from a YAML file
 
 parameters file (YAML): a mapping whose list values are grid axes (cartesian product), e.g.
@@ -24,7 +25,8 @@ parameters file (YAML): a mapping whose list values are grid axes (cartesian pro
   target_year: [2025, 2030]
   methods: [cagr, linear]        # peers/indicators/methods: a flat list is ONE value
 or a list of parameter sets, or {parameters: {...}, grid: {...}, runs: [{...}, ...]}.
-Flags override the file. Output: <out>/<run-name>/<block>/<notebook>.ipynb and manifest.json.
+A set may name a preset with `plan: 15` (or a grid axis `plan: [14, 15]`); its own values win over the
+preset. Flags override the file. Output: <out>/<run-name>/<block>/<notebook>.ipynb and manifest.json.
 Exit status: 0 all succeeded, 1 a notebook (or the PDF export) failed, 2 bad arguments.
 """
 
@@ -41,6 +43,10 @@ def register(subparsers) -> None:
     r.add_argument("--params", metavar="FILE.yaml", help="parameters file (a set, a grid or a list of sets)")
     r.add_argument("--focus", action="append", metavar="BLOCK",
                    help="focus block (repeatable), or 'all' for the seven blocks (default 溧阳市)")
+    r.add_argument("--plan", metavar="N",
+                   help="preset for drafting plan N (e.g. 14: baseline 2015→2020, targets 2025; 15: baseline "
+                        "2020→2025, targets 2030; periods from registry/plans.yaml); other flags and the "
+                        "parameters file override it")
     r.add_argument("--target-year", type=int, metavar="YEAR", help="target year of the plan")
     r.add_argument("--dataset", metavar="demo|public|PATH", help="dataset (default demo)")
     r.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
@@ -124,6 +130,7 @@ def _resolve_dataset(spec: str) -> str:
 
 def build_sets(args) -> list[dict]:
     """Parameter sets from --params and the flags (flags win), focus blocks resolved."""
+    from ..params import apply_plan_preset
     from .runner import RunError, apply_overrides, expand_focus, load_params_file
 
     sets = load_params_file(args.params) if args.params else [{}]
@@ -137,7 +144,13 @@ def build_sets(args) -> list[dict]:
         overrides["target_year"] = args.target_year
     if args.dataset:
         overrides["dataset"] = args.dataset
+    if getattr(args, "plan", None) is not None:
+        overrides["plan"] = args.plan
     sets = apply_overrides(sets, overrides)
+    try:
+        sets = [apply_plan_preset(s) for s in sets]
+    except ValueError as e:
+        raise RunError(f"--plan: {e}") from None
     for s in sets:
         s["dataset"] = _resolve_dataset(str(s.get("dataset") or "demo"))
     blocks, resolve = _block_resolver()
@@ -175,7 +188,12 @@ def default_run_name(args, sets) -> str:
         return safe_name(Path(args.params).stem)
     datasets = sorted({str(s.get("dataset", "demo")) for s in sets})
     name = datasets[0] if len(datasets) == 1 else "mixed"
-    return safe_name(Path(name).stem if name not in ("demo", "public") else name)
+    name = Path(name).stem if name not in ("demo", "public") else name
+    if getattr(args, "plan", None) is not None:  # a run per preset, so --plan 15 does not overwrite --plan 14
+        from ..registry import plans
+
+        name = f"{name}-plan{plans.plan(args.plan).number}"
+    return safe_name(name)
 
 
 def cmd_run(args) -> int:

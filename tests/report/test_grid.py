@@ -121,3 +121,16 @@ def test_the_bundled_explorer_is_interactive_only():
 
     names = [p.stem for p in discover_notebooks(default_notebooks_dir())]
     assert names == ["00_overview", "01_baseline", "02_benchmark", "03_projection"]
+
+
+def test_plan_preset_fills_beneath_the_given_parameters():
+    from liyang_ip.params import apply_plan_preset
+
+    assert apply_plan_preset({"focus": "溧阳市"}, 15) == {
+        "focus": "溧阳市", "start_year": 2020, "end_year": 2025, "target_year": 2030}
+    # individual parameters override the preset; a `plan` key in a set is read and removed
+    assert apply_plan_preset({"plan": 14, "target_year": 2035}) == {
+        "start_year": 2015, "end_year": 2020, "target_year": 2035}
+    assert apply_plan_preset({"focus": "溧阳市"}) == {"focus": "溧阳市"}
+    with pytest.raises(ValueError, match="unknown plan"):
+        apply_plan_preset({}, 99)

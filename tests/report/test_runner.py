@@ -172,3 +172,35 @@ def test_focus_all_plans_seven_safe_directories(notebooks_dir, tmp_path, monkeyp
     focuses = [s["focus"] for s in seen["sets"]]
     assert focuses == ["溧阳市", "金坛区", "武进区", "新北区", "天宁区", "钟楼区", "常州经开区"]
     assert runner.set_dirs(seen["sets"]) == focuses
+
+
+def test_plan_flag_presets_and_overrides(notebooks_dir, tmp_path, monkeypatch, capsys):
+    """--plan 15 sets 2020→2025 and 2030; an explicit flag or a parameters file value wins."""
+    from liyang_ip.report import runner
+
+    seen = {}
+
+    def fake_run_batch(sets, notebooks, run_dir, **kw):
+        seen["sets"], seen["run_dir"] = sets, Path(run_dir)
+        return runner.RunResult(run_dir=Path(run_dir), manifest={"notebooks": {}})
+
+    monkeypatch.setattr(runner, "run_batch", fake_run_batch)
+    assert _run(notebooks_dir, tmp_path, "--plan", "15") == 0
+    (s,) = seen["sets"]
+    assert (s["start_year"], s["end_year"], s["target_year"]) == (2020, 2025, 2030) and "plan" not in s
+    assert _run(notebooks_dir, tmp_path, "--plan", "15", "--target-year", "2035", "-p", "start_year=2021") == 0
+    (s,) = seen["sets"]
+    assert (s["start_year"], s["end_year"], s["target_year"]) == (2021, 2025, 2035)
+    grid = tmp_path / "plans.yaml"
+    grid.write_text("plan: [14, 15]\n", encoding="utf-8")
+    assert main(["run", "--params", str(grid), "--notebooks-dir", str(notebooks_dir), "--out", str(tmp_path),
+                 "--no-progress"]) == 0
+    assert [s["target_year"] for s in seen["sets"]] == [2025, 2030]
+    # without --run-name a preset run gets its own directory
+    assert main(["run", "--plan", "14", "--notebooks-dir", str(notebooks_dir), "--out", str(tmp_path),
+                 "--no-progress"]) == 0
+    assert seen["run_dir"].name == "demo-plan14"
+    capsys.readouterr()
+    assert _run(notebooks_dir, tmp_path, "--plan", "16") == 2
+    err = capsys.readouterr().err
+    assert "unknown plan '16'" in err and "15 (十五五 2026–2030)" in err and "Traceback" not in err
