@@ -38,6 +38,11 @@ targets
     ``target_check(obs, targets, methods, fit_start, fit_end, …)`` → required vs projected growth, probability
     ``propose_targets(obs, focus, indicators, target_year=2025, share=0.5, benchmark='city'|'leader', …,
         plan_targets=None)`` → proposed values, never below trend, beside plan targets
+evaluation (年度监测 / 中期评估 / 终期评估 of a plan's targets)
+    ``evaluate_targets(obs, targets, region, base_year, target_year=None, eval_year=None, thresholds=None, …)``
+        → base, target, latest (year, 预计 flag), time share vs progress, required growth, status
+        (超额完成 / 完成 / 基本完成 / 滞后 / 无数据), projection made at the start vs outturn
+    ``classify(pace, thresholds)``, ``status_counts(evaluation)``, ``estimate_mask(obs)``
 
 Modules are not imported here, so ``import liyang_ip.analysis`` stays cheap; import the module you need::
 
