@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 def _cmd_build(args) -> int:
-    from .build import BuildError, build_and_write
+    from .data.build import BuildError, build_and_write
 
     status = 0
     for spec in args.dataset or ["demo", "public"]:
@@ -42,7 +42,7 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from .build import check
+    from .data.build import check
 
     issues = check(args.path)
     shown = [i for i in issues if i.severity != "info" or args.verbose]
@@ -55,8 +55,8 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    from .build import raw_dir
-    from .demo import write_demo
+    from .data.build import raw_dir
+    from .data.demo import write_demo
 
     out = Path(args.out) if args.out else raw_dir("demo")
     for p in write_demo(out, seed=args.seed):
@@ -65,8 +65,8 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_template(args) -> int:
-    from .build import raw_dir
-    from .template import write_template
+    from .data.build import raw_dir
+    from .data.template import write_template
 
     out = Path(args.out) if args.out else raw_dir("templates") / "liyang_ip_data_template.xlsx"
     print(write_template(out))
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "seed", 0) is None:
-        from .demo import SEED
+        from .data.demo import SEED
 
         args.seed = SEED
     return int(args.func(args) or 0)

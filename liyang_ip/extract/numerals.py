@@ -5,7 +5,7 @@
 to ASCII one for one, so offsets found in the mapped text are offsets in the original text and quotes
 can be cut from the original.
 
-This module is separate from `liyang_ip.numbers` (table cells) on purpose: text needs exact values,
+This module is separate from `liyang_ip.data.numbers` (table cells) on purpose: text needs exact values,
 Chinese numerals and token scanning, cells need missing-value markers and footnotes.
 """
 

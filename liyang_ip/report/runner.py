@@ -291,7 +291,7 @@ def dataset_info(spec: str, load: bool = True) -> dict:
     info: dict[str, Any] = {"dataset": spec, "source": None, "fingerprint": None, "is_demo": None,
                             "status": None, "coverage": None, "years": None, "error": None}
     try:
-        from liyang_ip import build
+        from liyang_ip.data import build
 
         src = build.resolve_source(spec)
         info["source"] = str(src)

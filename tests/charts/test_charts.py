@@ -183,8 +183,10 @@ def test_style_sets_cjk_first_and_ascii_minus():
 
 
 def test_missing_cjk_font_warns_or_raises(monkeypatch):
-    monkeypatch.setattr(charts, "CJK_FONT_CANDIDATES", ("No Such Font Family",))
-    monkeypatch.setattr(charts, "find_cjk_fonts", lambda candidates=None: [])
+    from liyang_ip.charts import base
+
+    monkeypatch.setattr(base, "CJK_FONT_CANDIDATES", ("No Such Font Family",))
+    monkeypatch.setattr(base, "find_cjk_fonts", lambda candidates=None: [])
     with pytest.warns(charts.CJKFontWarning, match="fonts-noto-cjk"):
         assert charts.resolve_cjk_font() is None
     with pytest.raises(charts.CJKFontNotFoundError, match="No CJK font"):

@@ -6,8 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from liyang_ip import build as B
 from liyang_ip.cli import main
+from liyang_ip.data import build as B
 
 
 def _hash_tree(d):

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from liyang_ip import build as B
-from liyang_ip import demo, registry
+from liyang_ip import registry
+from liyang_ip.data import build as B
+from liyang_ip.data import demo
 
 pytestmark = pytest.mark.datavalidation
 

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from liyang_ip import io
-from liyang_ip.clean import clean_records
+from liyang_ip.data import readers as io
+from liyang_ip.data.clean import clean_records
 
 TIDY = "region,year,indicator,value,unit,status,source_id\n溧阳市,2020,专利授权量,1.2万,件,official,S1\n金坛市,2019,每万人口发明专利拥有量,12.5,件/万人,official,S1\n"
 
@@ -156,7 +156,7 @@ def test_yearbook_without_year_header_is_an_error(tmp_path):
 def test_excel_template_round_trip(tmp_path):
     from openpyxl import load_workbook
 
-    from liyang_ip.template import write_template
+    from liyang_ip.data.template import write_template
 
     path = write_template(tmp_path / "t.xlsx", example=False)
     wb = load_workbook(path)
@@ -190,7 +190,7 @@ def test_template_is_not_a_workbook(tmp_path):
 def test_template_sources_sheet_is_checked_like_sources_csv(tmp_path):
     from openpyxl import load_workbook
 
-    from liyang_ip.template import write_template
+    from liyang_ip.data.template import write_template
 
     path = write_template(tmp_path / "t.xlsx", example=False)
     wb = load_workbook(path)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from liyang_ip.numbers import NumberParseError, parse_cell, parse_number
+from liyang_ip.data.numbers import NumberParseError, parse_cell, parse_number
 
 FULLWIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 

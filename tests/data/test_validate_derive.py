@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from liyang_ip import registry
-from liyang_ip.derive import city_totals, derive_ratios, weighted_average
-from liyang_ip.validate import jump_warnings, resolve_conflicts
+from liyang_ip.data.derive import city_totals, derive_ratios, weighted_average
+from liyang_ip.data.validate import jump_warnings, resolve_conflicts
 
 
 def obs(rows):

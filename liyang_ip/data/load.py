@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import registry
+from .. import registry
 
 
 @dataclass

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import registry
-from .io import TEMPLATE_DATA_SHEET, TEMPLATE_SOURCES_SHEET
+from .. import registry
+from .readers import TEMPLATE_DATA_SHEET, TEMPLATE_SOURCES_SHEET
 from .schema import STATUSES
 
 DATA_HEADERS = ["地区", "年份", "指标代码", "指标名称", "数值", "单位", "状态", "来源编号", "备注", "原文引用"]
@@ -30,7 +30,7 @@ def write_template(path: str | Path, example: bool = True) -> Path:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .fsutil import atomic_write_with
+    from ..fsutil import atomic_write_with
 
     wb = Workbook()
     ws0 = wb.active

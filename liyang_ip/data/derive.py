@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import registry
+from .. import registry
 from .schema import Issue
 
 KEY = ["region", "year", "indicator"]

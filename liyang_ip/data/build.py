@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import __version__, io, registry
+from .. import __version__, registry
+from . import readers
 from .clean import clean_records
 from .derive import city_totals, derive_ratios
 from .schema import Issue, conform, empty_observations, issues_frame
@@ -48,7 +49,7 @@ def project_root() -> Path:
     env = os.environ.get("LIYANG_IP_HOME")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parents[1]
+    here = Path(__file__).resolve().parents[2]
     if (here / "data" / "raw").is_dir():
         return here
     return Path.cwd()
@@ -129,8 +130,14 @@ def fingerprint(src: Path) -> str:
     return h.hexdigest()
 
 
-_BUILDER_MODULES = ("build.py", "clean.py", "derive.py", "io.py", "numbers.py", "schema.py", "validate.py",
-                    "registry/indicators.yaml", "registry/regions.yaml", "registry/__init__.py")
+def _builder_files() -> list[Path]:
+    """The code and registries that turn raw into processed data: every module of this subpackage and
+    every file of the registry (region sets, catalogue, plans), so a new module or registry file is
+    covered without a list to keep in step."""
+    pkg = Path(__file__).resolve().parent
+    files = sorted(pkg.glob("*.py")) + sorted(p for p in (pkg.parent / "registry").rglob("*") if p.is_file()
+                                               and "__pycache__" not in p.parts)
+    return files
 
 
 def builder_hash() -> str:
@@ -140,10 +147,10 @@ def builder_hash() -> str:
     raw files are unchanged.
     """
     h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent
-    for name in _BUILDER_MODULES:
-        h.update(name.encode())
-        h.update((pkg / name).read_bytes())
+    root = Path(__file__).resolve().parents[1]
+    for path in _builder_files():
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
@@ -155,23 +162,23 @@ def build(spec: str | Path, name: str | None = None) -> Built:
     issues: list[Issue] = []
     sources = None
     if sources_path is not None:
-        sources = io.read_sources_csv(sources_path)
+        sources = readers.read_sources_csv(sources_path)
     raws = []
     for spec_f in files:
         fmt, path = spec_f.get("format", "tidy"), Path(spec_f["path"])
         try:
             if fmt == "tidy":
-                raw, iss = io.read_tidy_csv(path)
+                raw, iss = readers.read_tidy_csv(path)
             elif fmt == "template":
-                raw, tsrc, iss = io.read_template(path)
+                raw, tsrc, iss = readers.read_template(path)
                 if tsrc is not None and len(tsrc):
                     sources = tsrc if sources is None else pd.concat([sources, tsrc]).drop_duplicates("source_id")
             elif fmt == "yearbook":
-                raw, iss = io.read_yearbook(path, region=spec_f["region"], source_id=spec_f.get("source_id", ""),
+                raw, iss = readers.read_yearbook(path, region=spec_f["region"], source_id=spec_f.get("source_id", ""),
                                             status=spec_f.get("status", "official"), sheet=spec_f.get("sheet"))
             else:
-                raise io.RawFileError(path, f"unknown format {fmt!r} in dataset.yaml (tidy, template, yearbook)")
-        except io.RawFileError as e:
+                raise readers.RawFileError(path, f"unknown format {fmt!r} in dataset.yaml (tidy, template, yearbook)")
+        except readers.RawFileError as e:
             issues.append(e.issue)
             continue
         issues += iss
@@ -245,7 +252,7 @@ def _region_sort(s: pd.Series) -> pd.Series:
 def _read_targets(path: Path | None, issues: list[Issue]) -> pd.DataFrame:
     if path is None or not path.exists():
         return pd.DataFrame(columns=TARGET_COLUMNS)
-    raw, iss = io.read_tidy_csv(path)
+    raw, iss = readers.read_tidy_csv(path)
     issues += [i for i in iss if i.severity != "info"]
     clean, iss = clean_records(raw, known_sources=None)
     issues += iss
@@ -280,7 +287,7 @@ def coverage(obs: pd.DataFrame, regions: list[str] | None = None, indicators: li
 
 def write(built: Built, out_dir: str | Path) -> Path:
     """Write a build to `out_dir` atomically (temporary sibling directory, then swap)."""
-    from .fsutil import replace_directory
+    from ..fsutil import replace_directory
 
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -324,5 +331,5 @@ def check(path: str | Path) -> list[Issue]:
     """Validate a user's file or dataset directory; nothing is written. Returns all issues."""
     try:
         return build(path).issues
-    except io.RawFileError as e:
+    except readers.RawFileError as e:
         return [e.issue]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import registry
+from .. import registry
 from .numbers import NumberParseError, parse_cell
 from .schema import STATUSES, Issue
 

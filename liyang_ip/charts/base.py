@@ -1,0 +1,487 @@
+"""Charts for the notebooks: one style, a CJK font found at run time, demo marks and source lines.
+
+Every chart function takes tidy data (the observation table of ``liyang_ip.data``) or a result frame of
+``liyang_ip.analysis`` and returns a :class:`matplotlib.figure.Figure`. Each figure has
+
+* labels in Chinese (``lang='zh'``, default) or English (``lang='en'``) from the indicator catalogue,
+  with the catalogue unit in the axis label;
+* integer year axes;
+* the focus block highlighted (colour and weight) against grey peers;
+* a source line under the plot (``fig.text``, ``gid='source-line'``);
+* a large "演示数据 / demo data" watermark (``gid='demo-mark'``) when any plotted value has status
+  ``demo`` (or ``demo=True`` is passed).
+
+Missing data stays missing: absent rows are not drawn and NaN values leave gaps; nothing is filled.
+
+matplotlib and seaborn are imported inside the functions so that importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+
+# Preferred CJK families, best first. Noto Sans CJK JP/TC come from the same .ttc as SC and carry the
+# same Hanzi repertoire; they are fallbacks for systems where matplotlib only lists the first face.
+CJK_FONT_CANDIDATES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Source Han Sans CN",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Heiti SC",
+    "Arial Unicode MS",
+)
+
+
+# Latin/math fallback for the few glyphs a CJK font may lack.
+LATIN_FALLBACK = "DejaVu Sans"
+
+
+# Characters a usable font must render (region names, the demo mark, common chart words).
+CJK_PROBE = "溧阳市金坛区武进新北天宁钟楼常州经开演示数据件万人发明专利排名"
+
+
+DEMO_MARK = "演示数据 / demo data"
+
+
+FOCUS_COLOR = "#C0392B"
+
+
+PEER_COLOR = "#9AA5B1"
+
+
+CITY_COLOR = "#2C3E50"
+
+
+GOOD_COLOR = "#2E8B57"
+
+
+BAD_COLOR = "#C0392B"
+
+
+SOURCE_COLOR = "#555555"
+
+
+_INSTALL_HINT = (
+    "Install a CJK font, e.g. Debian/Ubuntu: `sudo apt-get install fonts-noto-cjk` (scripts/setup.sh does "
+    "this); macOS ships PingFang SC and Windows ships Microsoft YaHei. If you have just installed one, "
+    "delete matplotlib's font cache (~/.cache/matplotlib/fontlist-*.json) so it is found."
+)
+
+
+class CJKFontWarning(UserWarning):
+    """No CJK font was found; Chinese labels would render as empty boxes."""
+
+
+class CJKFontNotFoundError(RuntimeError):
+    """No CJK font was found and ``strict=True`` was asked for."""
+
+
+# --------------------------------------------------------------------------------------------- fonts
+def _font_covers(path: Any, text: str) -> bool:
+    """True when the font file (a FontPath, possibly a face of a .ttc) has a glyph for every character."""
+    from matplotlib import font_manager
+
+    try:
+        font = font_manager.get_font(path)
+        cmap = font.get_charmap()
+    except Exception:  # unreadable file: treat as not usable
+        return False
+    return all(ord(ch) in cmap for ch in text if not ch.isspace())
+
+
+def find_cjk_fonts(candidates: Sequence[str] = CJK_FONT_CANDIDATES) -> list[str]:
+    """Installed font families from ``candidates`` that really render Chinese, best first.
+
+    A family counts only when matplotlib's font manager knows it under that exact name and its file has
+    glyphs for the probe characters (region names and chart words).
+    """
+    from matplotlib import font_manager
+
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    found = []
+    for family in candidates:
+        if family not in known:
+            continue
+        path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+        if _font_covers(path, CJK_PROBE):
+            found.append(family)
+    return found
+
+
+def resolve_cjk_font(strict: bool = False) -> str | None:
+    """The CJK font family to use, or None (with a :class:`CJKFontWarning`) when none is installed.
+
+    Parameters
+    ----------
+    strict : bool
+        Raise :class:`CJKFontNotFoundError` instead of warning when no CJK font exists.
+    """
+    found = find_cjk_fonts()
+    if found:
+        return found[0]
+    msg = (
+        "No CJK font found among " + ", ".join(CJK_FONT_CANDIDATES) + "; Chinese text would show as "
+        "empty boxes. " + _INSTALL_HINT
+    )
+    if strict:
+        raise CJKFontNotFoundError(msg)
+    warnings.warn(msg, CJKFontWarning, stacklevel=2)
+    return None
+
+
+def style_rc(strict: bool = False) -> dict[str, Any]:
+    """rcParams of the house style: CJK font first with fallbacks, no Unicode minus, light grid."""
+    found = find_cjk_fonts()
+    if not found:
+        resolve_cjk_font(strict=strict)  # warns or raises
+    families = [*found, LATIN_FALLBACK]
+    return {
+        "font.family": families,
+        "font.sans-serif": [*found, LATIN_FALLBACK, "sans-serif"],
+        # CJK fonts often lack U+2212; an ASCII hyphen always renders.
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": "#E5E8EC",
+        "grid.linewidth": 0.8,
+        "axes.axisbelow": True,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.labelsize": 9.5,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 8.5,
+        "legend.frameon": False,
+        "figure.dpi": 110,
+        "savefig.dpi": 200,
+        "savefig.bbox": "tight",
+        "pdf.fonttype": 42,
+        "svg.fonttype": "none",
+    }
+
+
+def use_style(strict: bool = False) -> dict[str, Any]:
+    """Apply the house style globally (for a notebook session) and return the rcParams set."""
+    import matplotlib as mpl
+
+    rc = style_rc(strict=strict)
+    mpl.rcParams.update(rc)
+    return rc
+
+
+@contextmanager
+def style(strict: bool = False) -> Iterator[dict[str, Any]]:
+    """Context manager with the house style; chart functions build their figures inside it."""
+    import matplotlib as mpl
+
+    rc = style_rc(strict=strict)
+    with mpl.rc_context(rc):
+        yield rc
+
+
+# ---------------------------------------------------------------------------------------- labels
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def indicator_name(code: str, lang: str = "zh") -> str:
+    """Catalogue display name of an indicator (the code itself when unknown)."""
+    from liyang_ip import registry
+
+    try:
+        return registry.indicator(code).label(lang)
+    except KeyError:
+        return str(code)
+
+
+def indicator_unit(code: str, default: str = "") -> str:
+    from liyang_ip import registry
+
+    try:
+        return registry.indicator(code).unit
+    except KeyError:
+        return default
+
+
+def axis_label(code: str, lang: str = "zh", unit: str | None = None) -> str:
+    """Axis label with unit, e.g. ``每万人口发明专利拥有量（件/万人）``."""
+    # The catalogue is the single source of units; a unit from the data is the fallback.
+    unit = indicator_unit(code, unit or "")
+    name = indicator_name(code, lang)
+    if not unit:
+        return name
+    return f"{name} ({unit})" if lang == "en" else f"{name}（{unit}）"
+
+
+def region_name(name: str, lang: str = "zh") -> str:
+    """Region label: canonical Chinese name, or its English name for ``lang='en'``."""
+    if lang != "en":
+        return str(name)
+    from liyang_ip import registry
+
+    r = registry.regions().get(name)
+    return r.name_en if r and r.name_en else str(name)
+
+
+def _polarity(code: str) -> int:
+    from liyang_ip import registry
+
+    try:
+        return int(registry.indicator(code).polarity)
+    except KeyError:
+        return 1
+
+
+def pillar_name(pillar: str, lang: str = "zh") -> str:
+    from liyang_ip import registry
+
+    p = registry.pillars().get(pillar)
+    if not p:
+        return str(pillar)
+    return p.get(lang, p.get("zh", pillar))
+
+
+def _city() -> str:
+    from liyang_ip import registry
+
+    return registry.CITY
+
+
+# ------------------------------------------------------------------------------ demo and sources
+def is_demo(*frames: pd.DataFrame | None) -> bool:
+    """True when any frame has a ``status`` of ``demo`` or carries ``attrs['is_demo']``."""
+    for df in frames:
+        if df is None:
+            continue
+        if bool(getattr(df, "attrs", {}).get("is_demo", False)):
+            return True
+        if isinstance(df, pd.DataFrame) and "status" in df.columns and (df["status"] == "demo").any():
+            return True
+    return False
+
+
+def source_text(
+    *frames: pd.DataFrame | None,
+    sources: pd.DataFrame | None = None,
+    lang: str = "zh",
+    demo: bool = False,
+) -> str:
+    """Source line from the ``source_id`` values of the plotted rows.
+
+    ``sources`` (the dataset's sources table) maps ids to titles and publishers; without it the ids are
+    shown. Derived rows are named as computed from the sources, demo rows as synthetic.
+    """
+    ids: list[str] = []
+    for df in frames:
+        if isinstance(df, pd.DataFrame) and "source_id" in df.columns:
+            for s in df["source_id"].dropna().astype(str):
+                if s and s not in ids:
+                    ids.append(s)
+    titles = []
+    table = {}
+    if sources is not None and "source_id" in sources.columns:
+        table = sources.drop_duplicates("source_id").set_index("source_id").to_dict("index")
+    derived = False
+    for s in ids:
+        if s == "derived":
+            derived = True
+            continue
+        row = table.get(s)
+        if row:
+            pub = str(row.get("publisher") or "").strip()
+            title = str(row.get("title") or s).strip()
+            titles.append(
+                f"{pub}《{title}》" if pub and lang != "en" else (f"{pub}, {title}" if pub else title)
+            )
+        else:
+            titles.append(s)
+    parts = []
+    if titles:
+        parts.append(_t(lang, "资料来源：", "Source: ") + _t(lang, "；", "; ").join(titles))
+    if derived:
+        parts.append(_t(lang, "比值由上述总量计算", "ratios computed from the totals above"))
+    if demo:
+        parts.append(
+            _t(lang, "演示数据为合成数据，不代表真实统计", "demo data are synthetic, not official statistics")
+        )
+    if not parts:
+        return _t(lang, "资料来源：未注明", "Source: not stated")
+    return _t(lang, "。", ". ").join(parts) + _t(lang, "。", ".")
+
+
+def dataset_source(
+    ds: Any,
+    *,
+    indicators: Sequence[str] | None = None,
+    regions: Sequence[str] | None = None,
+    lang: str = "zh",
+) -> str:
+    """Source line for a chart drawn from a loaded dataset (``liyang_ip.data.Dataset``).
+
+    Uses the source ids of the rows for ``indicators`` and ``regions`` (all when None), the dataset's
+    sources table for titles, and its demo status.
+    """
+    obs = ds.observations
+    if indicators is not None:
+        obs = obs[obs["indicator"].isin(list(indicators))]
+    if regions is not None:
+        obs = obs[obs["region"].isin(list(regions))]
+    demo = bool((obs["status"] == "demo").any()) if "status" in obs.columns else bool(ds.is_demo)
+    return source_text(obs, sources=getattr(ds, "sources", None), lang=lang, demo=demo)
+
+
+def _finish(
+    fig: Figure,
+    *,
+    source: str,
+    demo: bool,
+    title: str | None = None,
+    width_chars: int | None = None,
+) -> Figure:
+    """Add title, source line and demo mark; reserve room at the bottom for the source line."""
+    height = fig.get_figheight()
+    width = fig.get_figwidth()
+    # Chinese characters are about twice as wide as Latin ones at the same size.
+    per_inch = 8 if any("\u3400" <= ch <= "\u9fff" for ch in source or "") else 14
+    chars = width_chars or max(30, int(width * per_inch))
+    wrapped = "\n".join(textwrap.wrap(source, chars)) if source else ""
+    nlines = max(1, wrapped.count("\n") + 1)
+    bottom = min(0.3, (0.12 + 0.16 * nlines) / height)
+    top = 1.0
+    if title:
+        fig.suptitle(title, fontsize=12.5, fontweight="bold")
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        try:
+            engine.set(rect=(0, bottom, 1, top - bottom))
+        except TypeError:  # pragma: no cover - non-constrained engines
+            pass
+    fig.text(
+        0.01,
+        0.012,
+        wrapped,
+        ha="left",
+        va="bottom",
+        fontsize=7.5,
+        color=SOURCE_COLOR,
+        gid="source-line",
+    )
+    if demo:
+        fig.text(
+            0.5,
+            0.5,
+            DEMO_MARK,
+            ha="center",
+            va="center",
+            rotation=25,
+            fontsize=max(18, min(44, width * 4.2)),
+            color=FOCUS_COLOR,
+            alpha=0.16,
+            fontweight="bold",
+            zorder=10,
+            gid="demo-mark",
+        )
+    return fig
+
+
+def _new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw: Any):
+    """A Figure outside pyplot's state: batch runs do not accumulate open figures, and a notebook shows
+    a chart once (as the cell's value or through ``display``) instead of again when the cell ends."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
+    return fig, axes
+
+
+def no_data_figure(
+    message: str | None = None,
+    *,
+    lang: str = "zh",
+    source: str | None = None,
+    demo: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """A small figure that says there is nothing to draw (gaps are reported, never filled).
+
+    Chart functions return it when their selection is empty, so that a notebook run on a dataset with
+    gaps shows the gap instead of stopping.
+    """
+    message = message or _t(lang, "所选范围内没有数据", "No data for the selection")
+    with style():
+        fig, axes = _new_figure(6.0, 1.9)
+        ax = axes[0, 0]
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color=SOURCE_COLOR, wrap=True)
+        src = source if source is not None else _t(lang, "资料来源：—", "Source: —")
+        return _finish(fig, source=src, demo=demo, title=title)
+
+
+def year_axis(ax: Axes, axis: str = "x") -> None:
+    """Integer year ticks (no 2,015 or 2015.5): every year when they fit, else every 2 or 5 years."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    fig = ax.get_figure()
+    pos = ax.get_position()
+    length_in = (pos.width * fig.get_figwidth()) if axis == "x" else (pos.height * fig.get_figheight())
+    # About 0.42 inch per four-digit label at 9 pt leaves room between labels.
+    nbins = max(3, int(length_in / 0.42))
+    target.set_major_locator(MaxNLocator(integer=True, nbins=nbins, steps=[1, 2, 5, 10]))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(round(v))}"))
+
+
+def _region_column(df: pd.DataFrame) -> pd.DataFrame:
+    """Result frames of the analysis often carry the region as the index; make it a column."""
+    if "region" not in df.columns and df.index.name == "region":
+        return df.reset_index()
+    return df
+
+
+def _check_columns(df: pd.DataFrame, needed: Iterable[str], what: str) -> None:
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{what}: missing column(s) {', '.join(missing)}; got {', '.join(map(str, df.columns))}"
+        )
+
+
+def _first(df: pd.DataFrame, candidates: Sequence[str], what: str) -> str:
+    for c in candidates:
+        if c in df.columns:
+            return c
+    raise ValueError(f"{what}: needs one of the columns {', '.join(candidates)}; got {', '.join(df.columns)}")
+
+
+def _fmt(v: float) -> str:
+    if v is None or not np.isfinite(v):
+        return "–"
+    a = abs(v)
+    if a >= 100:
+        return f"{v:,.0f}"
+    if a >= 10:
+        return f"{v:,.1f}"
+    return f"{v:,.2f}"

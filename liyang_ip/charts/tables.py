@@ -1,0 +1,191 @@
+"""Tables for reports: catalogue labels, units and consistent rounding instead of raw DataFrames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+from .base import _t, indicator_name, pillar_name, region_name
+
+COLUMN_LABELS = {
+    "indicator": ("指标", "Indicator"),
+    "region": ("地区", "Region"),
+    "unit": ("单位", "Unit"),
+    "year": ("年份", "Year"),
+    "value": ("数值", "Value"),
+    "value_start": ("期初值", "Start value"),
+    "value_end": ("期末值", "End value"),
+    "increment": ("增量", "Increment"),
+    "cagr": ("年均增速（%）", "CAGR (%)"),
+    "share_start": ("期初占全市比重（%）", "Share of city, start (%)"),
+    "share_end": ("期末占全市比重（%）", "Share of city, end (%)"),
+    "n_years": ("有数据年数", "Years with data"),
+    "missing_years": ("缺失年份", "Missing years"),
+    "note": ("说明", "Note"),
+    "target": ("目标值", "Target"),
+    "attainment": ("完成度（%）", "Attainment (%)"),
+    "met": ("是否达标", "Met"),
+    "rank": ("排名", "Rank"),
+    "score": ("得分", "Score"),
+    "mape": ("回测MAPE（%）", "Backtest MAPE (%)"),
+    "method": ("方法", "Method"),
+    "lower": ("区间下限", "Lower"),
+    "upper": ("区间上限", "Upper"),
+    "share": ("覆盖率", "Coverage"),
+    "years_covered": ("有数据年数", "Years covered"),
+    "years_total": ("应有年数", "Years asked"),
+    "first_year": ("首年", "First year"),
+    "last_year": ("末年", "Last year"),
+    "title": ("名称", "Title"),
+    "publisher": ("发布机构", "Publisher"),
+    "url": ("网址", "URL"),
+    "accessed": ("访问日期", "Accessed"),
+    "source_id": ("来源编号", "Source id"),
+    "n": ("比较地区数", "Regions compared"),
+    "city_value": ("常州市数值", "Changzhou figure"),
+    "city_avg": ("常州平均", "Changzhou average"),
+    "gap_city": ("与常州平均之差", "Gap to Changzhou average"),
+    "gap_city_pct": ("与常州平均之差（%）", "Gap to Changzhou average (%)"),
+    "median": ("板块中位数", "Median block"),
+    "gap_median_pct": ("与中位数之差（%）", "Gap to median (%)"),
+    "leader": ("领先板块", "Leader"),
+    "leader_value": ("领先值", "Leader value"),
+    "gap_leader_pct": ("与领先板块之差（%）", "Gap to leader (%)"),
+    "mean": ("均值", "Mean"),
+    "cv": ("变异系数", "Coefficient of variation"),
+    "complete": ("各板块齐全", "All blocks present"),
+    "base_year": ("基期", "Base year"),
+    "base_value": ("基期值", "Base value"),
+    "required_growth": ("所需年均增速（%）", "Required growth (%/yr)"),
+    "projected_growth": ("预测年均增速（%）", "Projected growth (%/yr)"),
+    "projected": ("预测值", "Projected"),
+    "probability": ("达标概率", "Probability of reaching"),
+    "on_track": ("预计达标", "On track"),
+    "focus_base": ("基期值", "Base value"),
+    "bench_base": ("基期基准值", "Benchmark, base year"),
+    "shortfall_base": ("基期差距（%）", "Base-year shortfall (%)"),
+    "bench_projected": ("基准预测值", "Benchmark projected"),
+    "focus_trend": ("趋势预测值", "Trend projection"),
+    "gap_rule": ("缩差规则值", "Gap-rule value"),
+    "proposed": ("建议目标", "Proposed target"),
+    "binding": ("决定因素", "Binding rule"),
+    "plan_target": ("规划目标", "Plan target"),
+    "trend_growth": ("趋势年均增速（%）", "Trend growth (%/yr)"),
+    "against": ("比较基准", "Benchmark"),
+    "shortfall_start": ("期初差距（%）", "Shortfall, start (%)"),
+    "shortfall_end": ("期末差距（%）", "Shortfall, end (%)"),
+    "change": ("变化（百分点）", "Change (pp)"),
+    "improved": ("差距缩小", "Gap narrowed"),
+    "status": ("状态", "Status"),
+    "topsis": ("TOPSIS贴近度", "TOPSIS closeness"),
+    "topsis_rank": ("TOPSIS排名", "TOPSIS rank"),
+    "minmax": ("min-max得分", "Min-max score"),
+    "minmax_rank": ("min-max排名", "Min-max rank"),
+    "nominal_rank": ("基准排名", "Nominal rank"),
+    "median_rank": ("排名中位数", "Median rank"),
+    "rank_lo": ("排名区间下限", "Rank interval low"),
+    "rank_hi": ("排名区间上限", "Rank interval high"),
+}
+
+
+def _decimals(col: pd.Series) -> int:
+    mag = col.abs().median() if col.notna().any() else 0
+    return 0 if mag >= 100 else 1 if mag >= 10 else 2
+
+
+def format_table(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    columns: Sequence[str] | None = None,
+    labels: dict[str, str] | None = None,
+    decimals: int | None = None,
+) -> pd.DataFrame:
+    """A copy of a result frame for display: codes → names, column labels in ``lang``, rounded numbers.
+
+    A named index (e.g. ``region``) becomes a column first, so ``columns`` may name it. Indicator codes,
+    region names and method names become display names; column names are translated with
+    :data:`COLUMN_LABELS` (extra or overriding ``labels`` win); floats are rounded (``decimals``, or by
+    magnitude). NaN stays NaN.
+    """
+    out = df.copy()
+    if isinstance(out.index, pd.MultiIndex) or out.index.name is not None:
+        out = out.reset_index()
+    if columns is not None:
+        out = out[[c for c in columns if c in out.columns]]
+    out = out.reset_index(drop=True)
+    if "indicator" in out.columns:
+        out["indicator"] = [indicator_name(c, lang) for c in out["indicator"]]
+    if "region" in out.columns:
+        out["region"] = [region_name(r, lang) for r in out["region"]]
+    if "method" in out.columns:
+        out["method"] = [method_label(m, lang) for m in out["method"]]
+    if "pillar" in out.columns:
+        out["pillar"] = [pillar_name(p, lang) for p in out["pillar"]]
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            col = out[c].astype(float)
+            out[c] = col.round(decimals if decimals is not None else _decimals(col))
+    names = {k: (en if lang == "en" else zh) for k, (zh, en) in COLUMN_LABELS.items()}
+    names.update(labels or {})
+    return out.rename(columns=names)
+
+
+def table(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    columns: Sequence[str] | None = None,
+    labels: dict[str, str] | None = None,
+    decimals: int | None = None,
+    demo: bool = False,
+):
+    """:func:`format_table` as a pandas Styler for notebooks and reports: no index column, numbers with
+    thousands separators and the rounding of :func:`format_table`, booleans as 是/否 (yes/no), missing
+    values as "—". An empty frame gives a one-line "（无）/ (none)" note instead of a bare header.
+
+    With ``demo=True`` (figures from the synthetic demo panel) the table carries a visible caption
+    "演示数据 / demo data", as every chart made from demo data does."""
+    if df is None or len(df) == 0:
+        from IPython.display import Markdown
+
+        return Markdown(_t(lang, "（无）", "(none)"))
+    shown = format_table(df, lang, columns, labels, decimals)
+    yes, no = ("yes", "no") if lang == "en" else ("是", "否")
+    fmt = {}
+    for c in shown.columns:
+        col = shown[c]
+        if pd.api.types.is_bool_dtype(col):
+            fmt[c] = lambda v, yes=yes, no=no: "—" if pd.isna(v) else (yes if v else no)
+        elif pd.api.types.is_float_dtype(col):
+            d = decimals if decimals is not None else _decimals(col.astype(float))
+            fmt[c] = lambda v, d=d: "—" if pd.isna(v) else f"{v:,.{d}f}"
+    styler = shown.style.hide(axis="index").format(fmt, na_rep="—")
+    if demo:
+        styler = styler.set_caption(DEMO_TABLE_CAPTION).set_table_styles(
+            [{"selector": "caption", "props": "caption-side: top; color: #b2182b; font-weight: bold; text-align: left;"}]
+        )
+    return styler
+
+
+#: Caption of tables made from demo data (the charts' watermark, in words).
+DEMO_TABLE_CAPTION = "演示数据 / demo data（合成数字，非真实统计 / synthetic, not real statistics）"
+
+
+METHOD_LABELS = {
+    "cagr": ("年均增速延续", "CAGR continuation"),
+    "linear": ("线性趋势", "Linear trend"),
+    "loglinear": ("对数线性趋势", "Log-linear trend"),
+    "holt": ("Holt阻尼趋势", "Holt damped trend"),
+    "gm11": ("GM(1,1)灰色模型", "GM(1,1) grey model"),
+    "ensemble": ("组合预测", "Ensemble"),
+}
+
+
+def method_label(method: str, lang: str = "zh") -> str:
+    """Display name of a projection method."""
+    zh, en = METHOD_LABELS.get(str(method), (str(method), str(method)))
+    return en if lang == "en" else zh
