@@ -12,20 +12,28 @@ z = Φ⁻¹(½ + level/2). The probability is Φ((projected − target) / sd) fo
 (e.g. ``cagr`` alone) it is NaN. This is an approximation: log-linear intervals are asymmetric, and with
 5–6 annual points every interval understates the uncertainty of a five-year-ahead value.
 
-Proposed targets (the seed's rule, §五(二))
--------------------------------------------
+Proposed targets (the drafting note's rule, §五(二))
+---------------------------------------------------
+"以逐步缩小与常州市其他6个板块在二级指标方面的差距为总基调；同时……有部分指标适当高于常州平均水平。"
 For the focus block and each indicator, with base year = end of the fit window:
 
 1. shortfall s₀ = polarity · (benchmark₀ − focus₀) / |benchmark₀|, the focus block's relative gap to the
-   benchmark in the base year. The benchmark is the Changzhou average (the 常州市 row; for ``sum``
-   indicators the average block, total / 7, as in :mod:`~liyang_ip.analysis.benchmark`) or the leading
-   block;
-2. the benchmark is projected to the target year (ensemble) → benchmark_T;
+   benchmark in the base year. Benchmarks: the other blocks, focus excluded (default; their correctly
+   weighted average: Σ numerator / Σ denominator for ratios, the average block for counts), the
+   Changzhou average (the 常州市 row; for ``sum`` indicators total / 7, as in
+   :mod:`~liyang_ip.analysis.benchmark`), the leading block, or Changzhou's own plan target;
+2. the benchmark is projected to the target year (ensemble) → benchmark_T (the city's plan target is
+   taken as it is);
 3. gap rule: the value whose shortfall to benchmark_T is (1 − share) · s₀, i.e. a chosen share of today's
-   relative gap is closed by the target year: value = benchmark_T − polarity · (1 − share) · s₀ · |benchmark_T|;
-4. the proposal is never below the focus block's own trend projection (never above it for polarity −1):
-   proposed = max(gap rule, trend) (min for −1). When the focus block is already at or ahead of the
-   benchmark, the trend projection is proposed.
+   relative gap is closed by the target year: value = benchmark_T − polarity · (1 − share) · s₀ · |benchmark_T|.
+   The share is per indicator and may exceed 1 (the target then lies beyond the benchmark);
+4. feasibility: when the gap rule needs more annual growth than a cap (default: the 90th percentile of
+   the blocks' own compound growth over the fit window), it is capped at base · (1 + cap)^years and the
+   reason is given (``feasibility``);
+5. the proposal is never below the focus block's own trend projection (never above it for polarity −1):
+   proposed = max(rule, trend) (min for −1). When the focus block is already at or ahead of the
+   benchmark, the trend projection is proposed;
+6. the proposal is rounded to planning precision (:mod:`~liyang_ip.analysis.precision`).
 
 Missing data: a missing base value, a benchmark without a 常州市 row, or a series too short to project gives
 NaN and a ``note``; nothing is filled.
@@ -202,13 +210,86 @@ def target_check(
     return out
 
 
+#: Benchmarks a proposal can close the gap to (see the module docstring).
+BENCHMARKS = ("others", "city", "leader", "city_plan")
+
+_FEASIBILITY = {
+    "zh": "按规则需年均{sign}{req:.1f}%，超过各板块历史年均增速的{q:.0f}%分位数（{cap:.1f}%），按该增速封顶",
+    "en": "the rule needs {sign}{req:.1f}% a year, beyond the {q:.0f}th percentile of the blocks' own "
+          "historical growth ({cap:.1f}%); capped at that growth",
+}
+
+
+def group_average(obs: pd.DataFrame, code: str, regions: Sequence[str], aggregate: str | None = None) -> pd.Series:
+    """The correctly weighted average of `regions` per year (years where every region has a value only).
+
+    Catalogue ratios are Σ numerator / Σ denominator (never a mean of ratios), weighted means use the
+    catalogue's weight indicator; counts and anything else are the plain mean of the regions' values
+    (the average block). Returns a float Series indexed by year (empty when no year is complete).
+    """
+    from liyang_ip import registry
+
+    regions = list(regions)
+    ind = registry.indicators().get(code)
+    agg = aggregate or (ind.aggregate if ind else "sum")
+
+    def wide(c):
+        sub = obs[(obs["indicator"] == c) & obs["region"].isin(regions)]
+        return sub.pivot_table(index="year", columns="region", values="value", aggfunc="first").reindex(
+            columns=regions).dropna()
+
+    if ind is not None and agg == "ratio" and ind.derive:
+        n, d = wide(ind.derive["numerator"]), wide(ind.derive["denominator"])
+        years = n.index.intersection(d.index)
+        out = n.loc[years].sum(axis=1) / d.loc[years].sum(axis=1) * float(ind.derive.get("scale", 1))
+    elif ind is not None and agg == "weighted_mean" and ind.weight:
+        v, w = wide(code), wide(ind.weight)
+        years = v.index.intersection(w.index)
+        out = (v.loc[years] * w.loc[years]).sum(axis=1) / w.loc[years].sum(axis=1)
+    else:
+        out = wide(code).mean(axis=1)
+    out.index = out.index.astype(int)
+    return out.astype(float).rename(code)
+
+
+def growth_caps(
+    obs: pd.DataFrame,
+    codes: Iterable[str],
+    members: Sequence[str],
+    fit_start: int | None,
+    fit_end: int,
+    quantile: float = 0.9,
+    polarity: Mapping[str, int] | None = None,
+) -> dict[str, float]:
+    """Feasibility cap per indicator: a quantile of the members' own compound annual growth (%/yr).
+
+    Each member's growth runs from its first to its last positive value in [fit_start, fit_end]. For
+    polarity +1 the cap is the `quantile` (default the 90th percentile, linear interpolation), for −1 the
+    1 − `quantile` one (the fastest decline seen). NaN when fewer than three members have a growth rate.
+    """
+    codes = list(codes)
+    pol = polarity_map(codes, polarity)
+    caps = {}
+    for code in codes:
+        rates = []
+        for m in members:
+            s = series(obs, m, code)
+            lo = fit_start if fit_start is not None else -np.inf
+            s = s[(s.index >= lo) & (s.index <= fit_end) & (s > 0)]
+            if len(s) >= 2 and s.index[-1] > s.index[0]:
+                rates.append(required_growth(float(s.iloc[0]), float(s.iloc[-1]), int(s.index[-1] - s.index[0])))
+        q = quantile if pol[code] > 0 else 1 - quantile
+        caps[code] = float(np.quantile(rates, q)) if len(rates) >= 3 else float("nan")
+    return caps
+
+
 def propose_targets(
     obs: pd.DataFrame,
     focus: str,
     indicators: Iterable[str] | None = None,
     target_year: int = 2025,
-    share: float = 0.5,
-    benchmark: str = "city",
+    share: float | Mapping[str, float] = 0.5,
+    benchmark: str = "others",
     peers: Iterable[str] | None = None,
     fit_start: int | None = 2015,
     fit_end: int = 2020,
@@ -220,6 +301,10 @@ def propose_targets(
     weights: Mapping[str, float] | None = None,
     aggregate: Mapping[str, str] | None = None,
     n_blocks: int | None = None,
+    growth_cap: float | Mapping[str, float] | None = None,
+    cap_quantile: float = 0.9,
+    rounding: bool = True,
+    lang: str = "zh",
 ) -> pd.DataFrame:
     """Proposed target-year values for the focus block (rule in the module docstring), beside plan targets.
 
@@ -230,40 +315,57 @@ def propose_targets(
     indicators : iterable of str, optional
         Default every indicator the focus block has in `fit_end`.
     target_year : int
-        Default 2025 (end of the 14th Five-Year Plan).
-    share : float in [0, 1]
-        Share of the base-year relative gap to close by the target year (0.5 = halve the gap).
-    benchmark : {'city', 'leader'}
-        The 常州市 figure (its row in `obs`, never a mean of blocks) or the best block in the base year among
-        the focus and `peers` (default the other blocks of ``registry.blocks()``).
+        The plan's target year.
+    share : float or mapping indicator → float, ≥ 0
+        Share of the base-year relative gap to close by the target year, per indicator when a mapping
+        (0.5 = halve the gap, 1 = reach the benchmark, above 1 = go beyond it, "有部分指标适当高于常州
+        平均水平"). Indicators missing from a mapping use 0.5.
+    benchmark : {'others', 'city', 'leader', 'city_plan'}
+        'others' (default): the weighted average of the peers, focus excluded ("缩小与常州市其他6个板块的
+        差距"); 'city': the 常州市 figure (its row in `obs`, average block for counts); 'leader': the best
+        block in the base year among the focus and `peers`; 'city_plan': the city's own plan target for
+        `target_year` from `plan_targets` (average block for counts) in place of a projection.
+    peers : iterable of str, optional
+        Default the other blocks of ``registry.blocks()``.
     fit_start, fit_end, methods, level, weights :
         Projection settings (:func:`~liyang_ip.analysis.projection.project`); the ensemble is used when in
         `methods`, otherwise the first method.
     plan_targets : DataFrame, optional
-        ``region, indicator, year, value[, source]``: the plan's own targets for comparison.
-    polarity : mapping, optional
-        Default from the catalogue.
-    city : str, optional
-        Default ``registry.CITY``.
-    aggregate, n_blocks : optional
-        For the city benchmark of ``sum`` indicators (average block = total / n_blocks); defaults from the
-        catalogue and the registry (7 blocks).
+        ``region, indicator, year, value[, source]``: the focus block's and the city's own plan targets.
+    polarity, aggregate, n_blocks, city :
+        Defaults from the catalogue and the registry.
+    growth_cap : float or mapping, optional
+        Highest required annual growth (%/yr; lowest for polarity −1) a proposal may need. Default per
+        indicator from :func:`growth_caps` (the `cap_quantile` of the focus and peers' own growth over the
+        fit window). A gap-rule value beyond it is capped at base × (1 + cap)^years, never below the trend.
+    rounding : bool
+        Round ``proposed`` to planning precision (:mod:`~liyang_ip.analysis.precision`; catalogue
+        indicators only); ``proposed_exact`` keeps the unrounded value.
+    lang : {'zh', 'en'}
+        Language of the ``feasibility`` reason.
 
     Returns
     -------
     DataFrame
-        One row per indicator: ``indicator, benchmark, base_year, focus_base, bench_base, shortfall_base,
-        bench_projected, focus_trend, gap_rule, proposed, binding, required_growth, trend_growth,
-        plan_target, plan_source, proposed_vs_plan, note``. ``shortfall_base`` in % (positive = behind);
-        growth rates in % per year from the base year; ``binding`` is 'gap rule', 'trend' or
-        'trend (already at or ahead of benchmark)'; ``proposed_vs_plan`` = (proposed − plan) / |plan| × 100.
+        One row per indicator: ``indicator, benchmark, benchmark_kind, share, base_year, focus_base,
+        bench_base, shortfall_base, bench_projected, focus_trend, gap_rule, growth_cap, capped,
+        feasibility, proposed_exact, proposed, binding, required_growth, trend_growth, parent_average,
+        parent_target, plan_target, plan_source, proposed_vs_plan, note``. ``shortfall_base`` in %
+        (positive = behind); growth rates in % per year from the base year; ``binding`` is 'gap rule',
+        'cap', 'trend' or 'trend (already at or ahead of benchmark)'; ``parent_average`` is the city
+        average for one block in the base year, ``parent_target`` the city's own target as given (a city
+        total for counts); ``proposed_vs_plan`` = (proposed − plan) / |plan| × 100.
     """
+    from .precision import planning_round
+
     check_obs(obs)
     require_region(obs, focus)
-    if not 0 <= share <= 1:
-        raise ValueError(f"share must be between 0 and 1, got {share}")
-    if benchmark not in ("city", "leader"):
-        raise ValueError(f"benchmark must be 'city' or 'leader', got {benchmark!r}")
+    shares = dict(share) if isinstance(share, Mapping) else None
+    for v in (shares.values() if shares is not None else [share]):
+        if not (np.isfinite(float(v)) and float(v) >= 0):
+            raise ValueError(f"share must be a number ≥ 0 (1 closes the gap, above 1 goes beyond), got {v}")
+    if benchmark not in BENCHMARKS:
+        raise ValueError(f"benchmark must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
     if target_year <= fit_end:
         raise ValueError(f"target_year ({target_year}) must be after fit_end ({fit_end})")
     city = city or city_name()
@@ -271,74 +373,124 @@ def propose_targets(
     base = obs[(obs["region"] == focus) & (obs["year"] == fit_end)]
     codes = indicators_in(base, indicators)
     pol = polarity_map(codes, polarity)
-    agg = aggregate_map(codes, aggregate) if benchmark == "city" else {}
+    agg = aggregate_map(codes, aggregate)
     nb = city_block_count(city, n_blocks)
-    group = None
-    if benchmark == "leader":
-        group = [focus] + [p for p in (peers if peers is not None else block_names()) if p != focus]
+    others = [p for p in (peers if peers is not None else block_names()) if p != focus]
+    group = [focus, *others]
+    if growth_cap is None:
+        caps = growth_caps(obs, codes, group, fit_start, fit_end, cap_quantile, pol)
+    elif isinstance(growth_cap, Mapping):
+        caps = {c: float(growth_cap.get(c, np.nan)) for c in codes}
+    else:
+        caps = {c: float(growth_cap) for c in codes}
+    years = target_year - fit_end
+    ftxt = _FEASIBILITY["en" if lang == "en" else "zh"]
 
-    def trend(region, code):
-        p = _projection_at(series(obs, region, code), target_year, methods, fit_start, fit_end, level, weights)
+    def trend_of(s, label):
+        p = _projection_at(s, target_year, methods, fit_start, fit_end, level, weights)
         if isinstance(p, str):
-            return np.nan, f"{region} not projected: {p}"
+            return np.nan, f"{label} not projected: {p}"
         v = float(p.at[use, "value"])
-        return v, ("" if np.isfinite(v) else f"{region} {use}: {p.at[use, 'note']}")
+        return v, ("" if np.isfinite(v) else f"{label} {use}: {p.at[use, 'note']}")
+
+    def plan_value(region, code):
+        if plan_targets is None or plan_targets.empty:
+            return np.nan, ""
+        pt = plan_targets[(plan_targets["region"] == region) & (plan_targets["indicator"] == code)
+                          & (plan_targets["year"].astype(int) == target_year)]
+        if pt.empty:
+            return np.nan, ""
+        return float(pt["value"].iloc[0]), source_column(pt).iloc[0]
 
     rows = []
     for code in codes:
         notes = []
         pc = pol[code]
+        sh = float(shares.get(code, 0.5)) if shares is not None else float(share)
         f0 = series(obs, focus, code).get(fit_end, np.nan)
-        if benchmark == "city":
-            bench_region = city
+        city0 = series(obs, city, code).get(fit_end, np.nan)
+        parent_avg = city_average(city0, agg[code], nb)
+        parent_target, _ = plan_value(city, code)
+        label = bench_region = ""
+        if benchmark in ("city", "city_plan"):
+            bench_region, label = city, city
+            b0 = parent_avg
+        elif benchmark == "others":
+            avg = group_average(obs, code, others, agg[code])
+            b0 = float(avg.get(fit_end, np.nan))
+            label = "others"
         else:
             cur = obs[(obs["indicator"] == code) & (obs["year"] == fit_end) & obs["region"].isin(group)]
             cur = cur.set_index("region")["value"].reindex(group).dropna()  # ties → first in group order
             bench_region = (cur * pc).idxmax() if not cur.empty else ""
-        b0 = series(obs, bench_region, code).get(fit_end, np.nan) if bench_region else np.nan
-        if benchmark == "city":
-            b0 = city_average(b0, agg[code], nb)
+            b0 = series(obs, bench_region, code).get(fit_end, np.nan) if bench_region else np.nan
+            label = f"leader: {bench_region}"
         if np.isnan(f0):
             notes.append(f"no {focus} value for {fit_end}")
         if np.isnan(b0):
             notes.append(f"no {bench_region or benchmark} value for {fit_end}")
         s0 = pc * (b0 - f0) / abs(b0) if np.isfinite(b0) and b0 != 0 else np.nan
-        ft, n1 = trend(focus, code)
-        bt, n2 = trend(bench_region, code) if bench_region else (np.nan, "")
+        ft, n1 = trend_of(series(obs, focus, code), focus)
+        n2 = ""
         if benchmark == "city":
+            bt, n2 = trend_of(series(obs, city, code), city)
             bt = city_average(bt, agg[code], nb)
+        elif benchmark == "city_plan":
+            bt = city_average(parent_target, agg[code], nb)
+            if np.isnan(bt):
+                n2 = f"no {city} plan target for {target_year}"
+        elif benchmark == "others":
+            bt, n2 = trend_of(avg, "others")
+        else:
+            bt, n2 = trend_of(series(obs, bench_region, code), bench_region) if bench_region else (np.nan, "")
         notes += [n for n in (n1, n2) if n]
-        gap_rule = bt - pc * (1 - share) * s0 * abs(bt) if np.isfinite(s0) and s0 > 0 else np.nan
+        gap_rule = bt - pc * (1 - sh) * s0 * abs(bt) if np.isfinite(s0) and s0 > 0 else np.nan
+        cap = caps.get(code, np.nan)
+        capped, feasibility = False, ""
         if np.isfinite(s0) and s0 <= 0:
             proposed, binding = ft, "trend (already at or ahead of benchmark)"
         elif np.isnan(gap_rule) or np.isnan(ft):
             proposed, binding = np.nan, ""
         elif (gap_rule - ft) * pc > 0:
             proposed, binding = gap_rule, "gap rule"
+            req = _growth_or_nan(f0, gap_rule, years)
+            if np.isfinite(cap) and np.isfinite(req) and (req - cap) * pc > 0:
+                cap_value = f0 * (1 + cap / 100) ** years
+                capped = True
+                feasibility = ftxt.format(sign="" if req >= 0 else "-", req=abs(req),
+                                          q=cap_quantile * 100 if pc > 0 else (1 - cap_quantile) * 100,
+                                          cap=cap)
+                proposed, binding = (cap_value, "cap") if (cap_value - ft) * pc > 0 else (ft, "trend")
         else:
             proposed, binding = ft, "trend"
-        years = target_year - fit_end
+        exact = proposed
+        if rounding and np.isfinite(proposed):
+            from liyang_ip import registry
+
+            if code in registry.indicators():
+                proposed = planning_round(proposed, code)
         row = {
-            "indicator": code, "benchmark": bench_region if benchmark == "city" else f"leader: {bench_region}",
+            "indicator": code, "benchmark": label, "benchmark_kind": benchmark, "share": sh,
             "base_year": fit_end, "focus_base": f0, "bench_base": b0,
             "shortfall_base": s0 * 100 if np.isfinite(s0) else np.nan, "bench_projected": bt,
-            "focus_trend": ft, "gap_rule": gap_rule, "proposed": proposed, "binding": binding,
+            "focus_trend": ft, "gap_rule": gap_rule, "growth_cap": cap, "capped": capped,
+            "feasibility": feasibility, "proposed_exact": exact, "proposed": proposed, "binding": binding,
             "required_growth": _growth_or_nan(f0, proposed, years), "trend_growth": _growth_or_nan(f0, ft, years),
+            "parent_average": parent_avg, "parent_target": parent_target,
             "plan_target": np.nan, "plan_source": "", "proposed_vs_plan": np.nan,
         }
-        if plan_targets is not None:
-            pt = plan_targets[(plan_targets["region"] == focus) & (plan_targets["indicator"] == code)
-                              & (plan_targets["year"] == target_year)]
-            if len(pt):
-                pv = float(pt["value"].iloc[0])
-                row.update(plan_target=pv, plan_source=source_column(pt).iloc[0],
-                           proposed_vs_plan=(proposed - pv) / abs(pv) * 100 if pv else np.nan)
+        pv, psrc = plan_value(focus, code)
+        if np.isfinite(pv):
+            row.update(plan_target=pv, plan_source=psrc,
+                       proposed_vs_plan=(proposed - pv) / abs(pv) * 100 if pv else np.nan)
         row["note"] = "; ".join(notes)
         rows.append(row)
     return pd.DataFrame(rows, columns=[
-        "indicator", "benchmark", "base_year", "focus_base", "bench_base", "shortfall_base", "bench_projected",
-        "focus_trend", "gap_rule", "proposed", "binding", "required_growth", "trend_growth", "plan_target",
-        "plan_source", "proposed_vs_plan", "note"])
+        "indicator", "benchmark", "benchmark_kind", "share", "base_year", "focus_base", "bench_base",
+        "shortfall_base", "bench_projected", "focus_trend", "gap_rule", "growth_cap", "capped", "feasibility",
+        "proposed_exact", "proposed", "binding", "required_growth", "trend_growth", "parent_average",
+        "parent_target", "plan_target", "plan_source", "proposed_vs_plan", "note"])
 
 
-__all__ = ["propose_targets", "reach_probability", "required_growth", "target_check"]
+__all__ = ["BENCHMARKS", "group_average", "growth_caps", "propose_targets", "reach_probability", "required_growth",
+           "target_check"]

@@ -84,7 +84,7 @@ def test_propose_targets_gap_rule_by_hand(panel):
     # F: 15 in 2020, trend 20 in 2025; city 30 in 2020, trend 40 in 2025
     # shortfall 2020 = (30 − 15)/30 = 50 %; closing half of it leaves 25 % → 40 × 0.75 = 30 > 20 (trend)
     plan = pd.DataFrame({"region": ["F"], "indicator": ["x"], "year": [2025], "value": [25.0], "source": ["plan"]})
-    p = tg.propose_targets(panel, "F", ["x"], share=0.5, city="City", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"},
+    p = tg.propose_targets(panel, "F", ["x"], share=0.5, city="City", benchmark="city", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"},
                            plan_targets=plan).iloc[0]
     assert p["shortfall_base"] == pytest.approx(50.0)
     assert p["focus_trend"] == pytest.approx(20.0) and p["bench_projected"] == pytest.approx(40.0)
@@ -93,24 +93,24 @@ def test_propose_targets_gap_rule_by_hand(panel):
     assert p["required_growth"] == pytest.approx(14.8698355, rel=1e-7)  # 15 → 30 in 5 years
     assert p["plan_target"] == 25.0 and p["proposed_vs_plan"] == pytest.approx(20.0)
     # share = 0: keep today's relative gap → 40 × 0.5 = 20 = trend → trend binds (never below)
-    p0 = tg.propose_targets(panel, "F", ["x"], share=0.0, city="City", methods=["linear"],
+    p0 = tg.propose_targets(panel, "F", ["x"], share=0.0, city="City", benchmark="city", methods=["linear"],
                             polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert p0["proposed"] == pytest.approx(20.0) and p0["binding"] == "trend"
 
 
 def test_propose_never_below_trend_and_ahead(panel):
     # Fast: 30 in 2020 (equal to the city) with trend 50: already at the benchmark → trend
-    p = tg.propose_targets(panel, "Fast", ["x"], city="City", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
+    p = tg.propose_targets(panel, "Fast", ["x"], city="City", benchmark="city", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert p["proposed"] == pytest.approx(50.0) and p["binding"].startswith("trend (already")
     # P: 27 in 2020, 10 % behind; trend 42 beats the gap rule 40 × (1 − 0.05) = 38
-    q = tg.propose_targets(panel, "P", ["x"], city="City", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
+    q = tg.propose_targets(panel, "P", ["x"], city="City", benchmark="city", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert q["gap_rule"] == pytest.approx(38.0) and q["proposed"] == pytest.approx(42.0) and q["binding"] == "trend"
 
 
 def test_propose_against_leader(panel):
     # leader in 2020 among F, Fast, P is Fast (30), projected 50; shortfall of F = 50 %
     # share 1 → match the leader's projection: 50
-    p = tg.propose_targets(panel, "F", ["x"], share=1.0, benchmark="leader", peers=["Fast", "P"],
+    p = tg.propose_targets(panel, "F", ["x"], share=1.0, benchmark="leader", peers=["Fast", "P"], growth_cap=np.inf,
                            methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert p["benchmark"] == "leader: Fast" and p["proposed"] == pytest.approx(50.0)
 
@@ -119,16 +119,16 @@ def test_propose_lower_is_better(make_obs):
     # polarity −1: F = 20 in 2020 vs city 10 → 100 % behind; city trend 2025 = 10 (flat), F trend 2025 = 20
     # half the gap → 10 + 0.5 × 1.0 × 10 = 15 < trend 20 → proposed 15
     recs = [("F", 2015 + k, "y", 20.0) for k in range(6)] + [("City", 2015 + k, "y", 10.0) for k in range(6)]
-    p = tg.propose_targets(make_obs(recs), "F", ["y"], city="City", methods=["linear"], polarity={"y": -1}, aggregate={"y": "ratio"}).iloc[0]
+    p = tg.propose_targets(make_obs(recs), "F", ["y"], city="City", benchmark="city", methods=["linear"], polarity={"y": -1}, aggregate={"y": "ratio"}).iloc[0]
     assert p["shortfall_base"] == pytest.approx(100.0)
     assert p["proposed"] == pytest.approx(15.0) and p["binding"] == "gap rule"
 
 
 def test_propose_reports_missing_city_row(panel):
-    p = tg.propose_targets(panel, "F", ["x"], city="常州市", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
+    p = tg.propose_targets(panel, "F", ["x"], city="常州市", benchmark="city", methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
     assert np.isnan(p["proposed"]) and "no 常州市 value for 2020" in p["note"]
     with pytest.raises(ValueError, match="share"):
-        tg.propose_targets(panel, "F", ["x"], share=1.5, polarity={"x": 1}, aggregate={"x": "ratio"})
+        tg.propose_targets(panel, "F", ["x"], share=-0.1, polarity={"x": 1}, aggregate={"x": "ratio"})
 
 
 def test_propose_sum_indicator_uses_average_block(make_obs):
@@ -136,7 +136,7 @@ def test_propose_sum_indicator_uses_average_block(make_obs):
     # ratio case above → the same proposal of 30
     recs = [("F", 2015 + k, "n", 10.0 + k) for k in range(6)] + [("City", 2015 + k, "n", 2 * (20.0 + 2 * k))
                                                                 for k in range(6)]
-    p = tg.propose_targets(make_obs(recs), "F", ["n"], city="City", methods=["linear"], polarity={"n": 1},
+    p = tg.propose_targets(make_obs(recs), "F", ["n"], city="City", benchmark="city", methods=["linear"], polarity={"n": 1},
                            aggregate={"n": "sum"}, n_blocks=2).iloc[0]
     assert p["bench_base"] == pytest.approx(30.0) and p["bench_projected"] == pytest.approx(40.0)
     assert p["proposed"] == pytest.approx(30.0)
@@ -153,3 +153,69 @@ def test_no_targets_gives_an_empty_table_with_columns(obs):
     empty = pd.DataFrame(columns=["region", "indicator", "year", "value", "source"])
     t = tg.target_check(obs, empty, methods=["linear", "ensemble"], polarity={})
     assert t.empty and {"probability", "on_track", "proj_linear", "proj_ensemble"} <= set(t.columns)
+
+
+def test_feasibility_cap_from_the_blocks_own_growth(panel):
+    # growth 2015–2020: F 10→15, Fast 10→30, P 12→27 (compound, % a year)
+    rates = sorted([(1.5 ** 0.2 - 1) * 100, (3 ** 0.2 - 1) * 100, (2.25 ** 0.2 - 1) * 100])
+    cap = rates[1] + 0.8 * (rates[2] - rates[1])  # 90th percentile, linear: position 0.9 × 2 = 1.8
+    assert cap == pytest.approx(23.18, abs=0.01)
+    assert tg.growth_caps(panel, ["x"], ["F", "Fast", "P"], 2015, 2020, polarity={"x": 1})["x"] == pytest.approx(cap)
+    # closing the whole gap to the leader (50 in 2025) needs 15 → 50: 27.2 % a year > cap → capped
+    p = tg.propose_targets(panel, "F", ["x"], share=1.0, benchmark="leader", peers=["Fast", "P"],
+                           methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
+    assert p["gap_rule"] == pytest.approx(50.0) and bool(p["capped"]) and p["binding"] == "cap"
+    assert p["proposed"] == pytest.approx(15 * (1 + cap / 100) ** 5) and p["required_growth"] == pytest.approx(cap)
+    assert "27.2%" in p["feasibility"] and "90%分位数" in p["feasibility"]
+    # a cap below the trend's growth never pushes the proposal under the trend (20)
+    q = tg.propose_targets(panel, "F", ["x"], share=1.0, benchmark="leader", peers=["Fast", "P"], growth_cap=1.0,
+                           methods=["linear"], polarity={"x": 1}, aggregate={"x": "ratio"}).iloc[0]
+    assert q["proposed"] == pytest.approx(20.0) and q["binding"] == "trend" and bool(q["capped"])
+
+
+def test_benchmark_others_excludes_the_focus_and_share_may_exceed_one(make_obs):
+    # counts: the other blocks A (20 + 2k) and B (40 + 2k) average 30 + 2k: 40 in 2020, 50 in 2025 (linear)
+    recs = []
+    for k in range(6):
+        yr = 2015 + k
+        recs += [("F", yr, "n", 10.0 + k), ("A", yr, "n", 20.0 + 2 * k), ("B", yr, "n", 40.0 + 2 * k),
+                 ("City", yr, "n", 70.0 + 5 * k)]
+    obs = make_obs(recs)
+    kw = {"city": "City", "methods": ["linear"], "polarity": {"n": 1}, "aggregate": {"n": "sum"},
+          "n_blocks": 3, "peers": ["A", "B"], "growth_cap": np.inf}
+    p = tg.propose_targets(obs, "F", ["n"], share=0.5, **kw).iloc[0]
+    # F = 15 in 2020, shortfall (40 − 15)/40 = 62.5 %; half of it left: 50 × (1 − 0.3125) = 34.375
+    assert p["benchmark_kind"] == "others" and p["bench_base"] == pytest.approx(40.0)
+    assert p["bench_projected"] == pytest.approx(50.0) and p["proposed"] == pytest.approx(34.375)
+    # share 1.2 per indicator: beyond the others' average: 50 × (1 + 0.2 × 0.625) = 56.25
+    p = tg.propose_targets(obs, "F", ["n"], share={"n": 1.2}, **kw).iloc[0]
+    assert p["share"] == 1.2 and p["proposed"] == pytest.approx(56.25)
+    # the city average (sum / 3 blocks) is given beside it: 95 / 3 in 2020
+    assert p["parent_average"] == pytest.approx(95 / 3)
+
+
+def test_benchmark_city_plan_target(make_obs):
+    recs = [("F", 2015 + k, "n", 10.0 + k) for k in range(6)]
+    recs += [("City", 2015 + k, "n", 2 * (20.0 + 2 * k)) for k in range(6)]  # average block 30 in 2020
+    plan = pd.DataFrame({"region": ["City", "F"], "indicator": ["n", "n"], "year": [2025, 2025],
+                         "value": [100.0, 26.0], "source": ["city plan", "own plan"]})
+    p = tg.propose_targets(make_obs(recs), "F", ["n"], share=0.5, benchmark="city_plan", city="City", n_blocks=2,
+                           methods=["linear"], polarity={"n": 1}, aggregate={"n": "sum"}, plan_targets=plan,
+                           growth_cap=np.inf).iloc[0]
+    # benchmark_T = city target 100 / 2 blocks = 50; shortfall (30 − 15)/30 = 50 %; 50 × 0.75 = 37.5
+    assert p["bench_projected"] == pytest.approx(50.0) and p["proposed"] == pytest.approx(37.5)
+    assert p["parent_target"] == 100.0 and p["plan_target"] == 26.0 and p["plan_source"] == "own plan"
+    no_plan = tg.propose_targets(make_obs(recs), "F", ["n"], benchmark="city_plan", city="City", n_blocks=2,
+                                 methods=["linear"], polarity={"n": 1}, aggregate={"n": "sum"}).iloc[0]
+    assert np.isnan(no_plan["proposed"]) and "no City plan target for 2025" in no_plan["note"]
+
+
+def test_proposals_rounded_to_planning_precision():
+    from liyang_ip.analysis import precision
+
+    assert precision.planning_round(1234.5, "invention_patents_held") == 1235  # counts: integers
+    assert precision.to_planning(123456.0, "ip_pledge_amount") == 12.35  # 万元 → 亿元, two decimals
+    assert precision.planning_round(123456.0, "ip_pledge_amount") == pytest.approx(123500.0)
+    assert precision.format_planning(24.25, "invention_patents_per_10k") == "24.3"  # half away from zero
+    assert precision.format_planning(12345678.0, "patent_grants") == "12345678"  # no thousands separator
+    assert precision.format_planning(np.nan, "gdp") == "—"
