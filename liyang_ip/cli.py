@@ -76,6 +76,7 @@ def _cmd_template(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
     from .extract import cli as extract_cli
+    from .patents import cli as patents_cli
     from .report import cli as report_cli
 
     p = argparse.ArgumentParser(prog="liyang-ip", description="County-level IP planning analytics (Liyang / Changzhou).")
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=_cmd_template)
     extract_cli.register(dsub)
     report_cli.register(sub)
+    patents_cli.register(sub)
     return p
 
 

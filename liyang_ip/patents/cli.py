@@ -1,0 +1,81 @@
+"""`liyang-ip patents …`: import a patent-list export; write the synthetic demo export.
+
+    liyang-ip patents import FILE [--columns PRESET|mapping.yaml] [--out DIR] [--all-applicants]
+                                  [--industries FILE] [--as-of DATE] [--focus BLOCK]
+    liyang-ip patents demo [--out FILE] [--rows N] [--seed N]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def _default_out(path: Path) -> Path:
+    try:
+        from liyang_ip.data.build import processed_dir  # after the data-layer move
+    except ImportError:
+        from liyang_ip.build import processed_dir
+    return processed_dir("patents") / path.stem
+
+
+def _cmd_import(args) -> int:
+    from .classify import IndustryFileError
+    from .columns import MappingError
+    from .importer import import_export, summary_text, write_outputs
+    from .load import ExportError
+
+    path = Path(args.file)
+    try:
+        result = import_export(path, args.columns, all_applicants=args.all_applicants,
+                               industries_file=args.industries, as_of=args.as_of)
+    except (ExportError, MappingError, IndustryFileError) as e:
+        print(f"liyang-ip patents import: {e}", file=sys.stderr)
+        return 1
+    except ValueError as e:  # e.g. an unreadable --as-of date
+        print(f"liyang-ip patents import: {path}: {e}", file=sys.stderr)
+        return 1
+    table = None
+    try:
+        from . import indicators
+
+        table = indicators.compute(result)
+    except ImportError:  # pragma: no cover - indicators module not present in older checkouts
+        pass
+    out = write_outputs(result, Path(args.out) if args.out else _default_out(path), indicators=table)
+    print(summary_text(result.summary))
+    shown = result.errors.head(args.max_errors)
+    for r in shown.itertuples(index=False):
+        val = f" {r.value!r}:" if str(r.value) not in ("", "nan", "None") else ""
+        print(f"{r.file}:{r.row} [{r.field}]{val} {r.severity}: {r.message}", file=sys.stderr)
+    if len(result.errors) > len(shown):
+        print(f"… {len(result.errors) - len(shown)} more in {out / 'errors.csv'}", file=sys.stderr)
+    print(f"→ {out}")
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from .demo import SEED, write_demo_export
+
+    print(write_demo_export(args.out, rows=args.rows, seed=SEED if args.patents_seed is None else args.patents_seed))
+    return 0
+
+
+def register(sub) -> None:
+    """Add the ``patents`` command to the top-level subparsers."""
+    p = sub.add_parser("patents", help="patent-list exports → indicators per block, industry and year")
+    psub = p.add_subparsers(dest="patents_command", required=True)
+    i = psub.add_parser("import", help="read an export (CSV/XLSX), locate, classify, count; write tidy tables")
+    i.add_argument("file", help="export file: CSV/TXT (UTF-8, GBK, UTF-16) or XLSX")
+    i.add_argument("--columns", help="column preset (cnipa, incopat, patsnap) or a YAML mapping file; default: all presets")
+    i.add_argument("--out", help="output directory (default data/processed/patents/<file name>)")
+    i.add_argument("--all-applicants", action="store_true", help="locate every applicant, not only the first")
+    i.add_argument("--industries", help="industries YAML (default: the bundled registry/industries.yaml)")
+    i.add_argument("--as-of", help="date the legal status refers to (the export date), e.g. 2024-06-30")
+    i.add_argument("--max-errors", type=int, default=20, help="row-level messages to print (all are in errors.csv)")
+    i.set_defaults(func=_cmd_import)
+    d = psub.add_parser("demo", help="write the seeded synthetic demo export (status demo)")
+    d.add_argument("--out", help="file to write (default data/raw/patents_demo/patents_demo.csv)")
+    d.add_argument("--rows", type=int, default=None, help="number of patents (default: the demo size)")
+    d.add_argument("--seed", dest="patents_seed", type=int, default=None, help="default: the demo seed")
+    d.set_defaults(func=_cmd_demo)
