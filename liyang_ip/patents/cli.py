@@ -12,10 +12,7 @@ from pathlib import Path
 
 
 def _default_out(path: Path) -> Path:
-    try:
-        from liyang_ip.data.build import processed_dir  # after the data-layer move
-    except ImportError:
-        from liyang_ip.build import processed_dir
+    from liyang_ip.data.build import processed_dir
     return processed_dir("patents") / path.stem
 
 

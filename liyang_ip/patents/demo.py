@@ -205,10 +205,7 @@ def generate_export(rows: int = DEMO_ROWS, seed: int = SEED) -> pd.DataFrame:
 
 def demo_file() -> Path:
     """data/raw/patents_demo/patents_demo.csv in the project."""
-    try:
-        from liyang_ip.data.build import raw_dir  # after the data-layer move
-    except ImportError:
-        from liyang_ip.build import raw_dir
+    from liyang_ip.data.build import raw_dir
     return raw_dir("patents_demo") / "patents_demo.csv"
 
 

@@ -35,7 +35,7 @@ class RawExport:
     columns: dict[str, str]  # field → header in the file
     unmapped: list[str]  # headers the mapping does not know (ignored, listed in the summary)
     sha256: str
-    issues: list = field(default_factory=list)  # liyang_ip.schema.Issue: rows that could not be read
+    issues: list = field(default_factory=list)  # liyang_ip.data.schema.Issue: rows that could not be read
 
 
 def sha256_file(path: str | Path) -> str:
@@ -140,7 +140,7 @@ def _read_csv_slow(text: str, delim: str, names: list[str], path: Path) -> tuple
     import csv
     import io
 
-    from liyang_ip.schema import Issue
+    from liyang_ip.data.schema import Issue
 
     rows, nums, issues = [], [], []
     reader = csv.reader(io.StringIO(text), delimiter=delim)
