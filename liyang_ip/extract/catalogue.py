@@ -28,6 +28,10 @@ class IndicatorInfo:
     unit: str
     synonyms: tuple[str, ...] = ()
     kind: str = "stock"  # stock | flow | ratio
+    # For ratios derived from counts (derive: in indicators.yaml): numerator code, denominator code, scale.
+    numerator: str = ""
+    denominator: str = ""
+    scale: Decimal = Decimal(1)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -57,6 +61,18 @@ class Catalogue:
             return Decimal(1)
         return None
 
+    def per_10k(self, code: str) -> str:
+        """Code of the per-10k-residents ratio derived from count `code` ('' when the catalogue has none).
+
+        Read from the catalogue's ``derive`` entries: numerator `code`, a denominator in 万人 and scale 1
+        (count / population in 万人 = per 10,000 residents).
+        """
+        for info in self.indicators.values():
+            den = self.indicators.get(info.denominator)
+            if info.numerator == code and den is not None and den.unit == "万人" and info.scale == 1:
+                return info.code
+        return ""
+
     def canonical_unit(self, unit: str) -> str | None:
         rule = self.units.get(unit)
         return rule[0] if rule else None
@@ -85,6 +101,9 @@ def _from_dicts(ind: dict[str, Any], reg: dict[str, Any] | None) -> Catalogue:
             unit=str(d.get("unit") or ""),
             synonyms=tuple(str(s) for s in d.get("synonyms") or ()),
             kind=str(d.get("kind") or "stock"),
+            numerator=str((d.get("derive") or {}).get("numerator") or ""),
+            denominator=str((d.get("derive") or {}).get("denominator") or ""),
+            scale=Decimal(str((d.get("derive") or {}).get("scale", 1))),
         )
         for d in ind["indicators"]
     }

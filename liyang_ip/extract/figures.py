@@ -19,7 +19,15 @@ How a sentence is read
 6. Each figure goes to the one indicator named before it in its clause (or, for 甲、乙分别为X和Y, to the
    names in order); a clause that names none may continue the previous clause's indicator for a change
    (比上年增加5.1件), a growth rate (增长12.3%) or a level with a cue word (累计达15件, 共计56笔).
-7. Refused, with the reason, into `unattributed`: no or several names, a unit that does not convert,
+   Elided names borrow the subject of the name before them in the sentence: 全年专利申请量23,568件，
+   授权量14,120件 (专利授权量); 其中发明专利申请…，授权… (发明专利授权); 专利申请量、授权量分别为… .
+   A per-10k marker next to a count's name (每万人口拥有高价值发明专利, 万人有效发明专利, 高价值发明专利拥有量
+   每万人达到18.3件) gives the per-10k ratio the catalogue derives from that count.
+7. Level or flow: verbs of level (达到/达/突破/增至/发展至/累计/拥有/实现) and of flow (新增/全年/当年) are
+   read with the indicator's kind (stock/flow/ratio). 累计 with a flow indicator and no 全年/当年/year, or
+   全年/当年 with a stock indicator and no verb of level, is reported as ambiguous. Approximations
+   (近/约/超/突破/余/以上 …) give rows with status ``estimate``.
+8. Refused, with the reason, into `unattributed`: no or several names, a unit that does not convert,
    another region in the clause (全省, 常州市; inside brackets only for the bracket), a subset (企业…) or
    per-head figure next to a total's name, part-year, multi-year and target periods, ranges, vague
    quantities (数百家), shares, multiples (倍), starting values and second levels for the same name.
@@ -46,7 +54,24 @@ __all__ = ["RAW_COLUMNS", "Extraction", "extract_figures"]
 RAW_COLUMNS = ["region", "year", "indicator", "value", "unit", "status", "source_id", "note", "quote"]
 #: Extra columns of the detailed frames (`levels`, `changes`).
 DETAIL_COLUMNS = [*RAW_COLUMNS, "kind", "approximate", "qualifier", "period", "raw", "sentence", "start", "end"]
-UNATTRIBUTED_COLUMNS = ["year", "indicator", "raw", "reason", "clause", "sentence", "start", "end"]
+UNATTRIBUTED_COLUMNS = ["year", "indicator", "raw", "reason", "category", "clause", "sentence", "start", "end"]
+
+# Reasons that mean the reading itself is uncertain (which indicator, level or flow), as opposed to a
+# figure that is understood but is not the region's level for the year (another region, a target, …).
+_AMBIGUOUS_REASONS = ("ambiguous", "several indicators", "分别", "growth rate of a group", "second level",
+                      "change stated as a multiple")
+
+
+def _category(reason: str) -> str:
+    """unrelated (names no catalogue indicator) | ambiguous (reading uncertain) | refused (understood,
+    but not a level of the region for the year)."""
+    if reason == "no catalogue indicator named":
+        return "unrelated"
+    if reason.startswith("repeats the level"):
+        return "repeat"
+    if reason.startswith(_AMBIGUOUS_REASONS) or re.match(r"unit \S+ fits \d+ of", reason):
+        return "ambiguous"
+    return "refused"
 
 # Units that are not in the catalogue but must be recognised so that they are not misread
 # (人次 is not 人, 个百分点 is not 个). Longest match wins.
@@ -68,7 +93,8 @@ _RISE = f"{_NEW}|增长|增加|提高|提升|上升|增幅|增速|增|多"
 _FALL = "下降|减少|降低|回落|下滑|减|少"
 # Cue words that let a clause without a name continue the previous one with a level
 # (累计达15件, 共计56笔, 金额3.2亿元 after 质押融资56笔).
-_LEVEL_CUE_RE = re.compile(r"(累计|总量|总数|共计|共有|合计|总计|达到|达|拥有|保有|为|共|金额|笔数)")
+_LEVEL_CUE_RE = re.compile(r"(累计|总量|总数|共计|共有|合计|总计|达到|达|拥有|保有|为|共|金额|笔数|突破|"
+                           r"(?:增加|增长|提高|上升|下降|减少|发展|降|升|增)(?:到|至))")
 _SHARE_RE = re.compile(r"(占|比重|占比|比例)")
 # Words before a name that restrict it to part of the region (企业发明专利申请量, 规上企业有效发明专利).
 # Also kinds of patents other than the one named (实用新型专利申请量 is not 专利申请量).
@@ -114,7 +140,10 @@ class Extraction:
                   start, end: offsets of the number in the text)
     changes       growth statements (kind `change` in the indicator's unit or `百分点`, `growth_rate` in %),
                   never level rows
-    unattributed  figures that could not be attributed to one indicator, with the reason
+    unattributed  figures that could not be attributed to one indicator, with the reason and a category:
+                  ``unrelated`` (no catalogue indicator named), ``ambiguous`` (which indicator, or level or
+                  flow, is uncertain; or two different levels for one indicator and year), ``refused``
+                  (understood, but not the region's level for the year) or ``repeat`` (the same level again)
     """
 
     rows: pd.DataFrame
@@ -136,6 +165,8 @@ class _Mention:
     levels_taken: int = 0
     used_code: str = ""
     failed: bool = False
+    # For an elided name (授权量 after 专利申请量 = 专利授权量): the mention whose subject it borrows.
+    antecedent: _Mention | None = None
 
 
 @dataclass
@@ -192,7 +223,14 @@ def _name_index(cat: Catalogue) -> dict[str, tuple[str, ...]]:
             st = _stem(key)
             if st != key and len(st) >= 4:
                 stems.setdefault(st, set()).add(info.code)
+    # Verb before object, as bulletins also write: 申请专利 (专利申请), 授权发明专利, 拥有高价值发明专利.
+    inverted: dict[str, set[str]] = {}
+    for key, codes in exact.items():
+        m = re.fullmatch(r"(.{2,}?)(申请|授权|拥有)(量|数)?", key)
+        if m and len(codes) == 1:
+            inverted.setdefault(m.group(2) + m.group(1), set()).update(codes)
     index = {k: tuple(sorted(v)) for k, v in stems.items()}
+    index.update({k: tuple(sorted(v)) for k, v in inverted.items() if len(v) == 1})
     index.update({k: tuple(sorted(v)) for k, v in exact.items()})  # a real name beats a stem
     # A stem shared with an exact name of one indicator stays that indicator (专利申请 is a synonym).
     return index
@@ -226,6 +264,116 @@ def _find_spans(text: str, names: dict[str, object]) -> list[tuple[int, int, str
         if all(c[1] <= t[0] or c[0] >= t[1] for t in taken):
             taken.append(c)
     return sorted(taken)
+
+
+# An elided name keeps the verb or measure and drops the subject (专利申请量…，授权量… = 专利授权量):
+# what is written must start with one of these.
+_ELIDED_HEADS = ("申请", "授权", "拥有", "金额", "笔数", "融资", "登记", "注册")
+# Words that may open the clause before an elided name (其中发明专利申请…，授权…; 全年…，当年授权…).
+_ELIDED_LEAD_RE = re.compile(r"(?:\s|其中|全年|当年|本年|全市|同期|年末|年底)*")
+# What may follow an elided name: the figure, a list, 分别, or a verb leading to the figure.
+_ELIDED_NEXT_RE = re.compile(
+    rf"\s*(?:[\d{''.join(CN_DIGITS)}十、和及与]|分别|以及|达|为|突破|超|近|约|逾|累计|共|合计|总计|增|减|降|下降|"
+    r"同比|比上年|较上年|比|较|实现|首次|再创|创)"
+)
+
+
+@lru_cache(maxsize=8)
+def _elision_table(cat: Catalogue) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Subject prefix → {elided form as written → codes of the full name}.
+
+    For each pair of catalogue names sharing a prefix of two or more characters (专利申请量, 专利授权量),
+    the rest of the second name (授权量) is what a bulletin writes after the first; only rests that start
+    with a verb or measure (`_ELIDED_HEADS`) count, so 有效注册商标…，发明专利… is not 有效发明专利.
+    """
+    index = _name_index(cat)
+    table: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name, codes in index.items():
+        for k in range(2, len(name) - 1):
+            rest = name[k:]
+            if rest.startswith(_ELIDED_HEADS):
+                table.setdefault(name[:k], {})[rest] = codes
+    return table
+
+
+def _elided_mentions(norm: str, mentions: list[_Mention], figures: list[_Figure],
+                     clauses: list[tuple[int, int, int, int]], cat: Catalogue) -> list[_Mention]:
+    """Mentions for names written without their subject, after a full name in the same sentence.
+
+    Looked for at the start of a clause (after 其中/全年/…) and after a list separator that follows a
+    name or a figure (专利申请量、授权量分别为…). The subject comes from the nearest name before: the longest
+    prefix it shares with a catalogue name whose rest is written here (发明专利申请…，授权… →
+    发明专利授权, not 专利授权). Nothing is made when the name before is itself refused; that is checked
+    when figures are attributed (the mention keeps its antecedent).
+    """
+    table = _elision_table(cat)
+    ends = {mm.end for mm in mentions} | {f.end for f in figures}
+    starts: list[tuple[int, int]] = [(c[0], c[2]) for c in clauses]  # (position, sentence)
+    sentence_of = [(c[0], c[1], c[2]) for c in clauses]
+    for m in re.finditer(r"[、和及与]|以及", norm):
+        before = norm[:m.start()].rstrip()
+        if len(before) in ends:
+            sent = next((sn for a, b, sn in sentence_of if a <= m.start() < b), None)
+            if sent is not None:
+                starts.append((m.end(), sent))
+    out: list[_Mention] = []
+    all_mentions = sorted(mentions, key=lambda mm: mm.start)
+    for pos, sent in sorted(set(starts)):
+        q = _ELIDED_LEAD_RE.match(norm, pos).end()
+        if any(mm.start <= q < mm.end for mm in all_mentions) or any(f.start <= q < f.end for f in figures):
+            continue
+        first = next((c[0] for c in clauses if c[2] == sent), 0)
+        prior = [mm for mm in all_mentions if first <= mm.start and mm.end <= q]
+        if not prior:
+            continue
+        ante = prior[-1]
+        key = ante.name
+        hit = None
+        for k in range(len(key) - 1, 1, -1):
+            if not key[k:].startswith(_ELIDED_HEADS):
+                continue  # one measure stands for another: 专利申请量 → 授权量, not 发明专利高年限维持 → 授权量
+            rests = table.get(key[:k], {})
+            for rest in sorted(rests, key=len, reverse=True):
+                if norm.startswith(rest, q) and _ELIDED_NEXT_RE.match(norm, q + len(rest)):
+                    hit = (rest, rests[rest], key[:k] + rest)
+                    break
+            if hit:
+                break
+        if hit is None and "其中" in norm[pos:q]:
+            hit = _subset_elision(norm, q, ante, cat)
+        if hit is None:
+            continue
+        rest, codes, full = hit
+        if set(codes) == set(ante.codes):
+            continue  # 专利申请…，申请量…: the same indicator again, not an elision
+        mm = _Mention(q, q + len(rest), codes, full, antecedent=ante)
+        out.append(mm)
+        all_mentions = sorted([*all_mentions, mm], key=lambda x: x.start)
+    return out
+
+
+def _subset_elision(norm: str, q: int, ante: _Mention, cat: Catalogue) -> tuple[str, tuple[str, ...], str] | None:
+    """其中 + a narrower subject, the measure left out: 全年专利申请1.2万件，其中发明专利3,210件 (发明专利申请).
+
+    The measure (申请, 授权, 拥有量, …) comes from the antecedent's catalogue names; the narrower subject
+    must make a catalogue name with it. (written subject, codes, full name) or None.
+    """
+    index = _name_index(cat)
+    best = None
+    for code in ante.codes:
+        for name in cat.indicators[code].names:
+            key = _ascii_lower(halfwidth(name)).replace(" ", "")
+            for k in range(2, len(key) - 1):
+                rest = key[k:]
+                if not rest.startswith(_ELIDED_HEADS):
+                    continue
+                for other, codes in index.items():
+                    subj = other[: -len(rest)]
+                    if (other.endswith(rest) and len(subj) >= 2 and subj != key[:k] and norm.startswith(subj, q)
+                            and _ELIDED_NEXT_RE.match(norm, q + len(subj)) and set(codes) != set(ante.codes)
+                            and (best is None or len(subj) > len(best[0]))):
+                        best = (subj, codes, other)
+    return best
 
 
 def _match_at(text: str, pos: int, options: list[str]) -> str:
@@ -474,6 +622,10 @@ def extract_figures(
     blocked = [(mm.start, mm.end) for mm in mentions] + [(a, b) for a, b, _ in region_spans]
     figures = _scan_figures(norm, blocked, cat)
     clauses = _split(norm, [(f.start, f.end) for f in figures])
+    elided = _elided_mentions(norm, mentions, figures, clauses, cat)
+    if elided:
+        mentions = sorted([*mentions, *elided], key=lambda mm: mm.start)
+        figures = [f for f in figures if all(f.end <= mm.start or f.start >= mm.end for mm in elided)]
     brackets = [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)|【[^【】]*】|〔[^〔〕]*〕", norm)]
 
     levels: list[dict] = []
@@ -533,14 +685,10 @@ def extract_figures(
                     # Another region's figure, or a target/part-year/multi-year one, whatever else it is.
                     reason = _refuse(fig, kind, period, c_regions)
                 reason = reason or _refuse(fig, kind, period, c_regions)
-                if not reason and mention is not None and c_start <= mention.start:
-                    before_name = _blank(norm[c_start:mention.start], c_start, blanks)
-                    sub = _SUBSET_RE.search(before_name)
-                    per = _PER_CAPITA_RE.search(before_name)
-                    if sub:
-                        reason = f"refers to a subset ({sub.group(1)}), not the region's total"
-                    elif per and not cat.indicators[code].unit.endswith("/万人"):
-                        reason = f"a per-head figure ({per.group()}…) but {code} is a total"
+                if not reason and mention is not None:
+                    code, reason = _name_context(norm, mention, code, fig, sent_clauses, mentions, figures, cat)
+                if not reason and code and kind == "level":
+                    reason = _level_or_flow(norm, code, fig, c_start, period, cat)
                 factor = None
                 unit_out = ""
                 if not reason:
@@ -554,7 +702,8 @@ def extract_figures(
                     unattributed.append({
                         "year": period.year,
                         "indicator": code or (" | ".join(mention.codes) if mention else ""),
-                        "raw": text[fig.start:fig.end], "reason": reason, "clause": clause_text,
+                        "raw": text[fig.start:fig.end], "reason": reason, "category": _category(reason),
+                        "clause": clause_text,
                         "sentence": sentence_text, "start": span(fig.start, fig.end)[0],
                         "end": span(fig.start, fig.end)[1],
                     })
@@ -574,6 +723,8 @@ def extract_figures(
                     ctx.code = code  # 共计56笔 continues as ip_pledge_deals
                     listed.append(_Mention(ctx.clause_start, ctx.clause_start, (code,), "", used_code=code))
                 note = []
+                if mention is not None and mention.antecedent is not None:
+                    note.append(f"name elided: {text[mention.start:mention.end]} = {cat.indicators[code].name_zh}")
                 if approx_q:
                     note.append(f"approximate: {'/'.join(approx_q)}")
                 if period.year != year:
@@ -581,12 +732,14 @@ def extract_figures(
                 if via == "context":
                     quote_start = ctx.clause_start
                 else:
-                    quote_start = min(c_start, _clause_start_of(mention.start, sent_clauses))
+                    first = mention.antecedent if mention.antecedent is not None else mention
+                    quote_start = min(c_start, _clause_start_of(first.start, sent_clauses))
                 if period.year != year and 0 <= period.start < quote_start:
                     quote_start = _clause_start_of(period.start, sent_clauses)
                 row = {
                     "region": region, "year": period.year, "indicator": code,
-                    "value": float(fig.value * factor * sign), "unit": unit_out, "status": "official",
+                    "value": float(fig.value * factor * sign), "unit": unit_out,
+                    "status": "estimate" if approx_q else "official",
                     "source_id": source_id, "note": "; ".join(note),
                     "quote": text[quote_start:c_end].strip(),
                     "kind": kind, "approximate": bool(approx_q), "qualifier": "/".join(approx_q),
@@ -608,9 +761,38 @@ def extract_figures(
             while events and events[0][0] < c_end:
                 period = _advance(period, events.pop(0)[1])
 
+    levels, conflicts = _one_level_each(levels)
+    unattributed = sorted([*unattributed, *conflicts], key=lambda r: r["start"])
     lv = _frame(levels, DETAIL_COLUMNS)
     return Extraction(rows=lv[RAW_COLUMNS].copy(), levels=lv, changes=_frame(changes, DETAIL_COLUMNS),
                       unattributed=_frame(unattributed, UNATTRIBUTED_COLUMNS))
+
+
+def _one_level_each(levels: list[dict]) -> tuple[list[dict], list[dict]]:
+    """At most one level per indicator and year: (kept, reported).
+
+    Different values for the same indicator and year (全市发明专利授权1856件，授权发明专利300件) cannot both be
+    right: all of them are reported as ambiguous. A repeat of the same value keeps the first row.
+    """
+    groups: dict[tuple[str, int], list[dict]] = {}
+    for r in levels:
+        groups.setdefault((r["indicator"], r["year"]), []).append(r)
+    kept, reported = [], []
+    for r in levels:
+        group = groups[(r["indicator"], r["year"])]
+        values = sorted({g["value"] for g in group})
+        if len(values) > 1:
+            reason = (f"ambiguous: {len(values)} different levels for {r['indicator']} {r['year']} in the text "
+                      f"({', '.join(g['raw'] for g in group)})")
+        elif r is not group[0]:
+            reason = f"repeats the level of {r['indicator']} {r['year']} already taken ({group[0]['raw']})"
+        else:
+            kept.append(r)
+            continue
+        reported.append({"year": r["year"], "indicator": r["indicator"], "raw": r["raw"], "reason": reason,
+                         "category": _category(reason), "clause": r["quote"], "sentence": r["sentence"],
+                         "start": r["start"], "end": r["end"]})
+    return kept, reported
 
 
 _DTYPES = {"year": "int64", "value": "float64", "approximate": "bool", "start": "int64", "end": "int64"}
@@ -731,6 +913,77 @@ def _kind(segment: str, fig: _Figure) -> tuple[str, int]:
     return "change", sign
 
 
+_PER_10K_BEFORE_RE = re.compile(r"(每万人口|每万人|万人)(拥有|有效)?的?$")
+_PER_10K_AFTER_RE = re.compile(r"^(每万人口|每万人|万人)")
+
+
+def _name_context(norm: str, mention: _Mention, code: str, fig: _Figure, sent_clauses, mentions, figures,
+                  cat: Catalogue) -> tuple[str, str]:
+    """(code, reason) after reading the words around the name: subsets, per-head and per-10k markers.
+
+    每万人口拥有高价值发明专利12.3件, 万人有效发明专利52.1件 and 高价值发明专利拥有量每万人达到18.3件 name a count
+    next to a per-10k marker: the figure is the per-10k ratio derived from that count (catalogue ``derive``),
+    or refused when the catalogue has none. A subset word before the name (企业…) refuses the figure; an
+    elided name (授权量) inherits the words before its antecedent and is refused when the antecedent was.
+    """
+    target = mention.antecedent if mention.antecedent is not None else mention
+    if mention.antecedent is not None and mention.antecedent.failed:
+        return "", (f"elided name {mention.name} after a refused figure for {mention.antecedent.name}")
+    c_start = _clause_start_of(target.start, sent_clauses)
+    blanks = [(mm.start, mm.end) for mm in mentions if c_start <= mm.start < target.start]
+    before_name = _blank(norm[c_start:target.start], c_start, blanks)
+    sub = _SUBSET_RE.search(before_name)
+    if sub:
+        return "", f"refers to a subset ({sub.group(1)}), not the region's total"
+    if cat.indicators[code].unit.endswith("/万人"):
+        return code, ""
+    marker = None
+    m = _PER_10K_BEFORE_RE.search(before_name)
+    if m and not any(f.start < c_start + m.end() and f.end > c_start + m.start() for f in figures):
+        marker = m.group()
+    if marker is None and mention.end <= fig.start:
+        gap = norm[mention.end:fig.start]
+        m = _PER_10K_AFTER_RE.match(gap)
+        if m and not any(mm.start >= mention.end and mm.end <= fig.start for mm in mentions if mm is not mention):
+            marker = m.group()
+    per = _PER_CAPITA_RE.search(before_name)
+    if marker is None:
+        if per:
+            return "", f"a per-head figure ({per.group()}…) but {code} is a total"
+        return code, ""
+    ratio = cat.per_10k(code)
+    if not ratio:
+        return "", f"a per-10k figure ({marker}…) but the catalogue has no per-10k indicator for {code}"
+    return ratio, ""
+
+
+_ANNUAL_RE = re.compile(r"全年|当年|本年|今年|(?:19|20)\d{2}年(?!底|末)|上年(?!末|底)|去年")
+_FLOW_MARKER_RE = re.compile(r"全年|当年|本年")
+_LEVEL_VERB_RE = re.compile(r"达到|达|突破|增至|升至|增加到|提高到|发展至|发展到|累计|拥有|保有|共有|共计|总数|总量|"
+                            r"合计|总计|年末|年底|末|为")
+
+
+def _level_or_flow(norm: str, code: str, fig: _Figure, c_start: int, period: _Period, cat: Catalogue) -> str:
+    """Why a level figure could be either a year's flow or a year-end stock ('' when it is clear).
+
+    累计 with a flow indicator (专利授权量累计达5万件) may add up several years unless the clause or
+    sentence says 全年/当年/2020年; 全年/当年 with a stock indicator and no verb of level (全年地理标志商标2件)
+    may be the year's additions or the year-end total. Both are reported, not guessed.
+    """
+    kind = cat.indicators[code].kind
+    clause = norm[c_start:fig.start]
+    if kind == "flow" and "累计" in clause and not _ANNUAL_RE.search(period.text or "") \
+            and not _ANNUAL_RE.search(clause):
+        return (f"ambiguous: 累计 with a flow indicator ({code}) may add up several years; "
+                "no 全年/当年 or year stated")
+    if kind == "stock":
+        flow = ([None, *_FLOW_MARKER_RE.finditer(clause)])[-1]  # the last flow marker before the figure
+        if flow is not None and not _LEVEL_VERB_RE.search(clause, flow.end()):
+            return (f"ambiguous: {flow.group()} with a stock indicator ({code}) and no verb of level; "
+                    "additions during the year or the year-end total?")
+    return ""
+
+
 def _respectively(norm: str, c_mentions: list[_Mention], c_figures: list[_Figure], c_start: int,
                   listed: list[_Mention]):
     """For 甲、乙分别为X和Y: {figure start: mention or reason}, or None when the clause has no 分别.
@@ -793,7 +1046,8 @@ _CONTEXT_WORDS = sorted(set(
     "首次 实现 比上年末 比上年 较上年末 较上年 上年末 上年 同比 比 较 去年 同期 末 增长 增加 增幅 增速 提高 提升 上升 "
     "下降 减少 降低 回落 下滑 新增 净增 增 减 多 少 了 的 将近 接近 大约 超过 近 约 逾 余 突破 以上 左右 至 到 分别 "
     "从 由 量 数 额 再创新高 创新高 创历史新高 稳步 持续 大幅 明显 较快 快速 继续 保持 进一步 总额 规模 "
-    "登记 认定 认证 通过 获批 培育 降至 增至 升至 降 升".split()), key=len, reverse=True)
+    "登记 认定 认证 通过 获批 培育 降至 增至 升至 降 升 发展至 发展到 跃升至 攀升至 增加到 提高到 拥有 当年 本年 "
+    "每万人口 每万人 万人 超".split()), key=len, reverse=True)
 
 
 @lru_cache(maxsize=256)

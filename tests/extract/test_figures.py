@@ -230,17 +230,21 @@ UNATTRIBUTED_CASES = [
     ("2018-2020年专利授权量分别为8000件、9000件和1.2万件。",
      [U("8000件", "several years"), U("9000件", "several years"), U("1.2万件", "several years")]),
     ("常州市专利授权量5万件。", [U("5万件", "another region")]),
-    ("专利申请量、授权量分别为1.2万件和5000件。", [U("1.2万件", "分别"), U("5000件", "分别")]),
+    # 授权量 is an elided 专利授权量 (two names), but three figures: none is paired.
+    ("专利申请量、授权量分别为1.2万件、5000件和300件。", [U("1.2万件", "分别"), U("5000件", "分别"), U("300件", "分别")]),
+    ("专利申请量、商标分别为1.2万件和5000件。", [U("1.2万件", "分别"), U("5000件", "分别")]),
     ("全市发明专利授权量占专利授权量的15.5%。", [U("15.5%", "several indicators")]),
     ("全市发明专利授权量1200件，占全部授权量的15.5%。", [U("15.5%", "share")]),
     ("专利申请量增长1.5倍。", [U("1.5倍", "multiple")]),
     ("全市企业发明专利申请量3000件。", [U("3000件", "subset")]),
     ("全年实现规上工业产值1234亿元，增长8%。", [U("1234亿元", "no catalogue indicator"),
                                            U("8%", "no catalogue indicator")]),
-    ("全市发明专利授权1856件，授权发明专利300件。", [U("300件", "without an indicator named")]),
+    # 授权发明专利 is 发明专利授权 written verb first: two different levels for one indicator, both reported
+    ("全市发明专利授权1856件，授权发明专利300件。", [U("1856件", "2 different levels"), U("300件", "2 different levels")]),
     ("知识产权服务机构30个。", [U("30个", "does not convert")]),
     ("知识产权保护社会满意度为85.3。", [U("85.3", "no unit")]),
-    ("每万人口拥有高价值发明专利12.3件。", [U("12.3件", "per-head")]),
+    ("人均拥有高价值发明专利0.3件。", [U("0.3件", "per-head")]),
+    ("每万人口专利授权量25件。", [U("25件", "no per-10k indicator for patent_grants")]),
     ("实用新型专利申请量5000件。", [U("5000件", "subset")]),
     ("知识产权人才培训500人。", [U("500人", "words between the name and the figure (培训)")]),
     ("全市专利授权量中企业占8000件。", [U("8000件", "words between")]),
@@ -265,6 +269,7 @@ def _changes(ex):
 def test_sentence(case: Case) -> None:
     ex = extract_figures(case.text, region="溧阳市", year=case.year, source_id="test_src")
     assert _levels(ex) == [L(*x) for x in case.levels]
+    assert ex.rows["status"].tolist() == ["estimate" if x.approximate else "official" for x in case.levels]
     assert _changes(ex) == [C(*x) for x in case.changes]
     got_u = [(u.raw, u.reason) for u in ex.unattributed.itertuples()]
     assert len(got_u) == len(case.unattributed), got_u
@@ -296,7 +301,8 @@ def test_rows_are_raw_ready() -> None:
     ex = extract_figures(text, region="溧阳", year=2020, source_id="ly_bulletin_2020")
     assert list(ex.rows.columns) == RAW_COLUMNS
     assert ex.rows["region"].tolist() == ["溧阳市", "溧阳市"]  # alias resolved
-    assert ex.rows["status"].eq("official").all()
+    # An approximation (近500件) is an estimate, not an official count.
+    assert ex.rows["status"].tolist() == ["official", "estimate"]
     assert ex.rows["source_id"].eq("ly_bulletin_2020").all()
     assert ex.rows["year"].dtype == "int64" and ex.rows["value"].dtype == "float64"
     assert ex.rows["note"].tolist() == ["", "approximate: 近"]

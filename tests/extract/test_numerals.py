@@ -90,25 +90,23 @@ def test_decimal_forms_agree(units: int, places: int) -> None:
         assert parse_number(form) == value, form
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.integers(min_value=1, max_value=99_999_999))
 def test_every_form_in_a_sentence_gives_the_same_row(n: int) -> None:
-    forms = integer_forms(n)
-    # One sentence per form, in one text (one call keeps the test fast).
-    text = "".join(f"全年专利授权量{form}件，增长3.5%。" for form in forms)
-    ex = extract_figures(text, region="溧阳市", year=2020)
-    assert ex.unattributed.empty, ex.unattributed
-    assert ex.rows["indicator"].tolist() == ["patent_grants"] * len(forms)
-    assert ex.rows["value"].tolist() == [float(n)] * len(forms)
-    assert ex.rows["quote"].tolist() == [f"全年专利授权量{form}件" for form in forms]
-    assert ex.changes["value"].tolist() == [3.5] * len(forms)
+    # One text per form: one text with the same indicator twice would report the repeat.
+    for form in integer_forms(n):
+        ex = extract_figures(f"全年专利授权量{form}件，增长3.5%。", region="溧阳市", year=2020)
+        assert ex.unattributed.empty, ex.unattributed
+        assert ex.rows[["indicator", "value", "quote"]].values.tolist() == [
+            ["patent_grants", float(n), f"全年专利授权量{form}件"]]
+        assert ex.changes["value"].tolist() == [3.5]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.integers(min_value=1, max_value=9_999_999))
 def test_wan_unit_and_wan_number_agree(n: int) -> None:
     """1.2万件 read as (1.2万)件 or 1.2(万件) is the same value; 亿元 → 万元 is exact."""
     v = Decimal(n).scaleb(-2)  # 亿元 with two decimals
-    text = f"知识产权质押融资金额{v:f}亿元。知识产权质押融资金额{v:f}万元。专利授权量{n}万件。"
-    ex = extract_figures(text, region="溧阳市", year=2020)
-    assert ex.rows["value"].tolist() == [float(v * 10_000), float(v), float(n * 10_000)]
+    got = [extract_figures(text, region="溧阳市", year=2020).rows["value"].tolist()
+           for text in (f"知识产权质押融资金额{v:f}亿元。", f"知识产权质押融资金额{v:f}万元。", f"专利授权量{n}万件。")]
+    assert got == [[float(v * 10_000)], [float(v)], [float(n * 10_000)]]
