@@ -15,8 +15,21 @@ import sys
 from pathlib import Path
 
 
+def _data_error(cmd: str, e: BaseException) -> str:
+    """One line for a data problem that stops a command (no traceback)."""
+    import errno
+
+    if isinstance(e, OSError) and not isinstance(e, FileNotFoundError):
+        what = e.strerror or str(e)
+        hint = "; free some space and run again (the previous output is kept)" if e.errno == errno.ENOSPC else ""
+        where = f" {e.filename}" if e.filename else ""
+        return f"liyang-ip data {cmd}: cannot write{where}: {what}{hint}"
+    return f"liyang-ip data {cmd}: {e}"
+
+
 def _cmd_build(args) -> int:
-    from .data.build import BuildError, build_and_write
+    from .data.build import BuildError, OutputError, build_and_write
+    from .data.readers import RawFileError
 
     status = 0
     for spec in args.dataset or ["demo", "public"]:
@@ -26,8 +39,11 @@ def _cmd_build(args) -> int:
             print(f"liyang-ip data build: {spec}: {e}", file=sys.stderr)
             status = 1
             continue
-        except (FileNotFoundError, ValueError) as e:
-            print(f"liyang-ip data build: {e}", file=sys.stderr)
+        except OutputError as e:
+            print(_data_error("build", e), file=sys.stderr)
+            return 2
+        except (RawFileError, FileNotFoundError, ValueError, OSError) as e:
+            print(_data_error("build", e), file=sys.stderr)
             status = 1
             continue
         m = built.metadata
@@ -69,7 +85,19 @@ def _cmd_template(args) -> int:
     from .data.template import write_template
 
     out = Path(args.out) if args.out else raw_dir("templates") / "liyang_ip_data_template.xlsx"
-    print(write_template(out))
+    if out.is_dir():
+        print(f"liyang-ip data template: {out} is a folder; give a file name such as {out / '数据填报模板.xlsx'}",
+              file=sys.stderr)
+        return 2
+    if (out.exists() or out.is_symlink()) and not args.force:
+        print(f"liyang-ip data template: {out} exists; not overwritten (it may hold filled-in data). Use --force "
+              "to replace it, or --out for another file", file=sys.stderr)
+        return 1
+    try:
+        print(write_template(out))
+    except OSError as e:
+        print(_data_error("template", e), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -100,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_cmd_demo)
     t = dsub.add_parser("template", help="write the Excel data-collection template")
     t.add_argument("--out")
+    t.add_argument("--force", action="store_true", help="replace an existing file")
     t.set_defaults(func=_cmd_template)
     extract_cli.register(dsub)
     report_cli.register(sub)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from .. import __version__, registry
 from . import readers
@@ -88,44 +87,62 @@ def resolve_source(spec: str | Path) -> Path:
         return raw_dir(str(spec))
     p = Path(spec)
     if not p.exists():
-        raise FileNotFoundError(f"dataset {spec!r} not found: give 'demo', 'public', or a path to a CSV, .xlsx "
+        raise FileNotFoundError(f"dataset {str(spec)!r} not found: give 'demo', 'public', or a path to a CSV, .xlsx "
                                 "or dataset directory")
     return p
 
 
-def _dataset_files(src: Path) -> tuple[list[dict], Path | None, Path | None, dict]:
-    """(file specs, sources path, targets path, dataset.yaml content) of a dataset path."""
-    if src.is_file():
-        fmt = "template" if src.suffix.lower() in (".xlsx", ".xlsm") else "tidy"
-        sib = src.with_name("sources.csv")
-        return [{"path": src, "format": fmt}], (sib if sib.exists() and sib != src else None), None, {}
-    meta_path = src / "dataset.yaml"
-    if meta_path.exists():
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-        files = [dict(f, path=src / f["path"]) for f in meta.get("files", [])]
-        sources = src / meta.get("sources", "sources.csv")
-        targets = src / meta["targets"] if meta.get("targets") else None
-        return files, (sources if sources.exists() else None), targets, meta
-    files = []
-    for p in sorted(src.iterdir()):
-        if p.name in ("sources.csv", "targets.csv") or p.name.startswith("."):
-            continue
-        if p.suffix.lower() == ".csv":
-            files.append({"path": p, "format": "tidy"})
-        elif p.suffix.lower() in (".xlsx", ".xlsm"):
-            files.append({"path": p, "format": "template"})
-    sources = src / "sources.csv"
-    targets = src / "targets.csv"
-    return files, (sources if sources.exists() else None), (targets if targets.exists() else None), {}
+def is_processed(src: Path) -> bool:
+    """True for a processed dataset directory (`data build --out X` → ``X/<name>``)."""
+    src = Path(src)
+    return (src.is_dir() and not (src / "dataset.yaml").exists() and (src / "metadata.json").is_file()
+            and (src / "observations.parquet").is_file())
+
+
+def dataset_name(spec: str | Path, src: Path, meta: dict | None = None, name: str | None = None) -> str:
+    """The output folder name: `name`, else dataset.yaml's ``name:``, else 'demo'/'public', else the
+    resolved directory's name or the file's stem; refused when empty, '.', '..' or with a separator."""
+    from .spec import check_name, default_name
+
+    if name is not None:
+        return check_name(name)
+    if meta and meta.get("name") is not None:
+        return check_name(meta["name"], str(Path(src) / "dataset.yaml"))
+    if str(spec) in BUNDLED:
+        return str(spec)
+    return check_name(default_name(src), f"dataset {str(spec)!r}")
 
 
 def fingerprint(src: Path) -> str:
-    """sha256 over the dataset's files (names and bytes), for manifests and freshness checks."""
+    """sha256 over the dataset's files (names and bytes), for manifests and freshness checks.
+
+    Only regular files inside the dataset directory count (links leading out and FIFOs are skipped;
+    the build refuses them with a message).
+    """
+    import stat
+
     h = hashlib.sha256()
-    paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file() and not p.name.startswith("."))
+    src = Path(src)
+    if src.is_file():
+        paths, base = [src], src.parent
+    else:
+        root = src.resolve()
+        paths, base = [], src
+        for p in sorted(src.rglob("*")):
+            if p.name.startswith("."):
+                continue
+            try:
+                if not stat.S_ISREG(os.stat(p).st_mode):
+                    continue
+                p.resolve().relative_to(root)
+            except (OSError, ValueError, RuntimeError):
+                continue
+            paths.append(p)
     for p in paths:
-        h.update(str(p.relative_to(src.parent if src.is_file() else src)).encode())
-        h.update(p.read_bytes())
+        h.update(str(p.relative_to(base)).encode())
+        with open(p, "rb") as f:
+            for chunk in iter(lambda f=f: f.read(1 << 20), b""):
+                h.update(chunk)
     h.update(__version__.encode())
     return h.hexdigest()
 
@@ -155,14 +172,33 @@ def builder_hash() -> str:
 
 
 def build(spec: str | Path, name: str | None = None) -> Built:
-    """Build a dataset in memory (no files written). Errors are collected in `Built.issues`."""
+    """Build a dataset in memory (no files written). Errors are collected in `Built.issues`.
+
+    Raises
+    ------
+    FileNotFoundError
+        The path does not exist.
+    spec.DatasetSpecError
+        The dataset cannot be used at all (bad ``dataset.yaml``, not a regular file, a refused name);
+        one line naming the file and line.
+    """
+    from .spec import DatasetSpecError, read_spec
+
     src = resolve_source(spec)
-    name = name or (str(spec) if str(spec) in BUNDLED else src.stem)
-    files, sources_path, targets_path, meta = _dataset_files(src)
-    issues: list[Issue] = []
+    if is_processed(src):
+        raise DatasetSpecError(str(src), "this is a processed dataset (written by liyang-ip data build); use it as "
+                               "--dataset for run or load_dataset, and check or build the raw dataset it came from")
+    dspec = read_spec(src)
+    meta = dspec.meta
+    name = dataset_name(spec, src, meta, name)
+    files, sources_path, targets_path = dspec.files, dspec.sources, dspec.targets
+    issues: list[Issue] = list(dspec.issues)
     sources = None
     if sources_path is not None:
-        sources = readers.read_sources_csv(sources_path)
+        try:
+            sources = readers.read_sources_csv(sources_path)
+        except readers.RawFileError as e:
+            issues.append(e.issue)
     raws = []
     for spec_f in files:
         fmt, path = spec_f.get("format", "tidy"), Path(spec_f["path"])
@@ -176,7 +212,7 @@ def build(spec: str | Path, name: str | None = None) -> Built:
             elif fmt == "yearbook":
                 raw, iss = readers.read_yearbook(path, region=spec_f["region"], source_id=spec_f.get("source_id", ""),
                                             status=spec_f.get("status", "official"), sheet=spec_f.get("sheet"))
-            else:
+            else:  # pragma: no cover - spec.read_spec refuses unknown formats
                 raise readers.RawFileError(path, f"unknown format {fmt!r} in dataset.yaml (tidy, template, yearbook)")
         except readers.RawFileError as e:
             issues.append(e.issue)
@@ -196,6 +232,10 @@ def build(spec: str | Path, name: str | None = None) -> Built:
         issues += iss
         clean_parts.append(c)
     obs = pd.concat(clean_parts, ignore_index=True) if clean_parts else empty_observations()
+    if obs.empty and not any(i.severity == "error" for i in issues):
+        issues.append(Issue("error", str(src), None, "", "",
+                            "no observations: the dataset has no figures (only a header, an empty template, or "
+                            "every value blank); fill in at least one value with region, year and indicator"))
     obs, conflicts, iss = resolve_conflicts(obs, sources)
     issues += iss
     issues += jump_warnings(obs)
@@ -204,7 +244,11 @@ def build(spec: str | Path, name: str | None = None) -> Built:
     issues += iss
     obs = city_totals(obs)
     obs = conform(obs).sort_values(["region", "indicator", "year"], key=_region_sort, kind="stable").reset_index(drop=True)
-    targets = _read_targets(targets_path, issues)
+    try:
+        targets = _read_targets(targets_path, issues)
+    except readers.RawFileError as e:
+        issues.append(e.issue)
+        targets = pd.DataFrame(columns=TARGET_COLUMNS)
     # Reports name files relative to the project (a report should not carry a machine's directory layout).
     issues = [dataclasses.replace(i, file=_display_path(Path(i.file.split("#")[0])) + (
         "#" + i.file.split("#", 1)[1] if "#" in i.file else "")) if i.file else i for i in issues]
@@ -212,8 +256,8 @@ def build(spec: str | Path, name: str | None = None) -> Built:
     status_counts = obs["status"].value_counts().to_dict()
     metadata = {
         "name": name,
-        "title": meta.get("title", name),
-        "description": (meta.get("description") or "").strip(),
+        "title": str(meta.get("title") or name),
+        "description": str(meta.get("description") or "").strip(),
         "source_path": _display_path(src),
         "is_demo": bool((obs["status"] == "demo").any()),
         "status_counts": status_counts,
@@ -285,45 +329,66 @@ def coverage(obs: pd.DataFrame, regions: list[str] | None = None, indicators: li
     return cov, summary
 
 
+class OutputError(ValueError):
+    """The output location cannot be used (e.g. ``--out`` names a file)."""
+
+
 def write(built: Built, out_dir: str | Path) -> Path:
-    """Write a build to `out_dir` atomically (temporary sibling directory, then swap)."""
-    from ..fsutil import replace_directory
+    """Write a build to `out_dir` atomically: a temporary sibling directory (normal permissions, every
+    file fsync'ed), then swapped into place. Text cells of the CSVs cannot run as spreadsheet formulas
+    (`fsutil.csv_safe`)."""
+    import shutil
+
+    from ..fsutil import csv_safe, make_build_dir, replace_directory
 
     out_dir = Path(out_dir)
+    _check_out_root(out_dir.parent)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile
+    tmp = make_build_dir(out_dir.parent, out_dir.name)
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    def to_csv(df: pd.DataFrame, name: str, **kw) -> None:
+        csv_safe(df).to_csv(tmp / name, index=False, **kw)
+
     try:
         built.observations.to_parquet(tmp / "observations.parquet", index=False)
-        built.observations.to_csv(tmp / "observations.csv", index=False, float_format="%.10g")
-        built.sources.to_csv(tmp / "sources.csv", index=False)
-        built.targets.to_csv(tmp / "targets.csv", index=False)
-        built.coverage.to_csv(tmp / "coverage.csv", index=False)
-        built.coverage_summary.to_csv(tmp / "coverage_summary.csv", index=False)
-        built.conflicts.reindex(columns=CONFLICT_COLUMNS).to_csv(tmp / "conflicts.csv", index=False)
-        issues_frame(built.issues).to_csv(tmp / "issues.csv", index=False)
+        to_csv(built.observations, "observations.csv", float_format="%.10g")
+        to_csv(built.sources, "sources.csv")
+        to_csv(built.targets, "targets.csv")
+        to_csv(built.coverage, "coverage.csv")
+        to_csv(built.coverage_summary, "coverage_summary.csv")
+        to_csv(built.conflicts.reindex(columns=CONFLICT_COLUMNS), "conflicts.csv")
+        to_csv(issues_frame(built.issues), "issues.csv")
         (tmp / "metadata.json").write_text(json.dumps(built.metadata, ensure_ascii=False, indent=2), encoding="utf-8")
         replace_directory(tmp, out_dir)
     except BaseException:
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir
+
+
+def _check_out_root(root: Path) -> None:
+    """OutputError when the output root, or a folder on the way to it, is not a directory."""
+    for p in (root, *root.parents):
+        if p.exists() or p.is_symlink():
+            if not p.is_dir():
+                raise OutputError(f"output folder {str(root)!r}: {str(p)!r} is a file, not a folder; give --out a "
+                                  "folder (it is created when missing)")
+            return
 
 
 def build_and_write(spec: str | Path, out_root: str | Path | None = None, name: str | None = None,
                     strict: bool = True) -> tuple[Built, Path]:
     """Build a dataset and write it under `out_root/<name>` (default data/processed/).
 
-    With ``strict`` (default) a dataset with errors is not written and BuildError is raised; the
-    previous processed output stays as it was.
+    Only ``out_root/<name>`` is ever replaced; `name` comes from `dataset_name` (never empty, '.', '..'
+    or a path). With ``strict`` (default) a dataset with errors is not written and BuildError is raised;
+    the previous processed output stays as it was.
     """
+    root = Path(out_root) if out_root else project_root() / "data" / "processed"
+    _check_out_root(root)
     built = build(spec, name)
     if strict and built.errors:
         raise BuildError(built.issues)
-    root = Path(out_root) if out_root else project_root() / "data" / "processed"
     return built, write(built, root / built.name)
 
 
@@ -333,3 +398,5 @@ def check(path: str | Path) -> list[Issue]:
         return build(path).issues
     except readers.RawFileError as e:
         return [e.issue]
+    except FileNotFoundError as e:
+        return [Issue("error", str(path), None, "", "", str(e))]

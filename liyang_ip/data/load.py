@@ -73,7 +73,8 @@ def _from_built(b) -> Dataset:
 
 
 def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None = None) -> Dataset:
-    """Load a processed dataset: 'demo' (default), 'public', or a path to a user's file or directory.
+    """Load a processed dataset: 'demo' (default), 'public', a path to a user's file or directory, or a
+    processed dataset directory (``data build --out X`` → ``X/<name>``, read as it is).
 
     Bundled datasets are read from data/processed/<name>/ when that build is current (its fingerprint
     matches the raw files and it was made by the current build code and registries); otherwise, and for user paths, the dataset is built in memory (nothing is
@@ -91,6 +92,9 @@ def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             if meta.get("fingerprint") == _build.fingerprint(src) and meta.get("builder") == _build.builder_hash():
                 return _read_processed(d, meta)
+    if _build.is_processed(src):
+        meta = json.loads((src / "metadata.json").read_text(encoding="utf-8"))
+        return _read_processed(src, meta)
     built = _build.build(src, name=spec if spec in _build.BUNDLED else None)
     if built.errors:
         raise _build.BuildError(built.issues)
@@ -98,9 +102,17 @@ def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None
 
 
 def _read_processed(d: Path, meta: dict) -> Dataset:
+    from ..fsutil import restore_cell
+
     def csv(name):
         p = d / name
-        return pd.read_csv(p, keep_default_na=False, na_values=[""]) if p.exists() else pd.DataFrame()
+        if not p.exists():
+            return pd.DataFrame()
+        df = pd.read_csv(p, keep_default_na=False, na_values=[""])
+        for c in df.columns:  # undo the CSV-injection guard of `build.write`
+            if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
+                df[c] = df[c].map(restore_cell)
+        return df
 
     obs = pd.read_parquet(d / "observations.parquet")
     for c in ("note", "quote", "source_id", "unit"):

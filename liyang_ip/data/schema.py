@@ -36,9 +36,33 @@ SOURCE_HEADER_ALIASES = {
 }
 
 
+#: Chinese names of fields, shown beside the English ones in messages (``[value 数值]``).
+FIELD_ZH = {
+    "region": "地区", "year": "年份", "indicator": "指标", "indicator_name": "指标名称", "value": "数值",
+    "unit": "单位", "status": "状态", "source_id": "来源编号", "note": "备注", "quote": "原文引用",
+    "title": "标题", "publisher": "发布机构", "url": "网址", "date": "日期", "accessed": "访问日期",
+    "priority": "优先级", "notes": "备注", "path": "路径", "format": "格式", "name": "名称", "files": "文件",
+    "sheet": "工作表", "header": "表头", "encoding": "编码", "attribute": "属性",
+}
+#: Longest cell text quoted in a message (a 50,000-character cell is cut, with its length stated).
+MAX_SHOWN = 120
+
+
+def shorten(text: object, limit: int = MAX_SHOWN) -> str:
+    """`text` as a string of at most about `limit` characters (the full length is stated when cut)."""
+    t = "" if text is None else str(text)
+    if len(t) <= limit:
+        return t
+    return f"{t[:limit]}… ({len(t)} characters)"
+
+
 @dataclass(frozen=True)
 class Issue:
-    """One validation message, for people: where (file, row, field), what was seen, what is valid."""
+    """One validation message, for people: where (file, row, field), what was seen, what is valid.
+
+    ``value`` is cut to `MAX_SHOWN` characters; ``field`` is shown with its Chinese name
+    (``[value 数值]``).
+    """
 
     severity: str  # "error" | "warning" | "info"
     file: str
@@ -47,11 +71,17 @@ class Issue:
     value: str
     message: str
 
+    def __post_init__(self):
+        object.__setattr__(self, "value", shorten(self.value))
+        object.__setattr__(self, "message", shorten(self.message, 4 * MAX_SHOWN))
+
     def __str__(self) -> str:
         where = self.file + (f":{self.row}" if self.row is not None else "")
-        field = f" [{self.field}]" if self.field else ""
+        zh = FIELD_ZH.get(self.field, "")
+        field = f" [{self.field} {zh}]" if zh else (f" [{self.field}]" if self.field else "")
         val = f" {self.value!r}:" if self.value not in ("", None) else ""
-        return f"{where}{field}{val} {self.severity}: {self.message}"
+        sep = "" if (field or val) else ":"
+        return f"{where}{sep}{field}{val} {self.severity}: {self.message}"
 
 
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:

@@ -60,7 +60,7 @@ def test_failed_build_keeps_previous_output(tmp_path, monkeypatch):
 
 def test_build_with_errors_is_not_written(tmp_path):
     d = _user_dataset(tmp_path, extra_row="溧阳市,2021,invention_patents_held,abc,件,official,S1,,\n")
-    with pytest.raises(B.BuildError, match=r"observations.csv:4 \[value\]"):
+    with pytest.raises(B.BuildError, match=r"observations.csv:4 \[value 数值\]"):
         B.build_and_write(d, out_root=tmp_path / "processed")
     assert not (tmp_path / "processed" / "mydata").exists()
 
@@ -73,8 +73,8 @@ def test_cli_check_good_and_bad(tmp_path, capsys):
     bad.write_bytes("地区,年份,指标,数值,单位\n溧杨市,2020,专利授权量,1.2万,件\n溧阳市,2020,专利授权量,-4,件\n".encode("gbk"))
     assert main(["data", "check", str(bad)]) == 1
     err = capsys.readouterr()
-    assert f"{bad}:2 [region] '溧杨市': error: unknown region; did you mean 溧阳市?" in err.err
-    assert f"{bad}:3 [value] '-4': error: negative count" in err.err
+    assert f"{bad}:2 [region 地区] '溧杨市': error: unknown region; did you mean 溧阳市?" in err.err
+    assert f"{bad}:3 [value 数值] '-4': error: negative count" in err.err
     assert "2 error(s)" in err.out
 
 
@@ -83,7 +83,9 @@ def test_cli_build_and_template(tmp_path, capsys):
     assert main(["data", "build", "--dataset", str(d), "--out", str(tmp_path / "p")]) == 0
     assert "real data" in capsys.readouterr().out
     assert main(["data", "template", "--out", str(tmp_path / "t.xlsx")]) == 0
-    assert main(["data", "check", str(tmp_path / "t.xlsx")]) == 0  # the example row has no value: nothing to check
+    # The example row has no value: an empty template is "no observations", an error.
+    assert main(["data", "check", str(tmp_path / "t.xlsx")]) == 1
+    assert "no observations" in capsys.readouterr().err
     assert main(["data", "build", "--dataset", str(tmp_path / "nope")]) == 1
 
 
