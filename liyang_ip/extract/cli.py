@@ -1,10 +1,13 @@
 """`liyang-ip data extract` (registered by liyang_ip.cli under `data`).
 
-    liyang-ip data extract TEXTFILE --region 溧阳市 --year 2020 [--source-id ID] [--out CSV]
-                                    [--append RAW_CSV] [--changes CSV] [--unattributed CSV]
+    liyang-ip data extract DOCUMENT [--region 溧阳市] [--year 2020] [--source-id ID] [--out CSV]
+                                    [--append RAW_CSV] [--changes CSV] [--unattributed CSV] [--keep-lines]
 
-Level rows go to stdout as UTF-8 CSV (or to --out, or are appended to --append); growth statements and
-unattributed figures are summarised on stderr (and written in full with --changes / --unattributed).
+DOCUMENT is a bulletin as PDF (text layer), a web page saved from a browser, or plain text (UTF-8,
+UTF-16, GBK/GB18030). Region and year default to those in the document's title. Level rows go to stdout
+as UTF-8 CSV (or to --out, or are appended to --append), each note starting with the location (page,
+paragraph or table row); a summary, the growth statements and the figures that were not attributed
+go to stderr (and in full to --changes / --unattributed). Errors are one line, exit code 2.
 """
 
 from __future__ import annotations
@@ -43,16 +46,18 @@ def register(data_subparsers) -> None:
     """Add `extract` to the `data` sub-command group."""
     p = data_subparsers.add_parser(
         "extract",
-        help="extract indicator figures from bulletin text (统计公报) with quotes",
+        help="extract indicator figures from a bulletin (统计公报: PDF, web page, text) with quotes",
         description=(
-            "Find catalogue indicators and their figures in a bulletin or news text and write raw-ready "
-            "rows (status official) with the exact quote. Growth statements are kept apart from levels; "
+            "Find catalogue indicators and their figures in a bulletin (PDF, saved web page or text; "
+            "paragraphs and tables) and write raw-ready rows (status official, estimate for approximate "
+            "figures) with the exact quote and its location. Growth statements are kept apart from levels; "
             "figures that cannot be attributed to one indicator are listed on stderr, never guessed."
         ),
     )
-    p.add_argument("textfile", help="text file (UTF-8 or GBK/GB18030)")
-    p.add_argument("--region", required=True, help="region the text is about, e.g. 溧阳市")
-    p.add_argument("--year", required=True, type=int, help="year the text reports on, e.g. 2020")
+    p.add_argument("document", metavar="DOCUMENT",
+                   help="bulletin as PDF, saved web page (.html) or text (UTF-8, UTF-16, GBK/GB18030)")
+    p.add_argument("--region", help="region the document is about, e.g. 溧阳市 (default: from its title)")
+    p.add_argument("--year", type=int, help="year it reports on, e.g. 2020 (default: from its title)")
     p.add_argument("--source-id", default="", help="key into the sources table, copied to every row")
     p.add_argument("--out", help="write the rows to this CSV (UTF-8) instead of stdout")
     p.add_argument("--append", metavar="RAW_CSV",
@@ -94,50 +99,79 @@ def _append(rows, path: Path) -> None:
         fh.write(buf.getvalue())
 
 
+_SUMMARY_LABELS = [("figures", "figures seen"), ("extracted", "extracted (rows)"),
+                   ("changes", "growth/change statements"), ("ambiguous", "ambiguous (reported)"),
+                   ("refused", "refused (reported)"), ("repeat", "repeats of a level"),
+                   ("unrelated", "not a catalogue indicator")]
+
+
+def _write_csv(frame, path: str) -> None:
+    from liyang_ip.fsutil import atomic_write_text
+
+    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
 def run(args) -> int:
     """Handler for `liyang-ip data extract`; returns the exit code."""
-    from .figures import extract_figures
+    from .bulletin import extract_document
+    from .documents import DocumentError, read_document
 
-    path = Path(args.textfile)
+    path = Path(args.document)
     try:
-        text, encoding = read_text(path)
-    except OSError as exc:
-        _err(f"cannot read {path}: {exc.strerror or exc}")
-        return 2
-    except UnicodeDecodeError as exc:
-        _err(f"{path}: neither UTF-8 nor GB18030/GBK (byte {exc.start}: {exc.reason})")
-        return 2
-    _err(f"read {path} as {'UTF-8' if encoding == 'utf-8-sig' else 'GB18030 (GBK)'}")
-    try:
-        ex = extract_figures(text, region=args.region, year=args.year, source_id=args.source_id,
-                             join_wrapped_lines=not args.keep_lines)
-    except ValueError as exc:
+        doc = read_document(path, keep_lines=args.keep_lines)
+    except DocumentError as exc:
         _err(str(exc))
         return 2
+    pages = max((b.page for b in doc.blocks), default=0)
+    n_par = sum(b.kind != "table" for b in doc.blocks)
+    n_tab = sum(b.kind == "table" for b in doc.blocks)
+    how = {"pdf": "PDF", "html": "web page", "text": "text"}[doc.format]
+    _err(f"read {path} as {how} ({doc.detail}): {f'{pages} page(s), ' if pages else ''}"
+         f"{n_par} paragraph(s), {n_tab} table(s)")
+    try:
+        ex = extract_document(doc, region=args.region, year=args.year, source_id=args.source_id)
+    except ValueError as exc:  # DocumentError (no region/year in the title) or an unknown region
+        _err(str(exc))
+        return 2
+    if ex.from_title:
+        _err(f"{' and '.join(ex.from_title)} from the title: {ex.region} {ex.year} 「{ex.title[:60]}」")
 
-    if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        ex.rows.to_csv(args.out, index=False, encoding="utf-8")
-        _err(f"wrote {len(ex.rows)} row(s) to {args.out}")
-    if args.append:
-        try:
-            _append(ex.rows, Path(args.append))
-        except (OSError, ValueError) as exc:
-            _err(f"cannot append to {args.append}: {exc}")
-            return 2
-        _err(f"appended {len(ex.rows)} row(s) to {args.append}")
+    try:
+        if args.out:
+            _write_csv(ex.rows, args.out)
+            _err(f"wrote {len(ex.rows)} row(s) to {args.out}")
+        if args.append:
+            try:
+                _append(ex.rows, Path(args.append))
+            except (OSError, ValueError) as exc:
+                _err(f"cannot append to {args.append}: {exc}")
+                return 2
+            _err(f"appended {len(ex.rows)} row(s) to {args.append}")
+        if args.changes:
+            _write_csv(ex.changes, args.changes)
+        if args.unattributed:
+            _write_csv(ex.unattributed, args.unattributed)
+    except OSError as exc:
+        _err(f"cannot write {exc.filename}: {exc.strerror or exc}")
+        return 2
     if not args.out and not args.append:
         sys.stdout.write(ex.rows.to_csv(index=False, lineterminator="\n"))
-    if args.changes:
-        ex.changes.to_csv(args.changes, index=False, encoding="utf-8")
-    if args.unattributed:
-        ex.unattributed.to_csv(args.unattributed, index=False, encoding="utf-8")
 
-    _err(f"{len(ex.rows)} level row(s), {len(ex.changes)} growth/change statement(s) (not rows), "
-         f"{len(ex.unattributed)} unattributed figure(s)")
+    summary = ex.summary
+    has_ip = bool(summary.loc["figures", "ip_sections"])
+    _err(f"{'':28}{'科技/知识产权 sections':>24}{'whole document':>16}" if has_ip
+         else f"{'':28}{'whole document':>16}   (no 科技/知识产权 section heading found)")
+    for key, label in _SUMMARY_LABELS:
+        ip = f"{summary.loc[key, 'ip_sections']:>24}" if has_ip else ""
+        _err(f"  {label:<26}{ip}{summary.loc[key, 'document']:>16}")
     for r in ex.changes.itertuples():
-        _err(f"  change  {r.indicator} {r.year} {r.kind} {r.value:g} {r.unit}  「{r.raw}」")
-    for r in ex.unattributed.itertuples():
+        _err(f"  change  {r.indicator} {r.year} {r.kind} {r.value:g} {r.unit}  「{r.raw}」 ({r.location})")
+    shown = ex.unattributed[ex.unattributed["category"] != "unrelated"]
+    for r in shown.itertuples():
         who = f" [{r.indicator}]" if r.indicator else ""
-        _err(f"  unattributed{who} 「{r.raw}」 {r.reason}: {r.clause}")
+        _err(f"  {r.category}{who} 「{r.raw}」 {r.reason}: {r.clause} ({r.location})")
+    unrelated = len(ex.unattributed) - len(shown)
+    if unrelated:
+        _err(f"  {unrelated} figure(s) name no catalogue indicator"
+             f"{'' if args.unattributed else '; --unattributed FILE lists them'}")
     return 0

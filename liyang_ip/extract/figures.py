@@ -65,7 +65,7 @@ _AMBIGUOUS_REASONS = ("ambiguous", "several indicators", "分别", "growth rate 
 def _category(reason: str) -> str:
     """unrelated (names no catalogue indicator) | ambiguous (reading uncertain) | refused (understood,
     but not a level of the region for the year)."""
-    if reason == "no catalogue indicator named":
+    if reason.startswith(("no catalogue indicator named", "table row names no catalogue indicator")):
         return "unrelated"
     if reason.startswith("repeats the level"):
         return "repeat"
@@ -688,7 +688,7 @@ def extract_figures(
                 if not reason and mention is not None:
                     code, reason = _name_context(norm, mention, code, fig, sent_clauses, mentions, figures, cat)
                 if not reason and code and kind == "level":
-                    reason = _level_or_flow(norm, code, fig, c_start, period, cat)
+                    reason = _level_or_flow(_blank(norm[c_start:fig.start], c_start, blanks), code, period, cat)
                 factor = None
                 unit_out = ""
                 if not reason:
@@ -791,7 +791,8 @@ def _one_level_each(levels: list[dict]) -> tuple[list[dict], list[dict]]:
             continue
         reported.append({"year": r["year"], "indicator": r["indicator"], "raw": r["raw"], "reason": reason,
                          "category": _category(reason), "clause": r["quote"], "sentence": r["sentence"],
-                         "start": r["start"], "end": r["end"]})
+                         "start": r["start"], "end": r["end"],
+                         **{k: r[k] for k in ("location", "section") if k in r}})
     return kept, reported
 
 
@@ -963,15 +964,14 @@ _LEVEL_VERB_RE = re.compile(r"达到|达|突破|增至|升至|增加到|提高�
                             r"合计|总计|年末|年底|末|为")
 
 
-def _level_or_flow(norm: str, code: str, fig: _Figure, c_start: int, period: _Period, cat: Catalogue) -> str:
+def _level_or_flow(clause: str, code: str, period: _Period, cat: Catalogue) -> str:
     """Why a level figure could be either a year's flow or a year-end stock ('' when it is clear).
 
     累计 with a flow indicator (专利授权量累计达5万件) may add up several years unless the clause or
     sentence says 全年/当年/2020年; 全年/当年 with a stock indicator and no verb of level (全年地理标志商标2件)
     may be the year's additions or the year-end total. Both are reported, not guessed.
     """
-    kind = cat.indicators[code].kind
-    clause = norm[c_start:fig.start]
+    kind = cat.indicators[code].kind  # clause: from its start to the figure, names blanked (□)
     if kind == "flow" and "累计" in clause and not _ANNUAL_RE.search(period.text or "") \
             and not _ANNUAL_RE.search(clause):
         return (f"ambiguous: 累计 with a flow indicator ({code}) may add up several years; "

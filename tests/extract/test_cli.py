@@ -117,3 +117,63 @@ def test_registering_the_command_does_not_import_pandas() -> None:
             "import liyang_ip.extract\n"
             "assert 'pandas' not in sys.modules, 'pandas imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+DOC = ("2020年溧阳市国民经济和社会发展统计公报\n\n七、科学技术和知识产权\n"
+       "　　全年专利申请量23,568件，授权量14,120件。常州市专利授权量5.6万件。专利授权量累计达5万件。\n"
+       "全市拥有省级以上工程技术研究中心45个。\n")
+
+
+def test_document_without_region_and_year_takes_them_from_the_title(tmp_path, capsys) -> None:
+    p = tmp_path / "bulletin.txt"
+    p.write_bytes(DOC.encode("utf-16"))
+    assert run(["extract", str(p), "--source-id", "ly2020"]) == 0
+    out, err = capsys.readouterr()
+    rows = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert rows[["region", "year", "indicator", "value"]].values.tolist() == [
+        ["溧阳市", 2020, "patent_applications", 23568.0], ["溧阳市", 2020, "patent_grants", 14120.0]]
+    assert rows["note"].tolist() == ["paragraph 3", "paragraph 3; name elided: 授权量 = 专利授权量"]
+    assert "UTF-16" in err and "region and year from the title: 溧阳市 2020" in err
+    # The summary: 5 figures in the 科技/知识产权 section, 2 extracted, 1 refused, 1 ambiguous, 1 unrelated.
+    summary = {line.split("  ")[1].strip(): line.split()[-2:] for line in err.splitlines()
+               if line.startswith("  ") and line.split()[-1].isdigit()}
+    assert summary["figures seen"] == ["5", "5"]
+    assert summary["extracted (rows)"] == ["2", "2"]
+    assert summary["ambiguous (reported)"] == ["1", "1"]
+    assert summary["refused (reported)"] == ["1", "1"]
+    assert summary["not a catalogue indicator"] == ["1", "1"]
+    assert "ambiguous [patent_grants] 「5万件」" in err and "(paragraph 3)" in err
+    assert "1 figure(s) name no catalogue indicator" in err
+
+
+def test_document_rows_append_with_location(tmp_path) -> None:
+    p = tmp_path / "bulletin.txt"
+    p.write_text(DOC, encoding="gbk")
+    raw = tmp_path / "raw.csv"
+    assert run(["extract", str(p), "--append", str(raw)]) == 0
+    assert run(["extract", str(p), "--append", str(raw), "--year", "2019"]) == 0
+    df = pd.read_csv(raw, keep_default_na=False)
+    assert df["year"].tolist() == [2020, 2020, 2019, 2019]
+    assert df["note"].str.startswith("paragraph 3").all()
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda p: p.mkdir(), "is a directory"),
+    (lambda p: p.write_bytes(b""), "the file is empty"),
+    (lambda p: p.write_bytes(b"%PDF-1.4\ngarbage"), "cannot read the PDF"),
+    (lambda p: p.write_bytes(b"\x81\x20\xff\x00\x81\x00\x81"), "unknown encoding"),
+    (lambda p: p.write_text("全年专利申请量23,568件。", encoding="utf-8"), "no region found in the title"),
+])
+def test_document_errors_are_one_line(tmp_path, capsys, make, message) -> None:
+    import shutil
+
+    if "PDF" in message and shutil.which("pdftotext") is None:
+        pytest.skip("needs poppler-utils")
+    p = tmp_path / "doc"
+    make(p)
+    assert run(["extract", str(p)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert message in lines[-1] and str(p) in lines[-1]
+    assert "Traceback" not in err and len(lines) <= 2  # at most 'read … as …' before the error
