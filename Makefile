@@ -5,7 +5,7 @@ CLI := $(VENV)/bin/liyang-ip
 FOCUS ?= 溧阳市
 DATASET ?= demo
 
-.PHONY: setup data report test test-fast lint bench clean
+.PHONY: setup data report test test-fast lint bench lab clean
 
 setup:
 	@bash scripts/setup.sh
@@ -27,6 +27,14 @@ lint: setup
 
 bench: data
 	$(PY) scripts/benchmark.py
+
+# JupyterLab on the project's environment: the `python3` kernel registered by setup is this .venv, the
+# jupytext extension opens notebooks/NN_*.md as notebooks (set as their default viewer here).
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: setup
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp scripts/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 clean:
 	rm -rf data/processed/* outputs/* .pytest_cache

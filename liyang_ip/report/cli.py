@@ -52,7 +52,7 @@ def register(subparsers) -> None:
     r.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="any notebook parameter; VALUE is read as YAML (e.g. -p gap_share=0.5 -p lang=en)")
     r.add_argument("--notebooks", metavar="01_baseline,...",
-                   help="comma-separated notebooks to run (stem or number; default all NN_*.ipynb)")
+                   help="comma-separated notebooks to run (stem or number; default all NN_* notebooks, .md/.py/.ipynb)")
     r.add_argument("--notebooks-dir", metavar="DIR", help="where the notebooks are (default ./notebooks)")
     r.add_argument("--out", default="outputs", metavar="DIR", help="output root (default outputs/)")
     r.add_argument("--run-name", metavar="NAME",
@@ -163,14 +163,12 @@ def build_sets(args) -> list[dict]:
 def _warn_unknown_params(sets, notebooks) -> None:
     """Warn about parameters a notebook does not declare in its `parameters` cell (papermill would
     inject them anyway, and the notebook would ignore them)."""
-    import nbformat
-
-    from .runner import parameter_defaults
+    from .runner import parameter_defaults, read_notebook
 
     names = {k for s in sets for k in s}
     for nb_path in notebooks:
         try:
-            known = set(parameter_defaults(nbformat.read(str(nb_path), as_version=4)))
+            known = set(parameter_defaults(read_notebook(nb_path)))
         except Exception:  # noqa: BLE001 - only a warning; the run reports unreadable notebooks
             continue
         extra = sorted(names - known)

@@ -36,7 +36,10 @@ from .names import safe_name
 LIST_PARAMS = frozenset({"peers", "indicators", "methods"})
 # Keys of the structured YAML form (see `expand_grid`).
 STRUCTURED_KEYS = frozenset({"parameters", "grid", "runs"})
-NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+NOTEBOOK_GLOB = "[0-9][0-9]_*"
+# Notebook sources, in order of preference when several share a stem: the Jupytext text forms (the
+# committed source; see notebooks/jupytext.toml), then a plain .ipynb (a researcher's own notebook).
+NOTEBOOK_SUFFIXES = (".md", ".py", ".ipynb")
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 BUNDLED_DATASETS = ("demo", "public")
@@ -190,8 +193,35 @@ def default_notebooks_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "notebooks"
 
 
+def read_notebook(path: str | Path):
+    """A notebook as an ``nbformat`` node, from an ``.ipynb`` or a Jupytext text form (``.md``, ``.py``)."""
+    path = Path(path)
+    if path.suffix == ".ipynb":
+        import nbformat
+
+        return nbformat.read(str(path), as_version=4)
+    import jupytext
+
+    return jupytext.read(path)
+
+
+def _notebook_sources(d: Path) -> list[Path]:
+    """``NN_*`` notebook files in `d`, one per stem (the preferred form), in reading order."""
+    by_stem: dict[str, Path] = {}
+    for p in d.glob(NOTEBOOK_GLOB):
+        if p.name.startswith(".") or p.suffix not in NOTEBOOK_SUFFIXES or not p.is_file():
+            continue
+        have = by_stem.get(p.stem)
+        if have is None or NOTEBOOK_SUFFIXES.index(p.suffix) < NOTEBOOK_SUFFIXES.index(have.suffix):
+            by_stem[p.stem] = p
+    return [by_stem[k] for k in sorted(by_stem)]
+
+
 def discover_notebooks(notebooks_dir: str | Path, select: Sequence[str] | None = None) -> list[Path]:
-    """The numbered notebooks ``NN_*.ipynb`` in reading order, optionally a selection.
+    """The numbered notebooks ``NN_*`` in reading order, optionally a selection.
+
+    A notebook is a Jupytext text file (``NN_name.md`` in MyST form or ``NN_name.py`` in percent form)
+    or a plain ``NN_name.ipynb``; when a stem has several (a paired notebook), the text form is used.
 
     `select` items match a notebook's stem (``01_baseline``), its number (``01``) or its file name.
     Without a selection, notebooks whose metadata say ``"liyang_ip": {"batch": false}`` (the
@@ -201,11 +231,11 @@ def discover_notebooks(notebooks_dir: str | Path, select: Sequence[str] | None =
     d = Path(notebooks_dir)
     if not d.is_dir():
         raise RunError(f"notebooks directory {d} does not exist (use --notebooks-dir)")
-    found = sorted(p for p in d.glob(NOTEBOOK_GLOB) if not p.name.startswith("."))
+    found = _notebook_sources(d)
     if not select:
         batch = [p for p in found if _in_batch(p)]
         if not batch:
-            raise RunError(f"no notebooks named NN_*.ipynb in {d}")
+            raise RunError(f"no notebooks named NN_*.md, NN_*.py or NN_*.ipynb in {d}")
         return batch
     chosen = []
     for want in select:
@@ -221,8 +251,11 @@ def discover_notebooks(notebooks_dir: str | Path, select: Sequence[str] | None =
 def _in_batch(path: Path) -> bool:
     """False when the notebook's metadata opt it out of default batch runs (``liyang_ip.batch: false``)."""
     try:
-        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
-    except (OSError, ValueError):
+        if path.suffix == ".ipynb":  # plain JSON is enough for the metadata (no full validation)
+            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        else:
+            meta = read_notebook(path).get("metadata", {})
+    except Exception:  # noqa: BLE001 - unreadable here: let execution report the problem
         return True  # unreadable here: let execution report the problem
     return bool(meta.get("liyang_ip", {}).get("batch", True))
 
@@ -259,9 +292,7 @@ def sha256_file(path: str | Path) -> str:
 
 def notebook_hash(path: str | Path) -> str:
     """sha256 of a notebook's cells (type + source): outputs and metadata churn do not count."""
-    import nbformat
-
-    nb = nbformat.read(str(path), as_version=4)
+    nb = read_notebook(path)
     h = hashlib.sha256()
     for cell in nb.cells:
         h.update(cell.cell_type.encode())
@@ -473,9 +504,20 @@ def execute_job(spec: dict) -> dict:
         log = tempfile.TemporaryFile()
         saved_fd = os.dup(2)
         os.dup2(log.fileno(), 2)
+    src_dir = None
     try:
+        source = Path(spec["notebook"])
+        if source.suffix != ".ipynb":  # a Jupytext text form: papermill reads .ipynb only
+            import nbformat
+
+            src_dir = tempfile.TemporaryDirectory(prefix="liyang-ip-src-")
+            converted = Path(src_dir.name) / f"{source.stem}.ipynb"
+            nb = read_notebook(source)
+            nb.metadata.pop("jupytext", None)  # the executed copy is a plain notebook, paired with nothing
+            nbformat.write(nb, str(converted))
+            source = converted
         pm.execute_notebook(
-            spec["notebook"], str(tmp), parameters=spec["parameters"], kernel_name=spec.get("kernel"),
+            str(source), str(tmp), parameters=spec["parameters"], kernel_name=spec.get("kernel"),
             cwd=spec.get("cwd"), progress_bar=False, log_output=False,
             execution_timeout=spec.get("timeout"), start_timeout=spec.get("start_timeout", 120),
         )
@@ -486,6 +528,9 @@ def execute_job(spec: dict) -> dict:
         status = "failed"
         error = f"{type(e).__name__}: {e}"
     finally:
+        if src_dir is not None:
+            src_dir.cleanup()
+            _record_source(tmp, spec["notebook"])
         stderr_text = ""
         if log is not None:
             os.dup2(saved_fd, 2)
@@ -508,6 +553,20 @@ def execute_job(spec: dict) -> dict:
     if status != "ok" and lines:
         res["kernel_stderr"] = "\n".join(lines[-30:])
     return res
+
+
+def _record_source(executed: Path, source: str) -> None:
+    """Name the real source (not the temporary conversion) in the executed notebook's metadata."""
+    if not executed.exists():
+        return
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(executed), as_version=4)
+        nb.metadata.setdefault("papermill", {})["input_path"] = str(source)
+        nbformat.write(nb, str(executed))
+    except Exception:  # noqa: BLE001 - only a label; the executed notebook stays as papermill wrote it
+        pass
 
 
 def _job_spec(job: Job, kernel: str | None, cwd: Path | None, timeout: float | None,

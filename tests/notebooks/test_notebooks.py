@@ -1,4 +1,5 @@
-"""The stored notebooks: generated, without outputs, parameters first; and they execute with papermill.
+"""The stored notebooks: Jupytext MyST sources without outputs, parameters first; saving them in
+JupyterLab keeps them so; and they execute with papermill.
 
 Execution tests are marked ``notebooks`` (slow: one kernel per run). They use the demo dataset and two
 indicators, and cover a focus block other than 溧阳市, target years other than 2025 and English labels.
@@ -6,20 +7,23 @@ indicators, and cover a focus block other than 溧阳市, target years other tha
 
 from __future__ import annotations
 
-import importlib.util
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from liyang_ip.report.runner import discover_notebooks, read_notebook
+
 ROOT = Path(__file__).resolve().parents[2]
 NB_DIR = ROOT / "notebooks"
 NOTEBOOKS = [
-    "00_overview.ipynb",
-    "01_baseline.ipynb",
-    "02_benchmark.ipynb",
-    "03_projection.ipynb",
-    "04_explore.ipynb",
+    "00_overview.md",
+    "01_baseline.md",
+    "02_benchmark.md",
+    "03_projection.md",
+    "04_explore.md",
 ]
 PARAMETERS = {
     "focus",
@@ -36,38 +40,87 @@ PARAMETERS = {
 SMALL = ["invention_patents_per_10k", "pct_applications"]
 
 
-def _builder():
-    spec = importlib.util.spec_from_file_location("_build_notebooks", NB_DIR / "_build_notebooks.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def _read(name: str) -> nbformat.NotebookNode:
-    return nbformat.read(NB_DIR / name, as_version=4)
+    return read_notebook(NB_DIR / name)
 
 
-def test_every_notebook_is_stored():
-    assert sorted(p.name for p in NB_DIR.glob("*.ipynb")) == NOTEBOOKS
-
-
-def test_stored_notebooks_match_the_generator(tmp_path):
-    b = _builder()
-    assert set(b.NOTEBOOKS) == set(NOTEBOOKS)
+def test_every_notebook_is_a_jupytext_source_and_there_is_no_generator():
+    assert sorted(p.name for p in NB_DIR.glob("[0-9][0-9]_*.md")) == NOTEBOOKS
+    assert not (NB_DIR / "_build_notebooks.py").exists()
     for name in NOTEBOOKS:
-        assert (NB_DIR / name).read_text(encoding="utf-8") == b.render(name), (
-            f"{name} differs from notebooks/_build_notebooks.py; run `python notebooks/_build_notebooks.py`"
-        )
+        text = (NB_DIR / name).read_text(encoding="utf-8")
+        assert "format_name: myst" in text.split("---")[1], f"{name}: no Jupytext MyST header"
+
+
+def _git_tracked(pattern: str) -> list[str] | None:
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        return None
+    res = subprocess.run(["git", "ls-files", pattern], cwd=ROOT, capture_output=True, text=True)
+    return res.stdout.split() if res.returncode == 0 else None
+
+
+def test_no_notebook_with_outputs_is_committed():
+    tracked = _git_tracked("notebooks/*.ipynb")
+    if tracked is None:
+        pytest.skip("not a git checkout")
+    assert tracked == [], f"commit the Jupytext .md, not the .ipynb (it carries outputs): {tracked}"
+    ignored = subprocess.run(["git", "check-ignore", "-q", "notebooks/10_my_analysis.ipynb"], cwd=ROOT)
+    assert ignored.returncode == 0, "notebooks/*.ipynb must be git-ignored (paired copies with outputs)"
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_stored_without_outputs(name):
-    nb = _read(name)
+def test_source_is_in_the_form_jupytext_writes(name):
+    """What JupyterLab (jupytext) writes on save is what is committed: no churn after opening a notebook."""
+    import jupytext
+    from jupytext.config import load_jupytext_config
+
+    config = load_jupytext_config(str(NB_DIR))
+    text = (NB_DIR / name).read_text(encoding="utf-8")
+    nb = jupytext.reads(text, fmt="md:myst")
     nbformat.validate(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [], f"{name}: a code cell has stored outputs"
-            assert cell.execution_count is None, f"{name}: a code cell has an execution count"
+    assert jupytext.writes(nb, fmt="md:myst", config=config) == text
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_paired_local_ipynb_is_in_sync(name):
+    """A local paired .ipynb (git-ignored) edited without jupytext would silently not be run: say so."""
+    ipynb = (NB_DIR / name).with_suffix(".ipynb")
+    if not ipynb.exists():
+        pytest.skip("no local paired .ipynb")
+    md, local = _read(name), nbformat.read(ipynb, as_version=4)
+    if ipynb.stat().st_mtime > (NB_DIR / name).stat().st_mtime:
+        assert [(c.cell_type, c.source) for c in local.cells] == [(c.cell_type, c.source) for c in md.cells], (
+            f"{ipynb.name} was changed after {name} and differs; `liyang-ip run` executes the .md. "
+            f"Run `jupytext --sync notebooks/{ipynb.name}` (or open it in JupyterLab with jupytext) to update it"
+        )
+
+
+def test_saving_in_jupyterlab_keeps_the_source_clean(tmp_path):
+    """Edit and save through jupytext's contents manager (what JupyterLab uses): the .md gets the new
+    cell without outputs or editor metadata; the outputs go to the paired, git-ignored .ipynb; the runner
+    still picks the .md."""
+    from jupyter_server.services.contents.largefilemanager import LargeFileManager
+    from jupytext.sync_contentsmanager import build_sync_jupytext_contents_manager_class
+
+    for f in ("01_baseline.md", "jupytext.toml"):
+        shutil.copy(NB_DIR / f, tmp_path / f)
+    cm = build_sync_jupytext_contents_manager_class(LargeFileManager)(root_dir=str(tmp_path))
+    nb = nbformat.from_dict(cm.get("01_baseline.md")["content"])
+    setup_cell = next(c for c in nb.cells if "setup" in c.metadata.get("tags", []))
+    setup_cell.outputs = [nbformat.v4.new_output("stream", text="数据状态：演示数据\n")]
+    setup_cell.execution_count = 3
+    setup_cell.metadata["ExecuteTime"] = {"end_time": "2026-11-25T10:00:00"}
+    nb.cells.append(nbformat.v4.new_code_cell("charts.table(obs.head(), p.lang)", metadata={"caption": "我的表"}))
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    cm.save({"type": "notebook", "format": "json", "content": nb}, "01_baseline.md")
+
+    text = (tmp_path / "01_baseline.md").read_text(encoding="utf-8")
+    assert text.startswith((NB_DIR / "01_baseline.md").read_text(encoding="utf-8").rstrip("\n"))
+    assert text.rstrip().endswith(":caption: 我的表\n\ncharts.table(obs.head(), p.lang)\n```")
+    assert "数据状态" not in text and "ExecuteTime" not in text and "widget" not in text
+    paired = nbformat.read(tmp_path / "01_baseline.ipynb", as_version=4)
+    assert [o.get("text") for c in paired.cells if c.cell_type == "code" for o in c.outputs] == ["数据状态：演示数据\n"]
+    assert discover_notebooks(tmp_path) == [tmp_path / "01_baseline.md"]
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -94,26 +147,41 @@ def test_charts_have_captions_for_the_report(name):
     captions = [
         c.metadata.get("caption") for c in nb.cells if c.cell_type == "code" and "charts." in c.source
     ]
-    if name != "04_explore.ipynb":
+    if name != "04_explore.md":
         assert any(captions), f"{name}: no chart cell has a caption"
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_title_and_validation_at_the_top(name):
+def test_title_and_one_setup_call_at_the_top(name):
     nb = _read(name)
     assert nb.metadata.get("title"), f"{name}: metadata.title is empty"
     setup = next(c for c in nb.cells if "setup" in c.metadata.get("tags", []))
-    assert "validate_params(" in setup.source and "load_dataset(" in setup.source
+    assert setup.source.count("setup(") == 1 and "from liyang_ip.notebook import setup" in setup.source
+    assert "validate_params(" not in setup.source and "load_dataset(" not in setup.source  # in the library
     assert nb.cells.index(setup) <= 2
+
+
+def test_explorer_stays_out_of_batch_runs_and_a_researchers_notebook_is_picked_up(tmp_path):
+    for f in NOTEBOOKS:
+        shutil.copy(NB_DIR / f, tmp_path / f)
+    assert [p.name for p in discover_notebooks(tmp_path)] == NOTEBOOKS[:4]
+    mine = read_notebook(NB_DIR / "01_baseline.md")
+    nbformat.write(mine, tmp_path / "10_my_analysis.ipynb")  # a researcher's plain notebook
+    assert [p.name for p in discover_notebooks(tmp_path)][-1] == "10_my_analysis.ipynb"
+    assert [p.name for p in discover_notebooks(tmp_path, ["10"])] == ["10_my_analysis.ipynb"]
+    shutil.copy(NB_DIR / "04_explore.md", tmp_path / "10_my_analysis.md")  # paired: the text form wins
+    assert [p.name for p in discover_notebooks(tmp_path, ["10_my_analysis"])] == ["10_my_analysis.md"]
 
 
 # ----------------------------------------------------------------------------------- execution
 def _run(name: str, tmp_path: Path, **params) -> nbformat.NotebookNode:
     import papermill as pm
 
-    out = tmp_path / name
+    src = tmp_path / f"src-{Path(name).stem}.ipynb"
+    nbformat.write(read_notebook(NB_DIR / name), src)  # what `liyang-ip run` does with a .md
+    out = tmp_path / Path(name).with_suffix(".ipynb").name
     pm.execute_notebook(
-        str(NB_DIR / name),
+        str(src),
         str(out),
         parameters={"indicators": SMALL, **params},
         kernel_name="python3",
@@ -148,10 +216,10 @@ def _n_images(nb) -> int:
 
 
 MIN_IMAGES = {
-    "00_overview.ipynb": 2,
-    "01_baseline.ipynb": 1,
-    "02_benchmark.ipynb": 5,
-    "03_projection.ipynb": 2,
+    "00_overview.md": 2,
+    "01_baseline.md": 1,
+    "02_benchmark.md": 5,
+    "03_projection.md": 2,
 }
 
 
@@ -164,19 +232,19 @@ def test_executes_with_defaults(name, tmp_path):
     assert "焦点板块：溧阳市；" in text
     assert "missing from font" not in text  # no tofu warnings
     assert _n_images(nb) >= MIN_IMAGES.get(name, 0)
-    if name == "01_baseline.ipynb":
+    if name == "01_baseline.md":
         assert "2015—2020年，溧阳市" in text
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize("name", ["01_baseline.ipynb", "02_benchmark.ipynb", "03_projection.ipynb"])
+@pytest.mark.parametrize("name", ["01_baseline.md", "02_benchmark.md", "03_projection.md"])
 def test_executes_for_another_block_target_year_and_english(name, tmp_path):
     nb = _run(name, tmp_path, focus="金坛区", target_year=2027, lang="en", gap_share=0.3)
     text = _texts(nb)
     assert "Data status: DEMO DATA" in text
     assert "Focus: Jintan; compared with: Liyang, " in text
     assert "missing from font" not in text
-    if name == "03_projection.ipynb":
+    if name == "03_projection.md":
         assert "by 2027" in text
         assert "no plan targets for Jintan in 2027" in text
 
@@ -184,7 +252,7 @@ def test_executes_for_another_block_target_year_and_english(name, tmp_path):
 @pytest.mark.notebooks
 def test_projection_to_2024_with_targets_absent(tmp_path):
     nb = _run(
-        "03_projection.ipynb",
+        "03_projection.md",
         tmp_path,
         target_year=2024,
         end_year=2020,
@@ -201,9 +269,9 @@ def test_bad_parameter_fails_with_a_clear_message(tmp_path):
     import papermill as pm
 
     with pytest.raises(pm.PapermillExecutionError, match="valid blocks are"):
-        _run("01_baseline.ipynb", tmp_path, focus="溧水区")
+        _run("01_baseline.md", tmp_path, focus="溧水区")
     with pytest.raises(pm.PapermillExecutionError, match="target_year 2020 is not after"):
-        _run("03_projection.ipynb", tmp_path, target_year=2020)
+        _run("03_projection.md", tmp_path, target_year=2020)
 
 
 def _sparse_csv(path: Path) -> Path:
@@ -228,34 +296,51 @@ def _sparse_csv(path: Path) -> Path:
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize("name", ["02_benchmark.ipynb", "03_projection.ipynb"])
+@pytest.mark.parametrize("name", ["02_benchmark.md", "03_projection.md"])
 def test_executes_on_a_users_file_with_gaps(name, tmp_path):
     data = _sparse_csv(tmp_path / "mine.csv")
     nb = _run(name, tmp_path, dataset=str(data), indicators=["invention_patents_per_10k", "ip_talent"])
     text = _texts(nb)
     assert "数据状态：真实数据" in text
     assert "演示数据（合成" not in text
-    if name == "03_projection.ipynb":
+    if name == "03_projection.md":
         assert "溧阳市知识产权人才无法预测" in text  # three years only: reported, not filled
         assert _n_images(nb) == 1  # only the indicator that can be projected gets a fan chart
     else:
         assert "综合指数" in text
 
 
-def test_generator_check_mode(tmp_path):
-    b = _builder()
-    assert b.main(["--check"]) == 0
-    assert b.main(["--out", str(tmp_path)]) == 0
-    (tmp_path / "01_baseline.ipynb").write_text("{}", encoding="utf-8")
-    assert b.main(["--check", "--out", str(tmp_path)]) == 1
-
-
 @pytest.mark.notebooks
 def test_overview_runs_on_the_real_public_figures_and_shows_the_gaps(tmp_path):
     """The bundled public figures start in 2016 and hold no district IP figure: the default 2015–2020 period
     must still run (with a warning), say the data are real, and show the gaps rather than fill them."""
-    nb = _run("00_overview.ipynb", tmp_path, dataset="public", indicators=None)
+    nb = _run("00_overview.md", tmp_path, dataset="public", indicators=None)
     text = _texts(nb)
     assert "数据状态：真实数据" in text and "演示数据（合成" not in text
     assert "shown as gaps" in text  # the period warning reaches the reader
     assert "覆盖率0.0%" in text  # no plan indicator is covered for the blocks: said, not hidden
+
+
+@pytest.mark.notebooks
+def test_runner_executes_a_jupytext_source(tmp_path):
+    """`liyang-ip run` on a MyST notebook: converted for papermill, parameters injected, the executed
+    notebook names the .md as its source."""
+    from liyang_ip.report.runner import run_batch
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    (nbs / "10_my_analysis.md").write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\ntitle: 我的分析\n---\n\n"
+        "```{code-cell}\n:tags: [parameters]\n\nfocus = \"溧阳市\"\n```\n\n# 我的分析\n\n"
+        "```{code-cell}\nprint(f\"重点板块 {focus}\")\n```\n",
+        encoding="utf-8",
+    )
+    found = discover_notebooks(nbs)
+    result = run_batch([{"focus": "金坛区"}], found, tmp_path / "run", progress=False, datasets={"demo": {}})
+    assert result.ok, result.manifest["notebooks"]
+    out = nbformat.read(tmp_path / "run" / "金坛区" / "10_my_analysis.ipynb", as_version=4)
+    texts = [o.get("text", "") for c in out.cells for o in c.get("outputs", [])]
+    assert "重点板块 金坛区\n" in texts
+    assert out.metadata["papermill"]["input_path"] == str(nbs / "10_my_analysis.md")
+    assert "jupytext" not in out.metadata
