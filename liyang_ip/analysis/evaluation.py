@@ -39,14 +39,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from liyang_ip.data.schema import ESTIMATE_MARK, estimate_mask
+
 from ._common import check_obs, polarity_map, series, source_column
 from .projection import DEFAULT_METHODS, project
 
 #: Pace thresholds (progress / time share) for the status codes, highest first.
 DEFAULT_THRESHOLDS: dict[str, float] = {"exceeded": 1.10, "met": 1.00, "nearly": 0.90}
-
-#: A note beginning with this marks an estimated (预计) figure whatever its status (e.g. demo rows).
-ESTIMATE_MARK = "预计"
 
 STATUS_CODES = ("exceeded", "met", "nearly", "behind", "no_data")
 
@@ -82,13 +81,6 @@ _NOTES = {
         "estimate": "latest figure is an estimate",
     },
 }
-
-
-def estimate_mask(obs: pd.DataFrame) -> pd.Series:
-    """True for estimated (预计) rows: status ``estimate`` or a note beginning with :data:`ESTIMATE_MARK`."""
-    status = obs["status"] if "status" in obs.columns else pd.Series("", index=obs.index)
-    note = obs["note"] if "note" in obs.columns else pd.Series("", index=obs.index)
-    return (status.astype(str) == "estimate") | note.fillna("").astype(str).str.startswith(ESTIMATE_MARK)
 
 
 def evaluation_kind(base_year: int, target_year: int, eval_year: int) -> str:

@@ -29,7 +29,13 @@ from .schema import Issue, conform, empty_observations, issues_frame
 from .validate import CONFLICT_COLUMNS, jump_warnings, resolve_conflicts
 
 BUNDLED = ("demo", "public")
-TARGET_COLUMNS = ["region", "indicator", "year", "value", "unit", "status", "source_id", "note"]
+TARGET_COLUMNS = ["region", "indicator", "year", "value", "unit", "status", "source_id", "note", "attribute", "basis"]
+#: Optional columns of a targets file beside the tidy ones: 属性 and whether the value is the level in the
+#: target year or a total over the plan's years (累计).
+TARGET_EXTRA_HEADERS = {"attribute": "attribute", "属性": "attribute", "指标属性": "attribute",
+                        "basis": "basis", "口径": "basis", "计算口径": "basis"}
+TARGET_BASIS = {"level": "level", "年度": "level", "期末": "level", "当年": "level", "": "level",
+                "cumulative": "cumulative", "累计": "cumulative"}
 
 
 class BuildError(RuntimeError):
@@ -300,7 +306,40 @@ def _read_targets(path: Path | None, issues: list[Issue]) -> pd.DataFrame:
     issues += [i for i in iss if i.severity != "info"]
     clean, iss = clean_records(raw, known_sources=None)
     issues += iss
+    extra = _target_extras(path, issues)
+    for col, default in (("attribute", ""), ("basis", "level")):
+        clean[col] = clean["_row"].map(lambda r, c=col, d=default: extra.get(int(r), {}).get(c, d)) if len(clean) \
+            else pd.Series(dtype=str)
     return clean.reindex(columns=TARGET_COLUMNS).reset_index(drop=True)
+
+
+def _target_extras(path: Path, issues: list[Issue]) -> dict[int, dict[str, str]]:
+    """属性 (attribute) and 口径 (basis) per line of a targets file, canonical; bad values become errors."""
+    from ..registry import plans
+
+    rows, _ = readers.read_text_table(path)
+    if not rows:
+        return {}
+    cols = {TARGET_EXTRA_HEADERS[h.strip()]: i for i, h in enumerate(rows[0])
+            if h.strip() in TARGET_EXTRA_HEADERS}
+    out: dict[int, dict[str, str]] = {}
+    for lineno, r in enumerate(rows[1:], start=2):
+        got = {}
+        for col, i in cols.items():
+            text = r[i].strip() if i < len(r) else ""
+            if col == "attribute":
+                try:
+                    got[col] = plans.attribute(text) if text else ""
+                except ValueError as e:
+                    issues.append(Issue("error", str(path), lineno, "attribute", text, str(e)))
+            elif text.lower() in TARGET_BASIS:
+                got[col] = TARGET_BASIS[text.lower()]
+            else:
+                issues.append(Issue("error", str(path), lineno, "basis", text,
+                                    "unknown basis; valid values are level (年度/期末: the value in the target "
+                                    "year) and cumulative (累计: the total over the plan's years)"))
+        out[lineno] = got
+    return out
 
 
 def coverage(obs: pd.DataFrame, regions: list[str] | None = None, indicators: list[str] | None = None,

@@ -4,6 +4,11 @@ Why: public district-level IP figures for Changzhou are scarce, yet the notebook
 show what the analyses do. These numbers are INVENTED (plausible magnitudes only) and every row says so
 (status `demo`, source `demo-generator`). Charts and reports made from them carry a visible demo mark.
 
+The last year (:data:`ESTIMATE_YEARS`) stands for the 预计 (estimated) figures an office has early in the
+following year: it extends each series by its recent growth with its own random stream (so the years
+before keep their values), keeps status `demo` (demo data is always `demo`) and its note begins with
+"预计" (``schema.ESTIMATE_MARK``), which tables and charts mark.
+
 Internal consistency (tested): counts of the city equal the sum of the blocks; per-10k ratios equal
 counts / population; the city's satisfaction score is the population-weighted mean and its R&D
 intensity the GDP-weighted mean; stocks of patents never fall.
@@ -19,7 +24,16 @@ import pandas as pd
 from .. import registry
 
 SEED = 20210101
-YEARS = range(2015, 2025)
+YEARS = range(2015, 2026)
+#: Years of the panel that stand for estimates (预计), not final figures.
+ESTIMATE_YEARS = range(2025, 2026)
+ESTIMATE_NOTE = "预计数（演示数据）"
+#: Series that never fall (cumulative stocks); their estimated years do not fall either.
+_MONOTONE = {"invention_patents_held", "invention_patents_over_10y", "registered_trademarks", "madrid_trademarks",
+             "ip_standard_firms", "ip_service_institutions", "ip_talent", "gi_trademarks"}
+#: Decimals of the generated series (counts are whole numbers).
+_DECIMALS = {"resident_population": 2, "gdp": 2, "ip_pledge_amount": 1, "rd_intensity": 2,
+             "ip_protection_satisfaction": 1}
 SOURCE_ID = "demo-generator"
 
 # Rough 2015 starting points and annual growth per block (population 万人, GDP 亿元, invention patents
@@ -46,19 +60,42 @@ def _walk(rng, start, growth, n, noise=0.03, monotone=False):
     return path
 
 
-def generate(seed: int = SEED, years=YEARS) -> pd.DataFrame:
-    """The demo panel as a tidy observation frame (all rows status `demo`)."""
+def _extend(rng, code: str, values: np.ndarray, k: int) -> np.ndarray:
+    """`values` followed by `k` estimated years: the mean growth of the last three years plus noise
+    (never falling for cumulative stocks; one more geographical indication now and then)."""
+    out = list(np.asarray(values, dtype=float))
+    for _ in range(k):
+        last = out[-1]
+        if code == "gi_trademarks":
+            nxt = last + float(rng.random() < 0.2)
+        elif code == "ip_protection_satisfaction":
+            nxt = min(last + rng.uniform(0.2, 1.6), 100.0)
+        else:
+            recent = np.asarray(out[-4:])
+            steps = recent[1:] / recent[:-1] - 1 if (recent > 0).all() else np.zeros(1)
+            nxt = last * (1 + float(np.mean(steps)) + rng.normal(0, 0.02))
+        if code in _MONOTONE:
+            nxt = max(nxt, last)
+        out.append(round(nxt, _DECIMALS.get(code, 0)))
+    return np.asarray(out)
+
+
+def generate(seed: int = SEED, years=YEARS, estimate_years=ESTIMATE_YEARS) -> pd.DataFrame:
+    """The demo panel as a tidy observation frame (all rows status `demo`; estimated years noted 预计)."""
     rng = np.random.default_rng(seed)
+    ext = np.random.default_rng(seed + 1)  # own stream: the estimated years leave the others unchanged
     years = list(years)
-    n = len(years)
+    est = [y for y in years if y in set(estimate_years)]
+    n = len(years) - len(est)
     blocks = registry.blocks()
     rows = []
 
     def add(region, code, vals, note=""):
         unit = registry.indicators()[code].unit
         for y, v in zip(years, vals, strict=True):
+            text = (f"{ESTIMATE_NOTE}; {note}" if note else ESTIMATE_NOTE) if y in est else note
             rows.append({"region": region, "year": y, "indicator": code, "value": float(v), "unit": unit,
-                         "status": "demo", "source_id": SOURCE_ID, "note": note, "quote": ""})
+                         "status": "demo", "source_id": SOURCE_ID, "note": text, "quote": ""})
 
     counts: dict[str, dict[str, np.ndarray]] = {}
     for b in blocks:
@@ -88,11 +125,12 @@ def generate(seed: int = SEED, years=YEARS) -> pd.DataFrame:
         c["ip_service_institutions"] = np.round(_walk(rng, 8 * tal, 0.09, n, 0.05, monotone=True))
         c["ip_talent"] = np.round(_walk(rng, 150 * tal, 0.11, n, 0.04, monotone=True))
         c["high_tech_firms"] = np.round(_walk(rng, ht0, 0.13, n, 0.04))
+        c["rd_intensity"] = np.round(np.clip(_walk(rng, 2.2 + 0.3 * tal, 0.03, n, 0.02), 0.5, 8), 2)
+        c["ip_protection_satisfaction"] = np.round(np.clip(78 + np.cumsum(rng.uniform(0.2, 1.6, n)), 0, 100), 1)
+        c = {code: _extend(ext, code, vals, len(est)) for code, vals in c.items()}
         counts[b] = c
         for code, vals in c.items():
             add(b, code, vals)
-        add(b, "rd_intensity", np.round(np.clip(_walk(rng, 2.2 + 0.3 * tal, 0.03, n, 0.02), 0.5, 8), 2))
-        add(b, "ip_protection_satisfaction", np.round(np.clip(78 + np.cumsum(rng.uniform(0.2, 1.6, n)), 0, 100), 1))
 
     df = pd.DataFrame(rows)
     # The city: sums for counts, weighted means for survey scores and R&D intensity.
@@ -122,23 +160,47 @@ def generate(seed: int = SEED, years=YEARS) -> pd.DataFrame:
     return out
 
 
-def demo_targets(panel: pd.DataFrame, focus: str = "溧阳市", year: int = 2025) -> pd.DataFrame:
-    """Invented 2025 plan targets for the demo (status `demo`): the 2020 level grown 12 % a year for counts.
+#: Demo targets that are totals over the plan's years (累计) rather than the target year's level.
+_CUMULATIVE_TARGETS = {"ip_pledge_amount"}
 
-    Only to show the target-check machinery; real targets come from the plan text with their source.
+
+def demo_targets(panel: pd.DataFrame, base_year: int = 2020, year: int = 2025) -> pd.DataFrame:
+    """Invented plan targets for `year` for every block and the city (status `demo`), to show the target
+    check, the evaluation and the indicator table; real targets come from plan texts with their source.
+
+    Rule (invented): each region's own compound growth over the five years up to `base_year`, × 1.1 and
+    kept within 3–20 % a year, applied from its `base_year` value; the survey score +5 points (at most
+    100); the pledge amount as a total over the plan's years (``basis`` cumulative). All 属性 预期性.
+    Counts are whole numbers, other values two decimals.
     """
-    base = panel[(panel.region == focus) & (panel.year == 2020)]
     rows = []
-    for code in registry.mission_indicators():
-        r = base[base.indicator == code]
-        if r.empty:
-            continue
-        ind = registry.indicator(code)
-        v = float(r.value.iloc[0])
-        target = min(v + 5, 100) if ind.unit == "分" else v * 1.12 ** (year - 2020)
-        rows.append({"region": focus, "indicator": code, "year": year, "value": round(target, 2),
-                     "unit": ind.unit, "status": "demo", "source_id": SOURCE_ID,
-                     "note": "demo target: invented (2020 level × 1.12^5; satisfaction +5 points)"})
+    n = year - base_year
+    wide = panel.pivot_table(index=["region", "indicator"], columns="year", values="value")
+    for region in [registry.CITY, *registry.blocks()]:
+        for code in registry.mission_indicators():
+            if (region, code) not in wide.index:
+                continue
+            r = wide.loc[(region, code)]
+            v0, v5 = r.get(base_year, np.nan), r.get(base_year - 5, np.nan)
+            if not np.isfinite(v0):
+                continue
+            ind = registry.indicator(code)
+            g = (v0 / v5) ** (1 / 5) - 1 if np.isfinite(v5) and v5 > 0 and v0 > 0 else 0.1
+            g = min(max(g * 1.1, 0.03), 0.20)
+            cumulative = code in _CUMULATIVE_TARGETS
+            if ind.unit == "分":
+                target, rule = min(v0 + 5, 100), "survey score +5 points"
+            elif cumulative:
+                target = sum(v0 * (1 + g) ** k for k in range(1, n + 1))
+                rule = f"sum {base_year + 1}-{year} of the {base_year} level grown {g:.1%} a year"
+            else:
+                target, rule = v0 * (1 + g) ** n, f"{base_year} level grown {g:.1%} a year"
+            whole = ind.unit in ("件", "家", "人", "笔")
+            rows.append({"region": region, "indicator": code, "year": year,
+                         "value": float(round(target)) if whole else round(target, 2),
+                         "unit": ind.unit, "status": "demo", "source_id": SOURCE_ID,
+                         "note": f"demo target: invented ({rule})", "attribute": "预期性",
+                         "basis": "cumulative" if cumulative else "level"})
     return pd.DataFrame(rows)
 
 
@@ -149,7 +211,9 @@ name: demo
 title: 演示数据（合成） / Synthetic demonstration panel
 description: >-
   Invented, plausible-magnitude figures for the seven Changzhou blocks and the city total, {y0}-{y1},
-  for every indicator in the catalogue. NOT real statistics. Every row has status `demo`.
+  for every indicator in the catalogue. NOT real statistics. Every row has status `demo`; the {est}
+  figures stand for estimates (预计) and their note begins with 预计. targets.csv holds invented plan
+  targets for {ty} for every block and the city.
 files:
   - path: observations.csv
     format: tidy
@@ -173,8 +237,9 @@ def write_demo(directory: str | Path, seed: int = SEED) -> list[Path]:
     files = {
         "observations.csv": panel.to_csv(index=False, float_format="%.10g"),
         "sources.csv": sources.to_csv(index=False),
-        "targets.csv": demo_targets(panel).to_csv(index=False),
-        "dataset.yaml": DATASET_YAML.format(seed=seed, y0=min(YEARS), y1=max(YEARS)),
+        "targets.csv": demo_targets(panel, base_year=max(YEARS) - 5, year=max(YEARS)).to_csv(index=False),
+        "dataset.yaml": DATASET_YAML.format(seed=seed, y0=min(YEARS), y1=max(YEARS),
+                                            est=", ".join(map(str, ESTIMATE_YEARS)), ty=max(YEARS)),
     }
     out = []
     for name, text in files.items():

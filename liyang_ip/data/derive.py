@@ -12,13 +12,18 @@ import numpy as np
 import pandas as pd
 
 from .. import registry
-from .schema import Issue
+from .schema import ESTIMATE_MARK, Issue, estimate_mask
 
 KEY = ["region", "year", "indicator"]
 
 
 def _status_of(inputs: pd.Series) -> str:
     return "demo" if (inputs == "demo").any() else "derived"
+
+
+def _estimate_note(note: str, inputs: pd.DataFrame) -> str:
+    """`note` marked 预计 when any input row is an estimate (the derived figure is one too)."""
+    return f"{ESTIMATE_MARK}: {note}" if estimate_mask(inputs).any() else note
 
 
 def derive_ratios(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
@@ -37,6 +42,8 @@ def derive_ratios(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
         a = obs[obs.indicator == num].set_index(["region", "year"])
         b = obs[obs.indicator == den].set_index(["region", "year"])
         both = a.merge(b, left_index=True, right_index=True, how="inner", suffixes=("_n", "_d"))
+        if "note_n" not in both.columns:
+            both["note_n"] = both["note_d"] = ""
         for (region, year), r in both.iterrows():
             if r["value_d"] <= 0:
                 continue
@@ -51,7 +58,9 @@ def derive_ratios(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
                 continue
             new.append({"region": region, "year": int(year), "indicator": code, "value": v, "unit": ind.unit,
                         "status": _status_of(pd.Series([r["status_n"], r["status_d"]])),
-                        "source_id": "derived", "note": f"derived: {num} / {den} × {scale:g}", "quote": ""})
+                        "source_id": "derived", "quote": "",
+                        "note": _estimate_note(f"derived: {num} / {den} × {scale:g}", pd.DataFrame({
+                            "status": [r["status_n"], r["status_d"]], "note": [r["note_n"], r["note_d"]]}))})
     if not new:
         return obs.copy(), issues
     return pd.concat([obs, pd.DataFrame(new)], ignore_index=True), issues
@@ -78,7 +87,7 @@ def city_totals(obs: pd.DataFrame) -> pd.DataFrame:
                 continue
             rows.append({"region": city, "year": int(year), "indicator": code, "value": float(g.value.sum()),
                          "unit": ind.unit, "status": _status_of(g.status), "source_id": "derived",
-                         "note": "derived: sum of the seven blocks", "quote": ""})
+                         "note": _estimate_note("derived: sum of the seven blocks", g), "quote": ""})
     out = pd.concat([obs, pd.DataFrame(rows)], ignore_index=True) if rows else obs.copy()
     # Weighted means need block values and weights; ratios come from the city totals just made.
     wrows = []
@@ -94,7 +103,8 @@ def city_totals(obs: pd.DataFrame) -> pd.DataFrame:
             src = out[(out.year == year) & out.region.isin(blocks) & out.indicator.isin([code, ind.weight])]
             wrows.append({"region": city, "year": int(year), "indicator": code, "value": v, "unit": ind.unit,
                           "status": _status_of(src.status), "source_id": "derived",
-                          "note": f"derived: mean of the seven blocks weighted by {ind.weight}", "quote": ""})
+                          "note": _estimate_note(f"derived: mean of the seven blocks weighted by {ind.weight}", src),
+                          "quote": ""})
     if wrows:
         out = pd.concat([out, pd.DataFrame(wrows)], ignore_index=True)
     out, _ = derive_ratios(out)

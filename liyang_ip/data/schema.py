@@ -12,6 +12,11 @@ OBS_COLUMNS = ["region", "year", "indicator", "value", "unit", "status", "source
 SOURCE_COLUMNS = ["source_id", "title", "publisher", "url", "date", "accessed", "priority", "notes"]
 #: Allowed row statuses, most trusted first (conflicts are resolved in this order, then by source priority).
 STATUSES = ["official", "estimate", "derived", "demo"]
+#: A note beginning with this marks an estimated (预计) figure whatever its status: the demo panel's latest
+#: year stands for the 预计 figures an office has early in the next year, yet keeps status `demo` (demo data
+#: is always `demo`); derived rows whose inputs are estimates carry it too. Real estimates have status
+#: `estimate`; :func:`estimate_mask` recognises both.
+ESTIMATE_MARK = "预计"
 #: Provenance columns carried from reading to validation (dropped from the processed table).
 PROVENANCE = ["_file", "_row", "_field"]
 
@@ -91,6 +96,19 @@ def issues_frame(issues: list[Issue]) -> pd.DataFrame:
     df = pd.DataFrame([asdict(i) for i in issues], columns=cols)
     df["row"] = df["row"].astype("Int64")
     return df
+
+
+def estimate_mask(df: pd.DataFrame) -> pd.Series:
+    """True for estimated (预计) rows: status ``estimate``, or a note beginning with :data:`ESTIMATE_MARK`.
+
+    Frames without a status or note column count as not estimated.
+    """
+    out = pd.Series(False, index=df.index)
+    if "status" in df.columns:
+        out |= df["status"].astype(str) == "estimate"
+    if "note" in df.columns:
+        out |= df["note"].fillna("").astype(str).str.startswith(ESTIMATE_MARK)
+    return out
 
 
 def empty_observations() -> pd.DataFrame:
