@@ -348,8 +348,8 @@ def propose_targets(
     -------
     DataFrame
         One row per indicator: ``indicator, benchmark, benchmark_kind, share, base_year, focus_base,
-        bench_base, shortfall_base, bench_projected, focus_trend, gap_rule, growth_cap, capped,
-        feasibility, proposed_exact, proposed, binding, required_growth, trend_growth, parent_average,
+        bench_base, shortfall_base, bench_projected, focus_trend, gap_rule, rule_growth (the growth the gap
+        rule needs, %/yr, when it exceeds the trend), growth_cap, capped, feasibility, proposed_exact, proposed, binding, required_growth, trend_growth, parent_average,
         parent_target, plan_target, plan_source, proposed_vs_plan, note``. ``shortfall_base`` in %
         (positive = behind); growth rates in % per year from the base year; ``binding`` is 'gap rule',
         'cap', 'trend' or 'trend (already at or ahead of benchmark)'; ``parent_average`` is the city
@@ -446,7 +446,7 @@ def propose_targets(
         notes += [n for n in (n1, n2) if n]
         gap_rule = bt - pc * (1 - sh) * s0 * abs(bt) if np.isfinite(s0) and s0 > 0 else np.nan
         cap = caps.get(code, np.nan)
-        capped, feasibility = False, ""
+        capped, feasibility, req = False, "", np.nan
         if np.isfinite(s0) and s0 <= 0:
             proposed, binding = ft, "trend (already at or ahead of benchmark)"
         elif np.isnan(gap_rule) or np.isnan(ft):
@@ -473,7 +473,7 @@ def propose_targets(
             "indicator": code, "benchmark": label, "benchmark_kind": benchmark, "share": sh,
             "base_year": fit_end, "focus_base": f0, "bench_base": b0,
             "shortfall_base": s0 * 100 if np.isfinite(s0) else np.nan, "bench_projected": bt,
-            "focus_trend": ft, "gap_rule": gap_rule, "growth_cap": cap, "capped": capped,
+            "focus_trend": ft, "gap_rule": gap_rule, "rule_growth": req, "growth_cap": cap, "capped": capped,
             "feasibility": feasibility, "proposed_exact": exact, "proposed": proposed, "binding": binding,
             "required_growth": _growth_or_nan(f0, proposed, years), "trend_growth": _growth_or_nan(f0, ft, years),
             "parent_average": parent_avg, "parent_target": parent_target,
@@ -487,7 +487,8 @@ def propose_targets(
         rows.append(row)
     return pd.DataFrame(rows, columns=[
         "indicator", "benchmark", "benchmark_kind", "share", "base_year", "focus_base", "bench_base",
-        "shortfall_base", "bench_projected", "focus_trend", "gap_rule", "growth_cap", "capped", "feasibility",
+        "shortfall_base", "bench_projected", "focus_trend", "gap_rule", "rule_growth", "growth_cap", "capped",
+        "feasibility",
         "proposed_exact", "proposed", "binding", "required_growth", "trend_growth", "parent_average",
         "parent_target", "plan_target", "plan_source", "proposed_vs_plan", "note"])
 

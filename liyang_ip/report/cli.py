@@ -3,6 +3,7 @@
     liyang-ip run [--params FILE.yaml] [--focus BLOCK ...|all] [--target-year YEAR] [--dataset demo|public|PATH]
                   [--notebooks 01_baseline,...] [--out DIR] [--run-name NAME] [--jobs N] [--pdf] [--force]
     liyang-ip export RUN_DIR [--to html,pdf] [--no-combined] [--force] [--browser PATH]
+    liyang-ip table [RUN_DIR] [--dataset …] [--focus …] [--plan N] [--to docx,xlsx] [--out DIR]
 """
 
 from __future__ import annotations
@@ -67,6 +68,27 @@ def register(subparsers) -> None:
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable for --pdf")
     r.set_defaults(func=cmd_run)
+
+    t = subparsers.add_parser(
+        "table", help="the plan's indicator table (主要指标表) as .docx and .xlsx",
+        description="Write the plan's indicator table (类别, 指标, 单位, 基期值, 目标值, 年均增速/累计增量, 属性, with "
+                    "the parent's target and average beside) as Word and Excel files, for each parameter set of "
+                    "a run directory or for the parameters given here.")
+    t.add_argument("run_dir", nargs="?", metavar="RUN_DIR", help="a run directory (with manifest.json)")
+    t.add_argument("--dataset", metavar="demo|public|PATH", help="dataset (without RUN_DIR; default demo)")
+    t.add_argument("--focus", metavar="BLOCK", help="focus block (without RUN_DIR; default 溧阳市)")
+    t.add_argument("--plan", metavar="N", help="preset for drafting plan N (see run --plan)")
+    t.add_argument("--start-year", type=int, metavar="YEAR")
+    t.add_argument("--end-year", type=int, metavar="YEAR", help="base year of the table (基期)")
+    t.add_argument("--target-year", type=int, metavar="YEAR")
+    t.add_argument("--gap-share", type=float, metavar="S", help="share of the gap to close (default 0.5)")
+    t.add_argument("--benchmark", choices=("others", "city", "leader", "city_plan"), default="others",
+                   help="benchmark of the proposed targets (default others: the other blocks' average)")
+    t.add_argument("--lang", choices=("zh", "en"), help="language (default the run's, else zh)")
+    t.add_argument("--to", default="docx,xlsx", metavar="docx,xlsx", help="formats (default both)")
+    t.add_argument("--out", metavar="DIR", help="output directory (default: each set's directory of the run, "
+                                                 "else outputs/tables/<focus>)")
+    t.set_defaults(func=cmd_table)
 
     e = subparsers.add_parser(
         "export", help="export executed notebooks of a run to HTML and PDF",
@@ -266,3 +288,70 @@ def cmd_export(args) -> int:
         status = max(status, _export(path, formats, combined=not args.no_combined, force=args.force,
                                      browser=args.browser or os.environ.get("LIYANG_IP_CHROMIUM")))
     return status
+
+
+def _table_sets(args) -> list[tuple[dict, Path]]:
+    """(parameters, output directory) per table to write."""
+    from ..params import apply_plan_preset
+    from .runner import read_manifest
+
+    if args.run_dir:
+        run_dir = Path(args.run_dir)
+        if not (run_dir / "manifest.json").exists():
+            raise ValueError(f"{run_dir} has no manifest.json; give a directory written by liyang-ip run")
+        out: dict[str, tuple[dict, Path]] = {}
+        for entry in read_manifest(run_dir).get("notebooks", {}).values():
+            set_dir = (run_dir / entry["output"]).parent
+            out.setdefault(str(set_dir), (dict(entry.get("parameters") or {}), set_dir))
+        if not out:
+            raise ValueError(f"{run_dir}/manifest.json lists no notebooks")
+        sets = list(out.values())
+    else:
+        params = {k: v for k, v in {"dataset": args.dataset, "focus": args.focus}.items() if v}
+        sets = [(params, None)]
+    result = []
+    for params, set_dir in sets:
+        flags = {"start_year": args.start_year, "end_year": args.end_year, "target_year": args.target_year,
+                 "gap_share": args.gap_share, "lang": args.lang}
+        params = {**params, **{k: v for k, v in flags.items() if v is not None}}
+        params = apply_plan_preset(params, args.plan)
+        result.append((params, set_dir))
+    return result
+
+
+def cmd_table(args) -> int:
+    from ..params import validate_params
+
+    formats = [f.strip().lower() for f in args.to.split(",") if f.strip()]
+    if not formats or any(f not in ("docx", "xlsx") for f in formats):
+        return _fail(f"table: --to takes docx and/or xlsx, got {args.to!r}")
+    try:
+        sets = _table_sets(args)
+        checked = []
+        for params, set_dir in sets:
+            if "dataset" in params:
+                params["dataset"] = _resolve_dataset(str(params["dataset"]))
+            known = {k: params[k] for k in ("focus", "peers", "start_year", "end_year", "target_year", "indicators",
+                                            "dataset", "gap_share", "lang") if k in params}
+            checked.append((validate_params(**known), set_dir))
+    except ValueError as e:
+        return _fail(f"table: {e}")
+    from ..data import load_dataset
+    from .plan_table import plan_table, write_docx, write_xlsx
+
+    datasets: dict[str, Any] = {}
+    for p, set_dir in checked:
+        try:
+            ds = datasets.setdefault(p.dataset, load_dataset(p.dataset))
+        except (FileNotFoundError, ValueError, RuntimeError) as e:  # BuildError is a RuntimeError
+            return _fail(f"table: dataset {p.dataset}: {e}", 1)
+        source = str(ds.metadata.get("title") or ds.name)
+        table = plan_table(ds.observations, ds.targets, p.focus, p.end_year, p.target_year,
+                           indicators=list(p.indicators), start_year=p.start_year, share=p.gap_share,
+                           benchmark=args.benchmark, lang=p.lang, is_demo=ds.is_demo, source=source)
+        out = Path(args.out) if args.out else (set_dir or Path("outputs") / "tables" / p.focus)
+        writers = {"docx": write_docx, "xlsx": write_xlsx}
+        for fmt in formats:
+            path = writers[fmt](table, out / f"plan_table_{p.target_year}.{fmt}")
+            print(f"  wrote {path}")
+    return 0
