@@ -219,6 +219,10 @@ def benchmark_table(
     return gap_table(obs, focus, peers, [int(year)], indicators, polarity, city, aggregate, n_blocks)
 
 
+#: Default materiality of a change in a relative gap, in percentage points (see :func:`gap_change`).
+DEFAULT_MATERIALITY = 1.0
+
+
 def gap_change(
     obs: pd.DataFrame,
     focus: str,
@@ -231,6 +235,7 @@ def gap_change(
     city: str | None = None,
     aggregate: Mapping[str, str] | None = None,
     n_blocks: int | None = None,
+    materiality: float = DEFAULT_MATERIALITY,
 ) -> pd.DataFrame:
     """Did the focus block's relative gap to a benchmark narrow between two years?
 
@@ -238,6 +243,10 @@ def gap_change(
     ----------
     against : {'city', 'median', 'leader'}
         Benchmark (see the module docstring); other parameters as in :func:`gap_table`.
+    materiality : float
+        Smallest change of the shortfall, in percentage points, that counts as narrowing or widening
+        (default :data:`DEFAULT_MATERIALITY`); a smaller change is 'unchanged' (基本持平) and not
+        ``improved``. 0 counts every change.
 
     Returns
     -------
@@ -246,13 +255,15 @@ def gap_change(
         shortfall_end, change, improved, status``. ``shortfall`` = how far the focus is behind the
         benchmark in % of the benchmark, polarity-aware (positive = behind, negative = ahead);
         ``change`` = shortfall_end − shortfall_start in percentage points; ``improved`` (nullable boolean)
-        is True when the shortfall fell; ``status`` is one of 'gap narrowed', 'gap widened', 'overtook',
+        is True when the shortfall fell by at least `materiality`; ``status`` is one of 'gap narrowed', 'gap widened', 'overtook',
         'fell behind', 'lead widened', 'lead narrowed', 'unchanged', or says which figure is missing.
     """
     if against not in ("city", "median", "leader"):
         raise ValueError(f"against must be 'city', 'median' or 'leader', got {against!r}")
     if start >= end:
         raise ValueError(f"start ({start}) must be before end ({end})")
+    if not (np.isfinite(materiality) and materiality >= 0):
+        raise ValueError(f"materiality must be a number of percentage points ≥ 0, got {materiality}")
     g = gap_table(obs, focus, peers, [start, end], indicators, polarity, city, aggregate, n_blocks)
     codes = indicators_in(g, indicators)
     pol = polarity_map(codes, polarity)
@@ -275,8 +286,8 @@ def gap_change(
             status = "missing: " + ", ".join(missing) if missing else "undefined (benchmark is 0)"
             improved = pd.NA
         else:
-            improved = bool(s1 < s0)
-            if s1 == s0:
+            improved = bool(s1 < s0 - materiality) if materiality > 0 else bool(s1 < s0)
+            if s1 == s0 or abs(s1 - s0) < materiality:
                 status = "unchanged"
             elif s0 > 0 and s1 > 0:
                 status = "gap narrowed" if s1 < s0 else "gap widened"

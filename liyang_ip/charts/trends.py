@@ -11,6 +11,7 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
+from ..data.schema import estimate_mask
 from .base import (
     CITY_COLOR,
     FOCUS_COLOR,
@@ -94,6 +95,7 @@ def trend_small_multiples(
     with style():
         fig, axes = _new_figure(3.4 * ncols + 0.4, 2.7 * nrows + 0.9, nrows, ncols)
         flat = axes.ravel()
+        any_estimate = False
         for ax, code in zip(flat, indicators, strict=False):
             sub = df[df["indicator"] == code]
             unit = sub["unit"].iloc[0] if "unit" in sub.columns and len(sub) else ""
@@ -122,9 +124,14 @@ def trend_small_multiples(
             g = sub[sub["region"] == focus].sort_values("year")
             if len(g):
                 ax.plot(g["year"], g["value"], color=FOCUS_COLOR, lw=2.4, marker="o", ms=3.5, zorder=4)
+                est = estimate_mask(g).to_numpy()
+                if est.any():  # 预计 (estimated) figures: hollow markers, labelled
+                    any_estimate = True
+                    ax.plot(g["year"][est], g["value"][est], ls="none", marker="o", ms=5.5, mfc="white",
+                            mec=FOCUS_COLOR, mew=1.4, zorder=5)
                 last = g.iloc[-1]
                 ax.annotate(
-                    _fmt(last["value"]),
+                    _fmt(last["value"]) + (_t(lang, "（预计）", " (est.)") if est[-1] else ""),
                     (last["year"], last["value"]),
                     xytext=(4, 0),
                     textcoords="offset points",
@@ -148,6 +155,9 @@ def trend_small_multiples(
         if ((df["region"] != city) & (df["region"] != focus)).any():
             handles.append(Line2D([], [], color=PEER_COLOR, lw=1.0))
             labels.append(_t(lang, "其他板块", "other blocks"))
+        if any_estimate:
+            handles.append(Line2D([], [], ls="none", marker="o", ms=5.5, mfc="white", mec=FOCUS_COLOR, mew=1.4))
+            labels.append(_t(lang, "预计数", "estimate"))
         fig.legend(handles, labels, loc="outside upper center", ncols=len(handles))
         src = source if source is not None else source_text(df, sources=sources, lang=lang, demo=demo)
         return _finish(fig, source=src, demo=demo, title=title)

@@ -127,3 +127,18 @@ def test_sum_indicator_compared_with_average_block(make_obs):
 def test_unknown_focus_is_an_error(obs):
     with pytest.raises(ValueError, match="no observations for region 'Z'"):
         bm.gap_table(obs, "Z", peers=["A"], polarity=POL, aggregate=AGG)
+
+
+def test_gap_change_below_the_materiality_threshold_is_unchanged(make_obs):
+    # shortfall to the city: (40 − 20)/40 = 50 % in 2015, (40 − 20.2)/40 = 49.5 % in 2020: −0.5 pp
+    o = make_obs([("A", 2015, "x", 20), ("City", 2015, "x", 40), ("A", 2020, "x", 20.2), ("City", 2020, "x", 40),
+                  ("B", 2015, "x", 1), ("B", 2020, "x", 1)])
+    kw = {"peers": ["B"], "polarity": {"x": 1}, "city": "City", "aggregate": {"x": "ratio"}}
+    c = bm.gap_change(o, "A", 2015, 2020, **kw).iloc[0]  # default: 1 percentage point
+    assert c["change"] == pytest.approx(-0.5) and c["status"] == "unchanged" and not c["improved"]
+    c0 = bm.gap_change(o, "A", 2015, 2020, materiality=0, **kw).iloc[0]
+    assert c0["status"] == "gap narrowed" and c0["improved"]
+    c2 = bm.gap_change(o, "A", 2015, 2020, materiality=0.4, **kw).iloc[0]
+    assert c2["status"] == "gap narrowed"
+    with pytest.raises(ValueError, match="materiality"):
+        bm.gap_change(o, "A", 2015, 2020, materiality=-1, **kw)

@@ -459,3 +459,16 @@ def test_table_from_demo_data_carries_a_visible_demo_caption():
     marked = charts.table(df, demo=True).to_html()
     assert "<caption>" in marked and "演示数据 / demo data" in marked
     assert "演示数据" not in charts.table(df).to_html()  # real data: no mark
+
+
+def test_trend_marks_estimated_figures(obs_demo):
+    est = obs_demo.copy()
+    last = (est["region"] == "溧阳市") & (est["year"] == 2020)
+    est.loc[last, "note"] = "预计数（演示数据）"
+    fig = charts.trend_small_multiples(est, indicators=["invention_patents_per_10k"])
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any(t.endswith("（预计）") for t in texts)
+    assert "预计数" in [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    plain = charts.trend_small_multiples(obs_demo, indicators=["invention_patents_per_10k"])
+    assert not any("预计" in t.get_text() for ax in plain.axes for t in ax.texts)
+    assert "预计数" not in [t.get_text() for leg in plain.legends for t in leg.get_texts()]
