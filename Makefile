@@ -27,6 +27,7 @@ lint: setup
 
 bench: data
 	$(PY) scripts/benchmark.py
+	$(PY) scripts/bench_patents.py
 
 # JupyterLab on the project's environment: the `python3` kernel registered by setup is this .venv, the
 # jupytext extension opens notebooks/NN_*.md as notebooks (set as their default viewer here).

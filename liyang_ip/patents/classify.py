@@ -159,11 +159,11 @@ def code_membership(codes: list[str], inds: tuple[Industry, ...]) -> dict[str, t
 
 
 def _title_has(titles: pd.Series, words: tuple[str, ...]) -> np.ndarray:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(titles.fillna("").astype(str).to_numpy(dtype=object), type=pa.string())
-    arr = pc.utf8_normalize(arr, "NFKC")
+    from .parse import to_arrow
+
+    arr = pc.utf8_normalize(to_arrow(titles), "NFKC")
     pattern = "|".join(re.escape(w) for w in words)
     return pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False)
 

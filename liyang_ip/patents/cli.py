@@ -32,15 +32,16 @@ def _cmd_import(args) -> int:
     except ValueError as e:  # e.g. an unreadable --as-of date
         print(f"liyang-ip patents import: {path}: {e}", file=sys.stderr)
         return 1
-    table = None
-    try:
-        from . import indicators
+    from . import indicators
 
-        table = indicators.compute(result)
-    except ImportError:  # pragma: no cover - indicators module not present in older checkouts
-        pass
-    out = write_outputs(result, Path(args.out) if args.out else _default_out(path), indicators=table)
+    table = indicators.compute(result)
+    # Rows for the main dataset (tidy observations + sources), ready to append to a raw dataset.
+    source_id = f"PAT-{path.stem}"
+    obs, sources = indicators.to_observations(table, source_id)
+    out = write_outputs(result, Path(args.out) if args.out else _default_out(path), indicators=table,
+                        extra={"observations": obs, "sources": sources})
     print(summary_text(result.summary))
+    print(f"{len(table)} indicator rows; {len(obs)} observation rows for the dataset (source id {source_id}).")
     shown = result.errors.head(args.max_errors)
     for r in shown.itertuples(index=False):
         val = f" {r.value!r}:" if str(r.value) not in ("", "nan", "None") else ""

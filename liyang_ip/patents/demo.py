@@ -119,8 +119,9 @@ def generate_export(rows: int = DEMO_ROWS, seed: int = SEED) -> pd.DataFrame:
     life = rng.exponential(9.0, size=rows)
     lapse_date = app_date + pd.to_timedelta((life * 365.25).astype(int) + 400, unit="D")
     term = np.where(ptype == "invention", 20, 10)
-    expiry = pd.to_datetime([f"{y + t}-{d.month:02d}-{d.day:02d}" if not (d.month == 2 and d.day == 29)
-                             else f"{y + t}-02-28" for y, t, d in zip(year, term, app_date, strict=True)])
+    feb29 = (app_date.month == 2) & (app_date.day == 29)
+    expiry = pd.DatetimeIndex(pd.to_datetime(pd.DataFrame({
+        "year": year + term, "month": app_date.month, "day": np.where(feb29, 28, app_date.day)})))
     lapse_date = np.minimum(lapse_date.values, expiry.values)
     lapse_date = pd.DatetimeIndex(lapse_date)
     lapsed = granted & (lapse_date <= AS_OF) & (lapse_date > grant_date)
@@ -139,56 +140,66 @@ def generate_export(rows: int = DEMO_ROWS, seed: int = SEED) -> pd.DataFrame:
     app_txt = np.where(fmt < 0.7, app_date.strftime("%Y-%m-%d"), np.where(fmt < 0.9, app_date.strftime("%Y.%m.%d"),
                        app_date.strftime("%Y%m%d")))
 
-    # IPC codes and titles
+    # IPC codes and titles: random numbers drawn for all rows at once, then one pass of string work.
+    u = rng.random((rows, 6))
+    r_int = rng.integers(0, 1 << 30, size=(rows, 8))
+    labels = [*ind_codes, "other"]
     ipc, main, title = [], [], []
-    for k in kind:
-        if k == "other" and rng.random() < 0.08:
-            code, t = _KEYWORD_CASES[rng.integers(len(_KEYWORD_CASES))]
-            codes = [code, _OTHER_CODES[rng.integers(len(_OTHER_CODES))]]
+    for i, k in enumerate(kind):
+        ui, ri = u[i], r_int[i]
+        if k == "other" and ui[0] < 0.08:
+            code, t = _KEYWORD_CASES[ri[0] % len(_KEYWORD_CASES)]
+            codes = [code, _OTHER_CODES[ri[1] % len(_OTHER_CODES)]]
         elif k == "other":
-            codes = list(rng.choice(_OTHER_CODES, size=rng.integers(1, 3), replace=False))
-            t = _TITLES["other"][rng.integers(len(_TITLES["other"]))]
+            codes = [_OTHER_CODES[ri[1] % len(_OTHER_CODES)], _OTHER_CODES[ri[2] % len(_OTHER_CODES)]][: 1 + (ui[1] < 0.5)]
+            t = _TITLES["other"][ri[3] % len(_TITLES["other"])]
         else:
             pool = _CODE_POOLS[k]
-            codes = list(rng.choice(pool, size=rng.integers(1, 4), replace=False))
-            if rng.random() < 0.15:  # a second industry or a general code after the main one
-                other = ind_codes[rng.integers(len(ind_codes))]
-                codes.append(_CODE_POOLS[other][rng.integers(len(_CODE_POOLS[other]))])
-            if rng.random() < 0.1:  # main code outside the industry: counts by any IPC, not by first
-                codes.insert(0, _OTHER_CODES[rng.integers(len(_OTHER_CODES))])
-            t = _TITLES[k][rng.integers(len(_TITLES[k]))]
+            codes = [pool[ri[j] % len(pool)] for j in range(1, 1 + 1 + int(ui[1] * 3))]
+            if ui[2] < 0.15:  # a second industry's code after the main one
+                other = _CODE_POOLS[labels[ri[4] % len(ind_codes)]]
+                codes.append(other[ri[5] % len(other)])
+            if ui[3] < 0.1:  # main code outside the industry: counts by any IPC, not by first
+                codes.insert(0, _OTHER_CODES[ri[6] % len(_OTHER_CODES)])
+            t = _TITLES[k][ri[7] % len(_TITLES[k])]
         codes = list(dict.fromkeys(codes))
-        sep = ";" if rng.random() < 0.8 else "\n"
-        ipc.append(sep.join(c.replace(" ", "") if rng.random() < 0.5 else c for c in codes))
+        sep = ";" if ui[4] < 0.8 else "\n"
+        ipc.append(sep.join(c.replace(" ", "") if (ri[0] >> (j + 3)) & 1 else c for j, c in enumerate(codes)))
         main.append(codes[0])
         title.append(t)
 
     # Applicants and addresses
     firms = 40
     firm = rng.zipf(1.6, size=rows) % firms
-    applicant, address = [], []
-    for b, k, fi in zip(block_i, kind, firm, strict=True):
+    r_addr = rng.random(rows)
+    town_i = rng.integers(0, 1 << 30, size=rows)
+    house = rng.integers(1, 300, size=rows)
+    outside_i = rng.integers(0, len(_OUTSIDE), size=rows)
+    block_names = np.array(blocks, dtype=object)
+    words = np.array([_WORDS.get(k, "科技") for k in kind], dtype=object)
+    applicant = [f"{block_names[b]}演示{w}企业{fi:02d}" for b, w, fi in zip(block_i, words, firm, strict=True)]
+    address = []
+    for b, r, ti, h, oi in zip(block_i, r_addr, town_i, house, outside_i, strict=True):
         block = blocks[b]
-        applicant.append(f"{block}演示{_WORDS.get(k, '科技')}企业{fi:02d}")
-        r = rng.random()
         tw = towns.get(block) or [""]
-        town = tw[rng.integers(len(tw))]
+        town = tw[ti % len(tw)]
         if r < 0.55:
-            address.append(f"江苏省{city}{block}{town}演示路{rng.integers(1, 300)}号")
+            address.append(f"江苏省{city}{block}{town}演示路{h}号")
         elif r < 0.85:
-            address.append(f"江苏省{block}{rng.integers(1, 300)}号")
+            address.append(f"江苏省{block}{h}号")
         elif r < 0.92:
-            address.append(f"{city}{town}演示大道{rng.integers(1, 99)}号")
+            address.append(f"{city}{town}演示大道{h % 99 + 1}号")
         elif r < 0.95:
-            address.append(f"江苏省{city}演示路{rng.integers(1, 300)}号")  # city only
+            address.append(f"江苏省{city}演示路{h}号")  # city only
         elif r < 0.975:
-            address.append(_OUTSIDE[rng.integers(len(_OUTSIDE))])
+            address.append(_OUTSIDE[oi])
         elif r < 0.99:
             address.append("演示工业园区A区")  # unlocatable
         else:
             address.append("")
     co = rng.random(rows) < 0.1
-    applicant = [f"{a};{blocks[rng.integers(nb)]}演示大学" if c else a for a, c in zip(applicant, co, strict=True)]
+    partner = rng.integers(0, nb, size=rows)
+    applicant = [f"{a};{blocks[p]}演示大学" if c else a for a, c, p in zip(applicant, co, partner, strict=True)]
 
     family = np.where(ptype == "invention", np.where(rng.random(rows) < 0.07, "CN;US;EP", np.where(pct, "CN;WO", "CN")), "CN")
     pledge = np.where(granted & (rng.random(rows) < 0.03), "质押", "")

@@ -67,20 +67,42 @@ class PatentImport:
 
 def _issue_frame(mask: np.ndarray, rows: np.ndarray, file: str, field_: str, values, message: str,
                  severity: str = "error") -> pd.DataFrame:
+    """Messages for the rows where ``mask`` is true; ``values`` (Series/array) is read only there."""
     idx = np.flatnonzero(mask)
     if not len(idx):
         return pd.DataFrame(columns=ERROR_COLUMNS)
-    vals = np.asarray(values, dtype=object)[idx] if not isinstance(values, str) else values
+    if isinstance(values, pd.Series):
+        vals = values.iloc[idx].astype(str).to_numpy(dtype=object)
+    else:
+        vals = np.asarray(values, dtype=object)[idx]
     return pd.DataFrame({"severity": severity, "file": file, "row": rows[idx], "field": field_,
                          "value": vals, "message": message})
 
 
-def _split_first(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Applicants cell → (first applicant, list of all applicants)."""
-    lists = s.fillna("").astype(str).str.split(r"\s*[;；|\n]\s*", regex=True)
-    lists = lists.map(lambda xs: [x.strip() for x in xs if x.strip()])
-    first = lists.map(lambda xs: xs[0] if xs else "")
-    return first, lists
+SEP = r"[;；|\n]"
+
+
+def _first_part(s: pd.Series) -> pd.Series:
+    """Text before the first ``;``/``；``/``|``/newline, stripped (vectorised, pyarrow)."""
+    import pyarrow.compute as pc
+
+    first = pc.list_element(pc.split_pattern_regex(parse.to_arrow(s), SEP, max_splits=1), 0)
+    return parse.from_arrow(pc.utf8_trim_whitespace(first), s.index)
+
+
+def _count_parts(s: pd.Series) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    t = pc.utf8_trim_whitespace(parse.to_arrow(s))
+    return pc.count_substring_regex(t, SEP).to_numpy(zero_copy_only=False) + 1
+
+
+def _parts(s: pd.Series) -> list[list[str]]:
+    """Cells split at ``;``/``；``/``|``/newline, empty parts dropped (Python lists, for all-applicant mode)."""
+    import re
+
+    pat = re.compile(r"\s*" + SEP + r"\s*")
+    return [[x.strip() for x in pat.split(c) if x.strip()] for c in s.fillna("").to_numpy(dtype=object)]
 
 
 def import_export(
@@ -130,32 +152,40 @@ def import_export(
     app = parse.normalise_app_no(col("app_no"))
     app_date = parse.parse_dates(col("app_date"))
     bad_no = ~app["app_no_ok"].to_numpy()
-    errors.append(_issue_frame(bad_no, rows, file, "app_no", col("app_no").to_numpy(),
+    errors.append(_issue_frame(bad_no, rows, file, "app_no", col("app_no"),
                                "not a CN application number (e.g. CN202110123456.7 or 2021101234567); row left out"))
     bad_date = app_date.isna().to_numpy()
-    errors.append(_issue_frame(bad_date, rows, file, "app_date", col("app_date").to_numpy(),
+    errors.append(_issue_frame(bad_date, rows, file, "app_date", col("app_date"),
                                "application date missing or not a date (e.g. 2021-01-05, 2021.01.05, 20210105); row left out"))
     keep = ~bad_no & ~bad_date
     dup = np.zeros(len(f), dtype=bool)
     dup[keep] = app["app_no"][keep].duplicated(keep="first").to_numpy()
-    errors.append(_issue_frame(dup, rows, file, "app_no", app["app_no"].to_numpy(),
+    errors.append(_issue_frame(dup, rows, file, "app_no", app["app_no"],
                                "application number repeats an earlier row; this row left out", "warning"))
     keep &= ~dup
 
     # ---- type: 专利类型 column, else the number's type digit, else the publication kind code
-    kind = parse.kind_code(col("pub_no")) if "pub_no" in fields else pd.Series(pd.NA, index=f.index)
-    t_col = parse.by_unique(col("type"), parse.type_from_text) if "type" in fields else pd.Series(None, index=f.index)
-    t_num = app["type_digit"].map(parse.TYPE_DIGIT)
-    t_kind = kind.map(parse.KIND_TYPE)
-    ptype = t_col.where(t_col.notna(), t_num).where(lambda s: s.notna(), t_kind)
-    conflict = (t_col.notna() & t_num.notna() & (t_col.astype(object) != t_num.astype(object))).to_numpy() & keep
-    errors.append(_issue_frame(conflict, rows, file, "type", col("type").to_numpy(),
+    none = pd.Series(pd.Categorical.from_codes(np.full(len(f), -1), categories=list(parse.TYPES)), index=f.index)
+
+    def as_type(cat: pd.Series) -> np.ndarray:
+        """Codes into parse.TYPES (-1 = unknown) of a categorical type column."""
+        c = cat.astype(pd.CategoricalDtype(list(parse.TYPES)))
+        return c.cat.codes.to_numpy()
+
+    kind = parse.kind_code(col("pub_no")) if "pub_no" in fields else pd.Series(pd.NA, index=f.index, dtype=pd.StringDtype("pyarrow"))
+    t_col = as_type(parse.by_unique_category(col("type"), parse.type_from_text) if "type" in fields else none)
+    t_num = as_type(parse.by_unique_category(app["type_digit"], parse.TYPE_DIGIT.get))
+    t_kind = as_type(parse.by_unique_category(kind, parse.KIND_TYPE.get))
+    type_code = np.where(t_col >= 0, t_col, np.where(t_num >= 0, t_num, t_kind))
+    ptype = pd.Series(pd.Categorical.from_codes(type_code, categories=list(parse.TYPES)), index=f.index)
+    conflict = (t_col >= 0) & (t_num >= 0) & (t_col != t_num) & keep
+    errors.append(_issue_frame(conflict, rows, file, "type", col("type"),
                                "patent type disagrees with the application number's type digit; the type column is used",
                                "warning"))
-    no_type = ptype.isna().to_numpy() & keep
-    errors.append(_issue_frame(no_type, rows, file, "type", col("type").to_numpy(),
+    no_type = (type_code < 0) & keep
+    errors.append(_issue_frame(no_type, rows, file, "type", col("type"),
                                "patent type unknown (no 专利类型, application number or publication kind); counted in totals only"))
-    pct = app["type_digit"].isin(list(parse.PCT_DIGITS)).fillna(False).to_numpy()
+    pct = parse.by_unique(app["type_digit"], lambda d: d in parse.PCT_DIGITS, dtype=bool).to_numpy()
     if "pct" in fields:
         pct = pct | parse.flags(col("pct")).to_numpy()
 
@@ -165,46 +195,60 @@ def import_export(
     lapse_date = parse.parse_dates(col("lapse_date")) if "lapse_date" in fields else pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]")
     for name, parsed in (("pub_date", pub_date), ("grant_date", grant_date), ("lapse_date", lapse_date)):
         if name in fields:
-            unreadable = parsed.isna().to_numpy() & (col(name).str.strip() != "").to_numpy() & keep
-            errors.append(_issue_frame(unreadable, rows, file, name, col(name).to_numpy(),
+            blank = parse.by_unique(col(name), lambda t: not str(t).strip(), dtype=bool).to_numpy()
+            unreadable = parsed.isna().to_numpy() & ~blank & keep
+            errors.append(_issue_frame(unreadable, rows, file, name, col(name),
                                        "not a date (e.g. 2021-01-05); left empty"))
     # Utility models and designs are published only on grant; a B/C/U/Y/S/D publication is a grant.
-    granted_pub = kind.isin(list(parse.GRANT_KINDS)).fillna(False) | ptype.isin(["utility_model", "design"]).fillna(False)
-    grant_date = grant_date.where(grant_date.notna(), pub_date.where(granted_pub.to_numpy()))
-    legal = parse.legal_classes(col("legal_status")) if "legal_status" in fields else pd.Series("unknown", index=f.index)
+    granted_pub = (parse.by_unique(kind, lambda k: k in parse.GRANT_KINDS, dtype=bool).to_numpy()
+                   | ptype.isin(["utility_model", "design"]).to_numpy())
+    grant_date = grant_date.where(grant_date.notna(), pub_date.where(granted_pub))
+    legal = (parse.legal_classes(col("legal_status")) if "legal_status" in fields
+             else pd.Series(pd.Categorical(["unknown"] * len(f)), index=f.index))
     bad_order = (grant_date.notna() & (grant_date < app_date)).to_numpy() & keep
-    errors.append(_issue_frame(bad_order, rows, file, "grant_date", grant_date.astype(str).to_numpy(),
+    errors.append(_issue_frame(bad_order, rows, file, "grant_date", grant_date,
                                "grant date before the application date; grant date left empty"))
     grant_date = grant_date.where(~bad_order)
 
     # ---- flags for high-value criteria
-    overseas = parse.overseas_families(col("family")) if "family" in fields else pd.Series(None, index=f.index)
+    overseas = (parse.overseas_families(col("family")) if "family" in fields
+                else pd.Series(pd.array([None] * len(f), dtype="boolean"), index=f.index))
     pledged = parse.flags(col("pledge")) if "pledge" in fields else pd.Series(False, index=f.index)
     awarded = parse.flags(col("award")) if "award" in fields else pd.Series(False, index=f.index)
     sei_col = parse.flags(col("sei")) if "sei" in fields else pd.Series(False, index=f.index)
 
-    first_app, all_apps = _split_first(col("applicants"))
+    first_app = _first_part(col("applicants"))
+    def txt(x: pd.Series) -> pd.Series:  # text stays in pyarrow storage (no Python objects)
+        return x.astype(pd.StringDtype("pyarrow")).reset_index(drop=True)
+
     patents = pd.DataFrame({
-        "row": rows, "app_no": app["app_no"].astype(str).to_numpy(), "type": ptype.astype(object).to_numpy(),
+        "row": rows, "app_no": txt(app["app_no"]), "type": ptype.reset_index(drop=True),
         "pct": pct, "app_date": app_date.to_numpy(), "pub_date": pub_date.to_numpy(),
-        "grant_date": grant_date.to_numpy(), "lapse_date": lapse_date.to_numpy(), "legal": legal.to_numpy(),
-        "legal_text": col("legal_status").to_numpy(dtype=object), "title": col("title").to_numpy(dtype=object),
-        "applicant": first_app.to_numpy(dtype=object), "current_owner": col("current_owner").to_numpy(dtype=object),
-        "address": col("address").to_numpy(dtype=object),
-        "overseas_family": overseas.astype(object).to_numpy(), "pledged": pledged.to_numpy(dtype=bool),
+        "grant_date": grant_date.to_numpy(), "lapse_date": lapse_date.to_numpy(), "legal": legal.reset_index(drop=True),
+        "legal_text": txt(col("legal_status")), "title": txt(col("title")),
+        "applicant": txt(first_app), "current_owner": txt(col("current_owner")),
+        "address": txt(col("address")),
+        "overseas_family": overseas.reset_index(drop=True), "pledged": pledged.to_numpy(dtype=bool),
         "awarded": awarded.to_numpy(dtype=bool), "sei_column": sei_col.to_numpy(dtype=bool),
-    })[keep].reset_index(drop=True)
-    all_apps = all_apps[keep].reset_index(drop=True)
+    })
+    all_kept = bool(keep.all())
+    if not all_kept:
+        patents = patents[keep].reset_index(drop=True)
+
+    def kept(x: pd.Series) -> pd.Series:
+        return x.reset_index(drop=True) if all_kept else x[keep].reset_index(drop=True)
+
+    applicants_cell = kept(col("applicants"))
     patents.insert(0, "pid", np.arange(len(patents), dtype=np.int64))
     for c in ("app_date", "pub_date", "grant_date", "lapse_date"):
         patents[c] = patents[c].astype("datetime64[s]")
 
     # ---- IPC
     ipc_src = col("ipc") if "ipc" in fields else col("ipc_main")
-    ipc_long = parse.split_ipc(ipc_src[keep].reset_index(drop=True))
+    ipc_long = parse.split_ipc(kept(ipc_src))
     if "ipc_main" in fields and "ipc" in fields:
         # The main classification goes first; it is often also listed among all codes.
-        main = parse.split_ipc(col("ipc_main")[keep].reset_index(drop=True))
+        main = parse.split_ipc(kept(col("ipc_main")))
         main = main[main["order"] == 0].assign(order=-2)
         ipc_long = pd.concat([main, ipc_long], ignore_index=True)
         valid = ipc_long["ipc"].notna()
@@ -226,14 +270,14 @@ def import_export(
     links = classify(ipc_long[ipc_long["ipc"].notna()], patents.set_index("pid")["title"], inds)
 
     # ---- location
-    locations = _locations(patents, all_apps, all_applicants)
+    locations = _locations(patents, applicants_cell, all_applicants)
     first_loc = locations.drop_duplicates("pid").set_index("pid")
     patents["loc_status"] = first_loc["status"].reindex(patents["pid"]).to_numpy()
-    blocks_of = locations[locations["status"] == "block"].groupby("pid")["region"].agg(lambda s: "、".join(dict.fromkeys(s)))
-    patents["region"] = blocks_of.reindex(patents["pid"]).to_numpy()
+    patents["region"] = _regions_joined(locations, patents["pid"])
 
-    dates = pd.concat([patents[c] for c in ("app_date", "pub_date", "grant_date", "lapse_date")])
-    as_of_ts = pd.Timestamp(as_of) if as_of is not None else (dates.max() if dates.notna().any() else None)
+    latest = [patents[c].max() for c in ("app_date", "pub_date", "grant_date", "lapse_date")]
+    latest = [d for d in latest if not pd.isna(d)]
+    as_of_ts = pd.Timestamp(as_of) if as_of is not None else (max(latest) if latest else None)
     if is_demo is None:
         is_demo = "demo" in path.name.lower()
     err = pd.concat([e for e in errors if len(e)], ignore_index=True) if any(len(e) for e in errors) else pd.DataFrame(columns=ERROR_COLUMNS)
@@ -243,26 +287,54 @@ def import_export(
     return PatentImport(patents, ipc_long, links, locations, err, summary, inds, bool(is_demo), fields)
 
 
-def _locations(patents: pd.DataFrame, all_apps: pd.Series, all_applicants: bool) -> pd.DataFrame:
+def _locations(patents: pd.DataFrame, applicants: pd.Series, all_applicants: bool) -> pd.DataFrame:
     """One row per applicant located (first only, or all): pid, applicant, address, status, region …
 
     An address cell with as many ``;``-separated parts as there are applicants is read as one address
     per applicant; otherwise the whole cell is the first applicant's address and the others have none.
     """
-    addr_parts = patents["address"].fillna("").astype(str).str.split(r"\s*[;；|\n]\s*", regex=True)
-    recs_pid, recs_app, recs_addr = [], [], []
-    for pid, apps, parts, whole in zip(patents["pid"], all_apps, addr_parts, patents["address"], strict=True):
-        apps = apps or [""]
-        paired = len(parts) == len(apps) and len(apps) > 1
-        for i, a in enumerate(apps if all_applicants else apps[:1]):
-            recs_pid.append(pid)
-            recs_app.append(a)
-            recs_addr.append(parts[i] if paired else (whole if i == 0 else ""))
-    long = pd.DataFrame({"pid": np.asarray(recs_pid, dtype=np.int64), "applicant": recs_app, "address": recs_addr})
+    address = patents["address"].astype(pd.StringDtype("pyarrow")).fillna("")
+    n_addr = _count_parts(address)
+    apps = applicants.astype(pd.StringDtype("pyarrow")).fillna("")
+    n_apps = _count_parts(apps)
+    paired = (n_addr == n_apps) & (n_apps > 1)
+    if not all_applicants:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        used = pc.if_else(pa.array(paired), parse.to_arrow(_first_part(address)), parse.to_arrow(address))
+        long = pd.DataFrame({"pid": patents["pid"].to_numpy(), "applicant": patents["applicant"].array,
+                             "address": parse.from_arrow(used, patents.index)})
+    else:
+        recs_pid, recs_app, recs_addr = [], [], []
+        app_lists = _parts(apps)
+        addr_lists = _parts(address)
+        whole = address.to_numpy(dtype=object)
+        for pid, a_list, parts, w in zip(patents["pid"].to_numpy(), app_lists, addr_lists, whole, strict=True):
+            a_list = a_list or [""]
+            pair = len(parts) == len(a_list) and len(a_list) > 1
+            for i, a in enumerate(a_list):
+                recs_pid.append(pid)
+                recs_app.append(a)
+                recs_addr.append(parts[i] if pair else (w if i == 0 else ""))
+        long = pd.DataFrame({"pid": np.asarray(recs_pid, dtype=np.int64), "applicant": recs_app, "address": recs_addr})
     loc = locate(long["address"])
     for c in loc.columns:
         long[c] = loc[c].to_numpy()
     return long
+
+
+def _regions_joined(locations: pd.DataFrame, pids: pd.Series) -> np.ndarray:
+    """Per patent the block(s) its located applicants are in, joined with 、 (None when none)."""
+    b = locations.loc[locations["status"] == "block", ["pid", "region"]].drop_duplicates()
+    out = pd.Series(None, index=pids.to_numpy(), dtype=object)
+    single = b.drop_duplicates("pid", keep=False)
+    out.loc[single["pid"].to_numpy()] = single["region"].to_numpy()
+    multi = b[b["pid"].duplicated(keep=False)]
+    if len(multi):
+        joined = multi.groupby("pid", sort=False)["region"].agg("、".join)
+        out.loc[joined.index.to_numpy()] = joined.to_numpy()
+    return out.to_numpy()
 
 
 def _summary(raw, cmap, patents, links, locations, errors, n_read, as_of, as_of_guessed, all_applicants, inds,
@@ -291,7 +363,7 @@ def _summary(raw, cmap, patents, links, locations, errors, n_read, as_of, as_of_
         "as_of_from_file": bool(as_of_guessed),
         "hv_criteria_available": hv_criteria_available(fields, inds),
         "is_demo": bool(is_demo),
-        "by_type": {str(k): int(v) for k, v in patents["type"].fillna("unknown").value_counts().items()},
+        "by_type": {str(k): int(v) for k, v in patents["type"].astype(object).fillna("unknown").value_counts().items()},
     }
 
 
@@ -327,10 +399,12 @@ def summary_text(summary: dict, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def write_outputs(result: PatentImport, out_dir: str | Path, indicators: pd.DataFrame | None = None) -> Path:
+def write_outputs(result: PatentImport, out_dir: str | Path, indicators: pd.DataFrame | None = None,
+                  extra: dict[str, pd.DataFrame] | None = None) -> Path:
     """Write the tables to ``out_dir`` (replaced as a whole, atomically): patents.parquet, ipc.parquet,
     industry_links.parquet, locations.parquet, unlocated.csv, errors.csv, indicators.csv (when given),
-    summary.json. CSVs are UTF-8 with BOM so that Excel shows Chinese correctly."""
+    ``<name>.csv`` for each ``extra`` table, summary.json. CSVs are UTF-8 with BOM so that Excel shows
+    Chinese correctly."""
     import tempfile
 
     from liyang_ip.fsutil import replace_directory
@@ -347,6 +421,8 @@ def write_outputs(result: PatentImport, out_dir: str | Path, indicators: pd.Data
         result.errors.to_csv(tmp / "errors.csv", index=False, encoding="utf-8-sig")
         if indicators is not None:
             indicators.to_csv(tmp / "indicators.csv", index=False, encoding="utf-8-sig")
+        for name, df in (extra or {}).items():
+            df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
         (tmp / "summary.json").write_text(json.dumps(result.summary, ensure_ascii=False, indent=2), encoding="utf-8")
         for p in tmp.iterdir():
             p.chmod(0o644)

@@ -80,32 +80,48 @@ def _delimiter(header_line: str, forced: str | None) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv_as_text(path: Path, options: dict) -> tuple[list[str], pd.DataFrame, list, str]:
+def _read_csv_as_text(path: Path, options: dict, wanted: set[str] | None = None) -> tuple[list[str], pd.DataFrame, list, str]:
     """pyarrow CSV reader with every column typed as string (no inference)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     data = path.read_bytes()
-    text, encoding = decode(data, path, options.get("encoding"))
-    del data
-    if not text.strip():
+    forced = options.get("encoding")
+    if not forced and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-8 (with or without BOM) goes to pyarrow as it is, which validates it; GBK/GB18030 is
+        # decoded here only when that validation fails (see below). No copy of a large file in between.
+        buf = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        encoding = "utf-8-sig" if len(buf) != len(data) else "utf-8"
+        del data
+        line = buf.split(b"\n", 1)[0]
+        try:
+            first = line.decode("utf-8")
+        except UnicodeDecodeError:
+            return _read_csv_as_text(path, {**options, "encoding": "gb18030", "_auto": True}, wanted)
+    else:
+        try:
+            text, encoding = decode(data, path, forced)
+        except ExportError:
+            if not options.get("_auto"):
+                raise
+            raise ExportError(
+                f"{path}: cannot decode as UTF-8, UTF-16 (with BOM) or GBK/GB18030; save the export as UTF-8 CSV"
+            ) from None
+        del data
+        text = text.lstrip("\ufeff")
+        first = text.split("\n", 1)[0]
+        buf = text.encode("utf-8")
+        del text
+    if not buf.strip():
         raise ExportError(f"{path}: file is empty; expected a header row")
-    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    first = first.rstrip("\r")
     delim = _delimiter(first, options.get("delimiter"))
-    buf = text.lstrip("\ufeff").encode("utf-8")
-    del text
     # Read the header first to type every column as string.
     import csv
     import io
 
     header = next(csv.reader(io.StringIO(first), delimiter=delim))
-    seen: dict[str, int] = {}
-    names = []
-    for h in header:
-        h = h.strip()
-        n = seen.get(h, 0)
-        seen[h] = n + 1
-        names.append(h if n == 0 else f"{h}.{n}")
+    names = _unique_names(header)
     bad: list[int | None] = []
 
     def _on_invalid(row) -> str:
@@ -120,18 +136,25 @@ def _read_csv_as_text(path: Path, options: dict) -> tuple[list[str], pd.DataFram
                 delimiter=delim, newlines_in_values=True, invalid_row_handler=_on_invalid
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                # Only the columns the mapping uses are kept in memory (a provincial export has many more).
+                include_columns=[n for n in names if n in wanted] if wanted is not None else None,
             ),
         )
     except pa.ArrowInvalid as e:
         msg = " ".join(str(e).split())
+        if "UTF8" in msg.upper().replace("-", "") and encoding.startswith("utf-8"):
+            return _read_csv_as_text(path, {**options, "encoding": "gb18030", "_auto": True}, wanted)
         sep = "tab" if delim == "\t" else repr(delim)
         raise ExportError(f"{path}: cannot parse as {sep}-separated text: {msg}") from None
     if bad:
         # Rows with the wrong number of fields: read again with the csv module, which numbers records
         # exactly (pyarrow's numbers are lines, and unknown when reading in parallel).
-        return _read_csv_slow(buf.decode("utf-8"), delim, names, path) + (encoding,)
+        return (*_read_csv_slow(buf.decode("utf-8"), delim, names, path), encoding)
+    del buf
     frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
+    del table
     frame["_row"] = pd.RangeIndex(2, len(frame) + 2, dtype="int64").to_numpy()
     return names, frame, [], encoding
 
@@ -157,6 +180,39 @@ def _read_csv_slow(text: str, delim: str, names: list[str], path: Path) -> tuple
     frame = pd.DataFrame(rows, columns=names, dtype=pd.StringDtype("pyarrow"))
     frame["_row"] = pd.array(nums, dtype="int64")
     return names, frame, issues
+
+
+def _header(path: Path, options: dict) -> list[str]:
+    """Header names of a text export (first line only), as _read_csv_as_text names them."""
+    import csv
+    import io
+
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        head = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+        enc = options.get("encoding")
+        try:
+            text = head.decode(enc or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            text = head.decode("gb18030", errors="ignore")
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    delim = _delimiter(first, options.get("delimiter"))
+    header = next(csv.reader(io.StringIO(first), delimiter=delim), [])
+    return _unique_names(header)
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    names = []
+    for h in header:
+        h = h.strip()
+        n = seen.get(h, 0)
+        seen[h] = n + 1
+        names.append(h if n == 0 else f"{h}.{n}")
+    return names
 
 
 def _cell_text(v) -> str:
@@ -221,7 +277,7 @@ def read_export(path: str | Path, cmap: ColumnMap) -> RawExport:
     elif suffix == ".xls":
         raise ExportError(f"{path}: old .xls workbooks are not read; save the export as .xlsx or CSV")
     else:
-        names, frame, issues, encoding = _read_csv_as_text(path, options)
+        names, frame, issues, encoding = _read_csv_as_text(path, options, set(cmap.resolve(_header(path, options)).values()))
     columns = cmap.resolve(names)
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
@@ -232,7 +288,11 @@ def read_export(path: str | Path, cmap: ColumnMap) -> RawExport:
             f"{path}: row 1: no column for {need} (mapping: {cmap.origin}); header is {', '.join(names)}; "
             "pass --columns with a preset or a YAML mapping"
         )
-    out = pd.DataFrame({f: frame[h].fillna("").astype(pd.StringDtype("pyarrow")) for f, h in columns.items()})
+    def text(col: pd.Series) -> pd.Series:
+        col = col.astype(pd.StringDtype("pyarrow"))
+        return col.fillna("") if col.hasnans else col
+
+    out = pd.DataFrame({f: text(frame[h]) for f, h in columns.items()})
     out["_row"] = frame["_row"].to_numpy()
     # Records with every mapped cell empty are blank lines, not patents.
     nonblank = pd.Series(False, index=out.index)

@@ -142,26 +142,32 @@ def places() -> tuple[Place, ...]:
 
 def normalise_addresses(addresses: pd.Series):
     """Addresses → pyarrow array in the registry's name key (NFKC, no whitespace, lower case)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(addresses.fillna("").astype(str).to_numpy(dtype=object), type=pa.string())
-    arr = pc.utf8_normalize(arr, "NFKC")
+    from .parse import to_arrow
+
+    arr = pc.utf8_normalize(to_arrow(addresses), "NFKC")
     arr = pc.replace_substring_regex(arr, r"\s+", "")
     arr = pc.replace_substring(pc.replace_substring(arr, "（", "("), "）", ")")
     return pc.utf8_lower(arr)
 
 
-def _hits(arr, place: Place) -> np.ndarray:
+def _hits(arr, place: Place, found: np.ndarray) -> np.ndarray:
+    """Addresses where the place's name occurs (``found``) other than inside one of its shadows."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = pc.count_substring(arr, place.name).to_numpy(zero_copy_only=False).astype(np.int32)
-    if not n.any():
-        return n > 0
+    if not place.shadows or not found.any():
+        return found
+    idx = np.flatnonzero(found)
+    sub = arr.take(pa.array(idx))
+    n = pc.count_substring(sub, place.name).to_numpy(zero_copy_only=False).astype(np.int32)
     for s in place.shadows:
         k = s.count(place.name)
-        n = n - k * pc.count_substring(arr, s).to_numpy(zero_copy_only=False).astype(np.int32)
-    return n > 0
+        n = n - k * pc.count_substring(sub, s).to_numpy(zero_copy_only=False).astype(np.int32)
+    out = np.zeros(len(found), dtype=bool)
+    out[idx] = n > 0
+    return out
 
 
 def locate_unique(addresses: pd.Series) -> pd.DataFrame:
@@ -173,8 +179,37 @@ def locate_unique(addresses: pd.Series) -> pd.DataFrame:
     ``block``, else None), ``level`` (3 town/park, 2 block, 1 city, 0 none) and ``evidence`` (the
     matched names for ambiguous/former results, "" otherwise), index as ``addresses``.
     """
+    out = _locate_keys(normalise_addresses(addresses))
+    out.index = addresses.index
+    return out
+
+
+def _group_hits(arr, names: list[str], chunk: int = 16) -> dict[str, np.ndarray]:
+    """For each name, the addresses where it occurs (shadows ignored here). One regular-expression pass
+    per chunk of names finds the addresses worth a closer look, so most names never scan them all."""
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out: dict[str, np.ndarray] = {}
+    n = len(arr)
+    for k in range(0, len(names), chunk):
+        part = names[k:k + chunk]
+        any_hit = pc.match_substring_regex(arr, "|".join(re.escape(x) for x in part)).to_numpy(zero_copy_only=False)
+        idx = np.flatnonzero(any_hit)
+        sub = arr.take(pa.array(idx)) if len(idx) else None
+        for name in part:
+            h = np.zeros(n, dtype=bool)
+            if sub is not None:
+                h[idx] = pc.match_substring(sub, name).to_numpy(zero_copy_only=False)
+            out[name] = h
+    return out
+
+
+def _locate_keys(arr) -> pd.DataFrame:
+    """Locate normalised address keys (a pyarrow string array); see :func:`locate_unique`."""
     city, blocks = city_and_blocks()
-    arr = normalise_addresses(addresses)
     n = len(arr)
     bidx = {b: i for i, b in enumerate(blocks)}
     masks = {lvl: np.zeros(n, dtype=np.int64) for lvl in (LEVEL_TOWN, LEVEL_BLOCK)}
@@ -183,8 +218,9 @@ def locate_unique(addresses: pd.Series) -> pd.DataFrame:
     outside_hit = np.zeros(n, dtype=bool)
     ps = places()
     ctx_places = [p for p in ps if p.context]
+    found = _group_hits(arr, [p.name for p in ps])
     for p in (p for p in ps if not p.context):
-        h = _hits(arr, p)
+        h = _hits(arr, p, found[p.name])
         if not h.any():
             continue
         if p.level == LEVEL_CITY:
@@ -197,7 +233,7 @@ def locate_unique(addresses: pd.Series) -> pd.DataFrame:
             outside_hit |= h
     context = city_hit | (masks[LEVEL_BLOCK] != 0) | (masks[LEVEL_TOWN] != 0)
     for p in ctx_places:
-        h = _hits(arr, p) & context
+        h = _hits(arr, p, found[p.name]) & context
         if not h.any():
             continue
         if p.level == LEVEL_CITY:
@@ -229,7 +265,7 @@ def locate_unique(addresses: pd.Series) -> pd.DataFrame:
     status[nothing & former_hit] = "former"
     status[nothing & ~former_hit & outside_hit] = "outside"
     status[empty] = "no_address"
-    out = pd.DataFrame({"status": status, "region": region, "level": level}, index=addresses.index)
+    out = pd.DataFrame({"status": status, "region": region, "level": level})
     out["evidence"] = ""
     need = np.flatnonzero((status == "ambiguous") | (status == "former"))
     if len(need):
@@ -255,9 +291,17 @@ def _evidence(key: str) -> str:
 
 def locate(addresses: pd.Series) -> pd.DataFrame:
     """Locate a column of addresses (any length, repeated values welcome): each distinct address once."""
-    codes, uniques = pd.factorize(addresses.fillna("").astype(str))
-    res = locate_unique(pd.Series(uniques, dtype=object))
-    out = res.iloc[codes].reset_index(drop=True)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Digits never belong to a place name: house and room numbers are dropped before matching, so
+    # addresses that differ only in them are located once.
+    keys = pc.replace_substring_regex(normalise_addresses(addresses), r"[0-9]+", "#")
+    enc = pc.dictionary_encode(keys)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    res = _locate_keys(enc.dictionary)
+    out = res.iloc[enc.indices.to_numpy(zero_copy_only=False)].reset_index(drop=True)
     out.index = addresses.index
     return out
 

@@ -30,11 +30,59 @@ GRANT_KINDS = {"B", "C", "U", "Y", "S", "D"}
 _NEG = {"", "否", "无", "0", "n", "no", "none", "false", "-", "—", "--", "未质押", "无质押", "nan", "null", "/"}
 
 
-def by_unique(s: pd.Series, func: Callable[[str], object], dtype: object = object) -> pd.Series:
-    """Apply ``func`` once per distinct value of ``s`` and broadcast the results (fast on repeated values)."""
+def _factorize(s: pd.Series) -> tuple[np.ndarray, list]:
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def by_unique(s: pd.Series, func: Callable[[str], object], dtype: object = object) -> pd.Series:
+    """Apply ``func`` once per distinct value of ``s`` and broadcast the results (fast on repeated values).
+    Missing cells are treated as ""."""
+    codes, uniques = _factorize(s)
     values = np.array([func(u) for u in uniques] + [func("")], dtype=dtype)
     return pd.Series(values[codes], index=s.index)  # code -1 (NA) takes the last entry, func("")
+
+
+def by_unique_category(s: pd.Series, func: Callable[[str], str | None]) -> pd.Series:
+    """Like :func:`by_unique` for functions returning a label or None: a Categorical (compact, fast)."""
+    codes, uniques = _factorize(s)
+    vals = [func(u) for u in uniques] + [func("")]
+    cats = sorted({v for v in vals if v is not None})
+    pos = {c: i for i, c in enumerate(cats)}
+    vcodes = np.array([pos[v] if v is not None else -1 for v in vals], dtype=np.int32)
+    return pd.Series(pd.Categorical.from_codes(vcodes[codes], categories=cats), index=s.index)
+
+
+def by_unique_bool(s: pd.Series, func: Callable[[str], bool | None]) -> pd.Series:
+    """Like :func:`by_unique` for functions returning True/False/None: a nullable boolean column."""
+    codes, uniques = _factorize(s)
+    vals = [func(u) for u in uniques] + [func("")]
+    v = np.array([bool(x) if x is not None else False for x in vals], dtype=bool)
+    m = np.array([x is None for x in vals], dtype=bool)
+    return pd.Series(pd.arrays.BooleanArray(v[codes], m[codes]), index=s.index)
+
+
+def to_arrow(s: pd.Series):
+    """A text column as a pyarrow string array (missing → "")."""
+    import pyarrow as pa
+
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        import pyarrow.compute as pc
+
+        arr = pa.array(s.array)  # no copy for pyarrow-backed strings
+        if arr.type != pa.string():
+            arr = arr.cast(pa.string())  # pandas stores large_string; kernels mix types badly
+        return pc.fill_null(arr, "")
+    return pa.array(s.fillna("").astype(str).to_numpy(dtype=object), type=pa.string())
+
+
+def from_arrow(arr, index: pd.Index) -> pd.Series:
+    """A pyarrow string array as a pandas text column (pyarrow storage)."""
+    return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow")), index=index)
+
+
+def _np(arr) -> np.ndarray:
+    return arr.to_numpy(zero_copy_only=False)
 
 
 # ---------------------------------------------------------------------------------------- app numbers
@@ -46,23 +94,28 @@ def normalise_app_no(s: pd.Series) -> pd.DataFrame:
     the older 8-digit numbers (``99123456.7``, ``CN99123456X``). The type digit is the 5th digit of a
     12-digit number (since 1 Oct 2003) or the 3rd digit of an 8-digit one. A number of any other shape
     keeps its text in ``app_no`` with ``app_no_ok`` False (reported by the caller). The check digit is
-    kept but not verified.
+    kept but not verified. Runs in pyarrow (vectorised).
     """
-    t = s.astype(pd.StringDtype("pyarrow")).str.normalize("NFKC").str.upper()
-    core = t.str.replace(r"^\s*(CN|ZL)", "", regex=True).str.replace(r"[\s.·\-]", "", regex=True)
-    m = core.str.extract(r"^(?P<body>\d{12}|\d{8})(?P<check>[\dX])?$")
-    body = m["body"]
-    ok = body.notna()
-    digit = pd.Series(pd.NA, index=s.index, dtype=pd.StringDtype("pyarrow"))
-    long = ok & (body.str.len() == 12)
-    short = ok & (body.str.len() == 8)
-    digit[long] = body[long].str.slice(4, 5)
-    digit[short] = body[short].str.slice(2, 3)
-    ok = ok & digit.isin(list(TYPE_DIGIT)).fillna(False)
-    check = m["check"].fillna("")
-    canon = body.fillna("") + (check.str.len() > 0).map({True: ".", False: ""}) + check
-    app_no = canon.where(ok, t.str.strip())
-    return pd.DataFrame({"app_no": app_no, "type_digit": digit.where(ok), "app_no_ok": ok.astype(bool)})
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pc.utf8_upper(pc.utf8_normalize(to_arrow(s), "NFKC"))
+    core = pc.replace_substring_regex(pc.replace_substring_regex(t, r"^\s*(CN|ZL)", ""), r"[\s.·\-]", "")
+    m = pc.extract_regex(core, r"^(?P<body>\d{12}|\d{8})(?P<check>[\dX])?$")
+    matched = _np(pc.is_valid(m))
+    body = pc.fill_null(pc.struct_field(m, "body"), "")
+    check = pc.fill_null(pc.struct_field(m, "check"), "")
+    blen = _np(pc.utf8_length(body))
+    d12 = pc.utf8_slice_codeunits(body, 4, 5)
+    d8 = pc.utf8_slice_codeunits(body, 2, 3)
+    digit = pc.if_else(pa.array(blen == 12), d12, d8)
+    ok = matched & np.isin(_np(digit).astype(str), list(TYPE_DIGIT))
+    dot = pc.if_else(pc.greater(pc.utf8_length(check), 0), ".", "")
+    canon = pc.binary_join_element_wise(body, dot, check, "")
+    app_no = pc.if_else(pa.array(ok), canon, pc.utf8_trim_whitespace(t))
+    digit_out = pc.if_else(pa.array(ok), digit, pa.scalar(None, pa.string()))
+    return pd.DataFrame({"app_no": from_arrow(app_no, s.index), "type_digit": from_arrow(digit_out, s.index),
+                         "app_no_ok": pd.Series(ok, index=s.index, dtype=bool)})
 
 
 def type_from_text(text: str) -> str | None:
@@ -81,8 +134,11 @@ def type_from_text(text: str) -> str | None:
 
 def kind_code(pub_no: pd.Series) -> pd.Series:
     """Kind letter of a CN publication number (``CN112345678B`` → ``B``), or missing."""
-    t = pub_no.astype(pd.StringDtype("pyarrow")).str.normalize("NFKC").str.upper().str.replace(r"\s", "", regex=True)
-    return t.str.extract(r"^CN\d+([A-Z])\d?$")[0]
+    import pyarrow.compute as pc
+
+    t = pc.replace_substring_regex(pc.utf8_upper(pc.utf8_normalize(to_arrow(pub_no), "NFKC")), r"\s", "")
+    m = pc.struct_field(pc.extract_regex(t, r"^CN\d+(?P<kind>[A-Z])\d?$"), "kind")
+    return from_arrow(m, pub_no.index)
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -92,12 +148,8 @@ _DATE_PATTERNS = [
 ]
 
 
-def parse_date(text: str) -> pd.Timestamp | None:
-    """One date cell → Timestamp, or None for empty or unreadable text.
-
-    Forms: 2021-01-05, 2021.01.05, 2021/1/5, 20210105, 2021年1月5日, 2021-01-05 00:00:00 (full-width
-    digits folded). Impossible dates (2021-02-30) are None.
-    """
+def _ymd(text: str) -> str | None:
+    """One date cell → "YYYY-MM-DD", or None for empty, unreadable or impossible dates."""
     t = unicodedata.normalize("NFKC", str(text or "")).strip()
     if not t:
         return None
@@ -105,19 +157,33 @@ def parse_date(text: str) -> pd.Timestamp | None:
         m = pat.match(t)
         if m:
             y, mo, d = (int(g) for g in m.groups())
-            if not 1900 <= y <= 2100:
+            if not 1900 <= y <= 2100 or not 1 <= mo <= 12 or not 1 <= d <= 31:
                 return None
-            try:
-                return pd.Timestamp(year=y, month=mo, day=d)
-            except ValueError:
-                return None
+            if d > 28:
+                import calendar
+
+                if d > calendar.monthrange(y, mo)[1]:
+                    return None
+            return f"{y:04d}-{mo:02d}-{d:02d}"
     return None
+
+
+def parse_date(text: str) -> pd.Timestamp | None:
+    """One date cell → Timestamp, or None for empty or unreadable text.
+
+    Forms: 2021-01-05, 2021.01.05, 2021/1/5, 20210105, 2021年1月5日, 2021-01-05 00:00:00 (full-width
+    digits folded). Impossible dates (2021-02-30) are None.
+    """
+    v = _ymd(text)
+    return pd.Timestamp(v) if v else None
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
     """A column of date cells → datetime64 (NaT where empty or unreadable)."""
-    out = by_unique(s, parse_date)
-    return pd.to_datetime(out.where(out.notna(), None), errors="coerce").astype("datetime64[s]")
+    codes, uniques = _factorize(s)
+    vals = [_ymd(u) for u in uniques] + [None]
+    arr = np.array([v or "NaT" for v in vals], dtype="datetime64[s]")
+    return pd.Series(arr[codes], index=s.index)
 
 
 # ------------------------------------------------------------------------------------------------ IPC
@@ -145,22 +211,30 @@ def normalise_ipc(code: str) -> str | None:
 
 def split_ipc(s: pd.Series) -> pd.DataFrame:
     """IPC cells → long frame ``pos`` (row position in ``s``), ``order`` (0 = first readable code; -1
-    for unreadable ones), ``ipc`` (normalised, None when unreadable) and ``raw`` (the cell text)."""
-    lists = s.fillna("").astype(str).str.split(IPC_SEPARATORS, regex=True)
-    exploded = lists.explode()
-    exploded = exploded[exploded.notna()]
-    pos = np.repeat(np.arange(len(s)), lists.str.len().fillna(0).astype(int).to_numpy())
-    raw = exploded.astype(str).str.strip().to_numpy()
-    df = pd.DataFrame({"pos": pos, "raw": raw})
-    df = df[df["raw"] != ""].reset_index(drop=True)
+    for unreadable ones), ``ipc`` (normalised, None when unreadable) and ``raw`` (the code's text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = pc.split_pattern_regex(to_arrow(s), IPC_SEPARATORS)
+    pos = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+    raw = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    nonempty = pc.not_equal(raw, "").to_numpy(zero_copy_only=False)
+    raw = raw.filter(pa.array(nonempty))
+    pos = pos[nonempty]
+    df = pd.DataFrame({"pos": pos.astype(np.int64), "raw": raw.to_numpy(zero_copy_only=False)})
     codes, uniques = pd.factorize(df["raw"])
     norm = np.array([normalise_ipc(u) for u in uniques] + [None], dtype=object)
     df["ipc"] = norm[codes]
     # Order among readable codes (0 = first IPC); unreadable codes get -1.
-    valid = df["ipc"].notna()
-    df["order"] = -1
-    df.loc[valid, "order"] = df[valid].groupby("pos").cumcount()
-    df["order"] = df["order"].astype("int64")
+    valid = df["ipc"].notna().to_numpy()
+    order = np.full(len(df), -1, dtype=np.int64)
+    if valid.any():
+        vpos = pos[valid]
+        # Rank within each position: index minus the index where the position's run starts (sorted by pos).
+        starts = np.r_[0, np.flatnonzero(np.diff(vpos)) + 1]
+        run_start = np.repeat(starts, np.diff(np.r_[starts, len(vpos)]))
+        order[valid] = np.arange(len(vpos)) - run_start
+    df["order"] = order
     return df[["pos", "order", "ipc", "raw"]]
 
 
@@ -191,7 +265,7 @@ def legal_class(text: str) -> str:
 
 
 def legal_classes(s: pd.Series) -> pd.Series:
-    return by_unique(s, legal_class)
+    return by_unique_category(s, legal_class)
 
 
 # ---------------------------------------------------------------------------------------------- flags
@@ -221,11 +295,13 @@ def overseas_family(text: str) -> bool | None:
 
 
 def overseas_families(s: pd.Series) -> pd.Series:
-    return by_unique(s, overseas_family)
+    """Nullable booleans (NA where the cell gives no country codes)."""
+    return by_unique_bool(s, overseas_family)
 
 
 __all__ = [
-    "GRANT_KINDS", "KIND_TYPE", "PCT_DIGITS", "TYPES", "TYPE_DIGIT", "by_unique", "flag", "flags", "kind_code",
+    "GRANT_KINDS", "KIND_TYPE", "PCT_DIGITS", "TYPES", "TYPE_DIGIT", "by_unique", "by_unique_bool",
+    "by_unique_category", "flag", "flags", "kind_code",
     "legal_class", "legal_classes", "normalise_app_no", "normalise_ipc", "overseas_family", "overseas_families",
     "parse_date", "parse_dates", "split_ipc", "type_from_text",
 ]
