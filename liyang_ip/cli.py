@@ -6,11 +6,16 @@
     liyang-ip data template [--out FILE.xlsx]
     liyang-ip data extract TEXTFILE --region 溧阳市 --year 2020     (see liyang_ip.extract)
     liyang-ip run …  /  liyang-ip export …                          (see liyang_ip.report)
+
+Errors are one line on stderr (exit 1; 2 for bad arguments); ``liyang-ip --debug …`` (or
+LIYANG_IP_DEBUG=1) shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from pathlib import Path
 
@@ -109,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="liyang-ip", description="County-level IP planning analytics (Liyang / Changzhou).")
     p.add_argument("--version", action="version", version=f"liyang-ip {__version__}")
+    p.add_argument("--debug", action="store_true",
+                   help="show the full traceback of an error (for bug reports) instead of one line")
     sub = p.add_subparsers(dest="command", required=True)
 
     data = sub.add_parser("data", help="build, check and generate datasets")
@@ -136,14 +143,45 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def describe_error(exc: BaseException) -> str:
+    """One line for people about an error that reached the top of the command."""
+    if isinstance(exc, OSError):
+        what = exc.strerror or str(exc) or type(exc).__name__
+        where = f"{exc.filename}: " if exc.filename else ""
+        hint = ""
+        if exc.errno == errno.ENOSPC:
+            hint = " (free some space, or choose another --out)"
+        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            hint = " (choose a directory you can write to, e.g. --out)"
+        return f"{where}{what}{hint}"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return (f"unexpected {type(exc).__name__}{': ' + text if text else ''} — this is a bug in liyang-ip; "
+            "run the same command with --debug and report the traceback")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run `liyang-ip`; errors end as one line on stderr (exit 1), or a traceback with ``--debug``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # --debug is accepted anywhere before a "--" so that it can be added to any command line.
+    cut = argv.index("--") if "--" in argv else len(argv)
+    debug = "--debug" in argv[:cut] or bool(os.environ.get("LIYANG_IP_DEBUG"))
+    argv = [a for i, a in enumerate(argv) if not (i < cut and a == "--debug")]
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "seed", 0) is None:
         from .data.demo import SEED
 
         args.seed = SEED
-    return int(args.func(args) or 0)
+    if debug:
+        return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("liyang-ip: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        print(f"liyang-ip: error: {describe_error(e)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

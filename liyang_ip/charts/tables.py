@@ -163,7 +163,9 @@ def table(
         elif pd.api.types.is_float_dtype(col):
             d = decimals if decimals is not None else _decimals(col.astype(float))
             fmt[c] = lambda v, d=d: "—" if pd.isna(v) else f"{v:,.{d}f}"
-    styler = shown.style.hide(axis="index").format(fmt, na_rep="—")
+    # escape: text from a user's data (source titles, notes, URLs) is shown as text, never run as HTML.
+    styler = (shown.style.hide(axis="index").format(fmt, na_rep="—", escape="html")
+              .format_index(escape="html", axis=1))
     if demo:
         styler = styler.set_caption(DEMO_TABLE_CAPTION).set_table_styles(
             [{"selector": "caption", "props": "caption-side: top; color: #b2182b; font-weight: bold; text-align: left;"}]

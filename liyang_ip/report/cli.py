@@ -114,7 +114,12 @@ def _parse_param(text: str) -> tuple[str, Any]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise ValueError(f"-p {text!r}: expected NAME=VALUE, e.g. -p gap_share=0.5")
-    return name.strip(), yaml.safe_load(value)
+    try:
+        return name.strip(), yaml.safe_load(value)
+    except yaml.YAMLError as e:
+        problem = getattr(e, "problem", None) or (str(e).splitlines() or ["?"])[0]
+        raise ValueError(f"-p {text!r}: the value is not valid YAML ({problem}); write a list as "
+                         f"[a, b] and quote text with brackets or colons, e.g. -p 'indicators=[a, b]'") from None
 
 
 def _block_resolver():
@@ -221,6 +226,9 @@ def cmd_run(args) -> int:
 
     if args.jobs < 1:
         return _fail("--jobs must be at least 1")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        return _fail(f"run: --out {args.out} is a file; give a directory (it is created when missing)")
     try:
         sets = build_sets(args)
         select = [s for s in (args.notebooks or "").split(",") if s.strip()]
@@ -262,6 +270,10 @@ def _export(path: Path, formats, combined: bool, force: bool, browser: str | Non
 
     try:
         written = export_paths([path], formats=formats, combined=combined, force=force, browser=browser)
+    except OSError as e:
+        from ..cli import describe_error
+
+        return _fail(f"export: {describe_error(e)}", 1)
     except BrowserNotFoundError as e:
         print(f"liyang-ip export: {e}", file=sys.stderr)
         return 1

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import html as html_lib
-import json
 import os
 import re
 import shutil
@@ -36,6 +35,7 @@ from typing import Any
 
 from .fonts import embedded_font_css
 from .runner import parameter_defaults
+from .sanitize import inert_html
 
 TEMPLATE_NAME = "liyang_report"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -195,7 +195,8 @@ class ChromiumPrinter:
 
         if self._browser is None:
             raise ExportError("ChromiumPrinter must be used inside a `with` block")
-        page = self._browser.new_page()
+        # JavaScript off: the report has no scripts, and nothing from the data may run while printing.
+        page = self._browser.new_page(java_script_enabled=False)
         try:
             page.set_default_timeout(self.timeout_ms)
             # The report is self-contained; nothing may be fetched from the network.
@@ -352,6 +353,12 @@ def prepare_notebook(nb, lang: str = "zh"):
                     data = out.get("data", {})
                     if WIDGET_MIME in data:
                         continue  # an interactive widget has nothing to show on paper
+                    if "text/markdown" in data:
+                        # Prose made from numbers and names: raw HTML in it (a source title with a
+                        # <script> tag) is shown as text, not passed through by the Markdown renderer.
+                        out = copy.deepcopy(out)
+                        data = out["data"]
+                        data["text/markdown"] = _markdown_text_only(data["text/markdown"])
                     caption = cell.get("metadata", {}).get("caption") or out.get("metadata", {}).get("caption")
                     tag = None
                     if any(k in data for k in ("image/png", "image/jpeg", "image/svg+xml")):
@@ -370,6 +377,12 @@ def prepare_notebook(nb, lang: str = "zh"):
         cells.append(cell)
     nb.cells = cells
     return nb
+
+
+def _markdown_text_only(text: Any) -> str:
+    """Markdown with every ``<`` written as ``&lt;``: tags in it are shown as text, Markdown still works."""
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return text.replace("<", "&lt;")
 
 
 def combine_notebooks(nbs: Sequence[tuple[str, Any]]):
@@ -404,7 +417,8 @@ def render_html(doc: Doc) -> str:
     resources = {"liyang": doc.cover, "language_code": "zh-CN" if lang == "zh" else "en",
                  "metadata": {"name": doc.out_stem.name}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return body
+    # Whatever a dataset's strings hold, nothing in the page may run (see .sanitize).
+    return inert_html(body)
 
 
 def embed_fonts(htmls: Iterable[str]) -> list[str]:
@@ -433,50 +447,88 @@ def _read_nb(path: Path):
         raise ExportError(f"{path}: not a readable notebook ({e})") from e
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def _find_manifest(nb_path: Path) -> tuple[Path | None, dict | None, dict | None]:
     """(run_dir, manifest, entry) of the run an executed notebook belongs to, if any."""
+    from .runner import MANIFEST, read_manifest
+
     for run_dir in (nb_path.parent.parent, nb_path.parent):
-        m = run_dir / "manifest.json"
-        if m.exists():
-            try:
-                manifest = json.loads(m.read_text(encoding="utf-8"))
-            except json.JSONDecodeError:
-                continue
+        if (run_dir / MANIFEST).exists():
+            manifest = read_manifest(run_dir)
             rel = nb_path.resolve().relative_to(run_dir.resolve()).as_posix()
             for entry in manifest.get("notebooks", {}).values():
-                if entry.get("output") == rel:
+                if isinstance(entry, dict) and entry.get("output") == rel:
                     return run_dir, manifest, entry
             return run_dir, manifest, None
     return None, None, None
 
 
-def collect_docs(path: Path, combined: bool = True) -> list[Doc]:
+def _run_notebooks(run_dir: Path) -> list[Path]:
+    """Executed notebooks in a run directory (hidden temporaries and checkpoints left out)."""
+    return sorted(p for p in run_dir.rglob("*.ipynb")
+                  if not any(part.startswith(".") for part in p.relative_to(run_dir).parts))
+
+
+def _failed_in_metadata(nb) -> bool:
+    return bool(nb.metadata.get("papermill", {}).get("exception"))
+
+
+def collect_docs(path: Path, combined: bool = True, problems: list[str] | None = None,
+                 notes: list[str] | None = None) -> list[Doc]:
     """Documents to export for a run directory (successful notebooks + one combined report per block)
-    or for a single executed notebook."""
+    or for a single executed notebook.
+
+    Nothing is skipped silently: a notebook the manifest says succeeded but whose file is missing (or
+    whose path leaves the run directory) is added to `problems`; an executed notebook in the run
+    directory that the manifest does not list is exported from its file and named in `notes`.
+    """
+    from .runner import MANIFEST, MANIFEST_JOURNAL, read_manifest
+
     path = Path(path)
+    problems = problems if problems is not None else []
+    notes = notes if notes is not None else []
     if path.is_file():
         _, manifest, entry = _find_manifest(path)
         nb = _read_nb(path)
-        failed = bool(entry and entry.get("status") != "ok") or bool(nb.metadata.get("papermill", {}).get("exception"))
+        failed = bool(entry and entry.get("status") != "ok") or _failed_in_metadata(nb)
         cover = cover_info(nb, entry=entry, manifest=manifest, status_failed=failed)
         return [Doc(nb, cover, f"{cover['focus']} · {cover['title']}", path.with_suffix(""), [path])]
 
-    manifest_path = path / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
+    has_manifest = (path / MANIFEST).exists() or (path / MANIFEST_JOURNAL).exists()
+    manifest = read_manifest(path) if has_manifest else None
     groups: dict[Path, list[tuple[Path, dict | None]]] = {}
     failed: dict[Path, list[Path]] = {}
+    listed: set[Path] = set()
     if manifest:
-        for entry in manifest.get("notebooks", {}).values():
-            nb_path = path / entry["output"]
+        for key, entry in manifest.get("notebooks", {}).items():
+            rel = entry.get("output") if isinstance(entry, dict) else None
+            nb_path = path / str(rel) if rel else None
+            if nb_path is None or not _inside(nb_path, path) or nb_path.suffix != ".ipynb":
+                problems.append(f"{path / MANIFEST}: entry {key!r}: output {rel!r} is not a notebook inside "
+                                f"{path}; not exported")
+                continue
+            listed.add(nb_path.resolve())
             if entry.get("status") == "ok" and nb_path.exists():
                 groups.setdefault(nb_path.parent, []).append((nb_path, entry))
+            elif entry.get("status") == "ok":
+                problems.append(f"{nb_path}: the manifest lists it as executed but the file is missing; "
+                                "run it again (liyang-ip run … --force)")
             else:
                 failed.setdefault(nb_path.parent, []).append(nb_path)
                 _remove_stale_exports(nb_path)
-    else:
-        for nb_path in sorted(path.rglob("*.ipynb")):
-            if not nb_path.name.startswith(".") and ".ipynb_checkpoints" not in nb_path.parts:
-                groups.setdefault(nb_path.parent, []).append((nb_path, None))
+    for nb_path in _run_notebooks(path):
+        if nb_path.resolve() in listed:
+            continue
+        if manifest:
+            notes.append(f"{nb_path}: not in {path / MANIFEST}; exported from the file")
+        groups.setdefault(nb_path.parent, []).append((nb_path, None))
     if not groups:
         raise ExportError(f"{path}: no successfully executed notebooks to export")
 
@@ -486,18 +538,23 @@ def collect_docs(path: Path, combined: bool = True) -> list[Doc]:
         chapters = []
         for nb_path, entry in members:
             nb = _read_nb(nb_path)
+            if entry is None and _failed_in_metadata(nb):
+                # Not in the manifest and failed when it ran: exported on its own, marked as partial.
+                cover = cover_info(nb, manifest=manifest, status_failed=True)
+                docs.append(Doc(nb, cover, f"{cover['focus']} · {cover['title']}", nb_path.with_suffix(""),
+                                [nb_path]))
+                continue
             cover = cover_info(nb, entry=entry, manifest=manifest)
             docs.append(Doc(nb, cover, f"{cover['focus']} · {cover['title']}", nb_path.with_suffix(""), [nb_path]))
-            chapters.append((cover["title"], nb, nb_path))
+            chapters.append((cover["title"], nb, nb_path, cover))
         if combined and len(chapters) > 1:
-            first = docs[-len(chapters)]
-            cover = dict(first.cover)
+            cover = dict(chapters[0][3])
             cover["title"] = cover["labels"]["report"]
-            cover["notebook"] = ", ".join(p.stem for _, _, p in chapters)
+            cover["notebook"] = ", ".join(p.stem for _, _, p, _ in chapters)
             cover["toc"] = [{"id": f"ch-{i}", "title": t, "sections": _sections(nb)}
-                            for i, (t, nb, _) in enumerate(chapters, 1)]
-            nb = combine_notebooks([(t, nb) for t, nb, _ in chapters])
-            sources = [p for _, _, p in chapters]
+                            for i, (t, nb, _, _) in enumerate(chapters, 1)]
+            nb = combine_notebooks([(t, nb) for t, nb, _, _ in chapters])
+            sources = [p for _, _, p, _ in chapters]
             docs.append(Doc(nb, cover, f"{cover['focus']} · {cover['title']}", folder / "report", sources,
                             deps=sources + failed.get(folder, [])))
     return docs
@@ -549,7 +606,11 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
 
     from ..fsutil import atomic_write_text
 
-    docs = [d for p in paths for d in collect_docs(Path(p), combined=combined)]
+    errors: list[str] = []
+    notes: list[str] = []
+    docs = [d for p in paths for d in collect_docs(Path(p), combined=combined, problems=errors, notes=notes)]
+    for note in notes:
+        print(f"liyang-ip export: note: {note}", file=sys.stderr)
     want_html, want_pdf = "html" in formats, "pdf" in formats
     stale_html = {id(d) for d in docs
                   if want_html and (force or not _up_to_date(d.out_stem.with_suffix(".html"), d.inputs))}
@@ -557,7 +618,6 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
                  if want_pdf and (force or not _up_to_date(d.out_stem.with_suffix(".pdf"), d.inputs))}
     todo = [d for d in docs if id(d) in stale_html | stale_pdf]
     written: list[Path] = []
-    errors: list[str] = []
     with tempfile.TemporaryDirectory(prefix="liyang-ip-export-") as tmp:
         # HTML that is only the intermediate of a PDF goes to a temporary directory.
         html_of = {id(d): d.out_stem.with_suffix(".html") if want_html else Path(tmp) / f"{i}.html"
@@ -598,24 +658,29 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
 
 
 def _record_exports(docs: Sequence[Doc], written: Sequence[Path]) -> None:
-    """Note the exported files in the run's manifest (entry["exports"])."""
-    from .runner import read_manifest, write_manifest
+    """Note the exported files in the run's manifest (entry["exports"]), under the manifest's lock."""
+    from .runner import update_manifest
 
-    by_run: dict[Path, dict] = {}
+    by_run: dict[Path, list[tuple[dict, Doc]]] = {}
     for doc in docs:
         if len(doc.sources) != 1:
             continue
         run_dir, _, entry = _find_manifest(doc.sources[0])
         if run_dir is None or entry is None:
             continue
-        manifest = by_run.setdefault(run_dir, read_manifest(run_dir))
-        for key, e in manifest["notebooks"].items():
-            if e.get("output") == entry.get("output"):
+        by_run.setdefault(run_dir, []).append((entry, doc))
+    for run_dir, items in by_run.items():
+        def change(manifest: dict, run_dir=run_dir, items=items) -> None:
+            for entry, doc in items:
                 files = {p.suffix.lstrip("."): p.relative_to(run_dir).as_posix() for p in written
                          if p.with_suffix("") == doc.out_stem}
-                manifest["notebooks"][key] = {**e, "exports": {**(e.get("exports") or {}), **files}}
-    for run_dir, manifest in by_run.items():
-        write_manifest(run_dir, manifest)
+                if not files:
+                    continue
+                for key, e in manifest["notebooks"].items():
+                    if e.get("output") == entry.get("output"):
+                        manifest["notebooks"][key] = {**e, "exports": {**(e.get("exports") or {}), **files}}
+
+        update_manifest(run_dir, change)
 
 
 def _loop_running() -> bool:

@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,11 @@ NOTEBOOK_GLOB = "[0-9][0-9]_*"
 # committed source; see notebooks/jupytext.toml), then a plain .ipynb (a researcher's own notebook).
 NOTEBOOK_SUFFIXES = (".md", ".py", ".ipynb")
 MANIFEST = "manifest.json"
+# Notebook entries appended during a batch, folded into the manifest at the end (see append_journal).
+MANIFEST_JOURNAL = ".manifest.journal"
+MANIFEST_LOCK = ".manifest.lock"
+# Runs remembered in the manifest's "runs" list (start, end, command, counts of each).
+MAX_RUN_HISTORY = 50
 MANIFEST_VERSION = 1
 BUNDLED_DATASETS = ("demo", "public")
 
@@ -135,6 +141,16 @@ def _dedupe(sets: Iterable[dict]) -> list[dict]:
     return out
 
 
+def yaml_error_line(exc: Exception, path: str | Path | None = None) -> str:
+    """``file:line:column: problem (is not valid YAML)`` in one line, from a ``yaml.YAMLError``."""
+    mark = getattr(exc, "problem_mark", None)
+    where = str(path) if path is not None else ""
+    if mark is not None:
+        where += f"{':' if where else 'line '}{mark.line + 1}:{mark.column + 1}"
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+    return f"{where}: {problem} (is not valid YAML)" if where else f"{problem} (is not valid YAML)"
+
+
 def load_params_file(path: str | Path) -> list[dict]:
     """Read a YAML (or JSON) parameters file and expand it with `expand_grid`."""
     import yaml
@@ -145,7 +161,9 @@ def load_params_file(path: str | Path) -> list[dict]:
     except FileNotFoundError:
         raise RunError(f"parameters file {path} not found") from None
     except yaml.YAMLError as e:
-        raise RunError(f"parameters file {path} is not valid YAML: {e}") from None
+        raise RunError(f"parameters file {yaml_error_line(e, path)}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise RunError(f"parameters file {path} cannot be read: {getattr(e, 'strerror', None) or e}") from None
     try:
         return expand_grid(spec)
     except RunError as e:
@@ -360,23 +378,110 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def read_manifest(run_dir: str | Path) -> dict:
-    """The run's manifest, or an empty one when there is none (or it is unreadable)."""
-    p = Path(run_dir) / MANIFEST
+def _empty_manifest() -> dict:
+    return {"manifest_version": MANIFEST_VERSION, "notebooks": {}}
+
+
+@contextmanager
+def manifest_lock(run_dir: str | Path):
+    """Exclusive lock on a run directory's manifest (``fcntl.flock`` on ``.manifest.lock``).
+
+    Two ``liyang-ip run`` (or a run and an ``export``) on the same directory take turns reading and
+    writing the manifest instead of overwriting each other's entries. Where ``fcntl`` does not exist
+    (Windows) the lock is a no-op.
+    """
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {"manifest_version": MANIFEST_VERSION, "notebooks": {}}
-    data.setdefault("notebooks", {})
-    return data
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(run_dir / MANIFEST_LOCK, "a+b") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _replay_journal(run_dir: Path, manifest: dict) -> dict:
+    """Apply the journal's notebook entries (one JSON object a line) to `manifest`, in order.
+
+    A last line cut short by a crash is ignored: the entries before it are kept.
+    """
+    try:
+        text = (run_dir / MANIFEST_JOURNAL).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return manifest
+    for line in text.splitlines():
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(rec, dict) and isinstance(rec.get("key"), str) and isinstance(rec.get("entry"), dict):
+            manifest["notebooks"][rec["key"]] = rec["entry"]
+    return manifest
+
+
+def read_manifest(run_dir: str | Path) -> dict:
+    """The run's manifest with its journal applied, or an empty one when there is none.
+
+    An unreadable ``manifest.json`` (not JSON, not a mapping) counts as empty; the journal is still
+    applied so that the entries of the latest jobs are not lost.
+    """
+    run_dir = Path(run_dir)
+    try:
+        data = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError):
+        data = _empty_manifest()
+    if not isinstance(data, dict):
+        data = _empty_manifest()
+    if not isinstance(data.get("notebooks"), dict):
+        data["notebooks"] = {}
+    return _replay_journal(run_dir, data)
 
 
 def write_manifest(run_dir: str | Path, manifest: dict) -> Path:
+    """Write ``manifest.json`` atomically and drop the journal it now contains.
+
+    Call it holding `manifest_lock` (see `update_manifest`), after reading the manifest under the
+    same lock, or entries written by another process in between are lost.
+    """
     from ..fsutil import atomic_write_text
 
+    run_dir = Path(run_dir)
     manifest = {**manifest, "updated": _now()}
-    return atomic_write_text(Path(run_dir) / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2,
-                                                                  default=str) + "\n")
+    path = atomic_write_text(run_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2,
+                                                            default=str) + "\n")
+    (run_dir / MANIFEST_JOURNAL).unlink(missing_ok=True)
+    return path
+
+
+def update_manifest(run_dir: str | Path, change: Callable[[dict], dict | None]) -> dict:
+    """Read the manifest (journal applied), let `change` edit it, write it back: all under the lock.
+
+    Returns the manifest as written.
+    """
+    with manifest_lock(run_dir):
+        manifest = read_manifest(run_dir)
+        manifest = change(manifest) or manifest
+        write_manifest(run_dir, manifest)
+    return manifest
+
+
+def append_journal(run_dir: str | Path, key: str, entry: dict) -> None:
+    """Record one notebook's entry by appending a line to the manifest's journal (under the lock).
+
+    A large batch appends one short line per job instead of rewriting the whole manifest; the journal
+    is folded into ``manifest.json`` by the next `update_manifest` (at the end of the run).
+    """
+    line = json.dumps({"key": key, "entry": entry}, ensure_ascii=False, default=str) + "\n"
+    with manifest_lock(run_dir):
+        with open(Path(run_dir) / MANIFEST_JOURNAL, "a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
 
 
 def package_version() -> str:
@@ -616,32 +721,37 @@ def run_batch(
     fingerprints = {k: v.get("fingerprint") for k, v in datasets.items()}
     plan = plan_jobs(sets, notebooks, run_dir, fingerprints)
 
-    manifest = read_manifest(run_dir)
-    entries: dict[str, dict] = manifest["notebooks"]
     t_run = time.perf_counter()
-    manifest.update({
-        "manifest_version": MANIFEST_VERSION,
-        "run_name": run_dir.name,
-        "package": "liyang-ip",
-        "version": package_version(),
-        "created": manifest.get("created") or _now(),
-        "started": _now(),
-        "finished": None,
-        "command": list(command) if command else None,
-        "kernel": kernel,
-        "jobs": jobs,
-        "datasets": {**manifest.get("datasets", {}), **{k: dict(v) for k, v in datasets.items()}},
-    })
-    result = RunResult(run_dir=run_dir, manifest=manifest)
-
+    started = _now()
+    this_run = {"started": started, "finished": None, "command": list(command) if command else None}
+    result = RunResult(run_dir=run_dir, manifest={})
     todo: list[Job] = []
-    for job in plan:
-        if not force and is_up_to_date(job, entries.get(job.key), run_dir):
-            entries[job.key] = {**entries[job.key], "last_action": "skipped"}
-            result.skipped.append(job.key)
-        else:
-            todo.append(job)
-    write_manifest(run_dir, manifest)
+
+    def begin(manifest: dict) -> None:
+        # Decided under the lock on the manifest as it is now, so a run started meanwhile counts.
+        entries = manifest["notebooks"]
+        manifest.update({
+            "manifest_version": MANIFEST_VERSION,
+            "run_name": run_dir.name,
+            "package": "liyang-ip",
+            "version": package_version(),
+            "created": manifest.get("created") or started,
+            "started": started,
+            "finished": None,
+            "command": this_run["command"],
+            "kernel": kernel,
+            "jobs": jobs,
+            "datasets": {**manifest.get("datasets", {}), **{k: dict(v) for k, v in datasets.items()}},
+        })
+        for job in plan:
+            if not force and is_up_to_date(job, entries.get(job.key), run_dir):
+                entries[job.key] = {**entries[job.key], "last_action": "skipped"}
+                result.skipped.append(job.key)
+            else:
+                todo.append(job)
+
+    result.manifest = update_manifest(run_dir, begin)
+    entries: dict[str, dict] = result.manifest["notebooks"]
 
     # The progress bar writes to a duplicate of stderr, so that the kernels' own stderr can be
     # captured (see execute_job) even when the jobs run in this process.
@@ -656,7 +766,7 @@ def run_batch(
                  "last_action": "executed", "exports": {}}
         entries[job.key] = entry
         (result.failed if res["status"] != "ok" else result.executed).append(job.key)
-        write_manifest(run_dir, manifest)
+        append_journal(run_dir, job.key, entry)
         bar.update(1)
         if res["status"] != "ok":
             bar.write(f"FAILED {job.key}: {res['error']}")
@@ -675,11 +785,17 @@ def run_batch(
         bar.close()
         if bar_stream is not None:
             bar_stream.close()
-        manifest["finished"] = _now()
-        manifest["seconds"] = round(time.perf_counter() - t_run, 3)
-        manifest["summary"] = {"executed": len(result.executed), "skipped": len(result.skipped),
-                               "failed": len(result.failed), "total": len(plan)}
-        write_manifest(run_dir, manifest)
+        summary = {"executed": len(result.executed), "skipped": len(result.skipped),
+                   "failed": len(result.failed), "total": len(plan)}
+        this_run.update(finished=_now(), seconds=round(time.perf_counter() - t_run, 3), summary=summary)
+
+        def finish(manifest: dict) -> None:
+            # Only this run's own facts: entries of a run that overlapped come from its journal lines.
+            manifest.update({"finished": this_run["finished"], "seconds": this_run["seconds"],
+                             "summary": summary})
+            manifest["runs"] = [*manifest.get("runs", []), this_run][-MAX_RUN_HISTORY:]
+
+        result.manifest = update_manifest(run_dir, finish)
     return result
 
 
