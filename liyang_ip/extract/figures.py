@@ -107,6 +107,21 @@ _RANGE_SEPS = ("-", "~", "至", "到")
 _RANGE_NEXT_RE = re.compile(rf"\s*[-~至到]\s*[\d{''.join(CN_DIGITS)}十]")
 _LIST_SEP_RE = re.compile(r"[、和及与]|以及")
 _FOREIGN_MARKERS = ("全省", "全国", "江苏省", "苏南", "长三角")
+# 全国人口普查 names a census, not another region.
+_NOT_FOREIGN_AFTER_RE = re.compile(r"第?[一二三四五六七八九十]*次?(人口|经济|农业)普查")
+# Words after a figure that make it a tier or threshold, not the value (提升到9000亿元档级).
+_TIER_RE = re.compile(r"档级|档次|台阶|量级|级别|门槛|级")
+
+# Traditional characters that bulletin reposts use, to their simplified forms (one character for one,
+# so offsets hold): 億元, 萬人, 為, 總量, 區 …
+_T2S = str.maketrans(
+    "億萬區為總數長實現產專權請發國際標質戶員額與這個們來時間計較業務對經濟開團設據規準積極屬歲達陽壇鐘樓進門"
+    "縣鎮蘇無場價資貿獲廣東華點兩維護創營態應項轉讓圍內劃屆幣險檢測驗認證貫書處訴糾紛審結決學術師導單體優勢擁"
+    "於從給後幾將並級檔臺階關預報況錄顯雙節週餘淨億增",
+    "亿万区为总数长实现产专权请发国际标质户员额与这个们来时间计较业务对经济开团设据规准积极属岁达阳坛钟楼进门"
+    "县镇苏无场价资贸获广东华点两维护创营态应项转让围内划届币险检测验认证贯书处诉纠纷审结决学术师导单体优势拥"
+    "于从给后几将并级档台阶关预报况录显双节周余净亿增",
+)
 
 _CLAUSE_SPLIT = ",，"
 _PART_SPLIT = ";；"
@@ -120,6 +135,7 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?:近|过去)[一二三四五六七八九十两\d]+年|[一二三四五六七八九十两\d]+年来"), "multi"),
     (re.compile(rf"{_YEAR}年以来|以来"), "multi"),
     (re.compile(rf"截至{_YEAR}年(?:底|末|12月底|12月末|12月31日)?"), "asof"),
+    (re.compile(rf"{_YEAR}年(?:末|底){_YEAR}年初"), "asof"),  # 2022年末2023年初 (population counts)
     # Not bare 计划/规划: 国家科技计划项目 is not a target.
     (re.compile(r"力争|目标|预计|争取|确保|将达到|要达到|计划(?:到|在|达到)|规划(?:到|期末)"), "target"),
     (re.compile(r"上半年|下半年|[一二三四1-4]季度|前三季度|\d{1,2}\s*(?:-|~|至)\s*\d{1,2}月|[一二三四五六七八九十]+至[一二三四五六七八九十]+月"),
@@ -603,7 +619,7 @@ def extract_figures(
     year = int(year)
     source_id = "" if source_id is None else str(source_id)
     text, offsets = _unwrap(str(text)) if join_wrapped_lines else (str(text), None)
-    norm = _ascii_lower(halfwidth(text))
+    norm = _ascii_lower(halfwidth(text)).translate(_T2S)
 
     def span(a: int, b: int) -> tuple[int, int]:
         """Offsets in the original text."""
@@ -614,10 +630,15 @@ def extract_figures(
 
     own = {region, *cat.regions.get(region, ()), "全市"}
     region_names = _region_names(cat)
+    own_names = sorted({halfwidth(n) for n in (region, *cat.regions.get(region, ())) if len(n) >= 2},
+                       key=len, reverse=True)
     region_spans = [
         (a, b, n) for a, b, n in _find_spans(norm, region_names)
         if n not in own and region_names[n] != region
         and all(b <= mm.start or a >= mm.end for mm in mentions)
+        # 常州新北区, 常州市金坛区: the city written before the region's own name is not another region.
+        and not any(norm.startswith(o, b + (norm[b:b + 1] == "市")) for o in own_names)
+        and not _NOT_FOREIGN_AFTER_RE.match(norm, b)
     ]
     blocked = [(mm.start, mm.end) for mm in mentions] + [(a, b) for a, b, _ in region_spans]
     figures = _scan_figures(norm, blocked, cat)
@@ -685,6 +706,9 @@ def extract_figures(
                     # Another region's figure, or a target/part-year/multi-year one, whatever else it is.
                     reason = _refuse(fig, kind, period, c_regions)
                 reason = reason or _refuse(fig, kind, period, c_regions)
+                tier = _TIER_RE.match(norm, fig.end)
+                if not reason and tier:
+                    reason = f"a tier or threshold ({text[fig.start:tier.end()]}), not the value"
                 if not reason and mention is not None:
                     code, reason = _name_context(norm, mention, code, fig, sent_clauses, mentions, figures, cat)
                 if not reason and code and kind == "level":

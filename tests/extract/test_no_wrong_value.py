@@ -35,7 +35,7 @@ NAMED = sorted((code, name) for code, info in CAT.indicators.items() if info.uni
 # Elided forms: a measure written without its subject. It stands for the subject of the nearest catalogue
 # name before it in the sentence + the form (专利申请量 → 专利 + 授权量), when that is a catalogue name.
 ELIDED = ["授权量", "授权", "申请量", "申请", "笔数", "金额"]
-MEASURE = ("申请量", "申请数", "申请", "授权量", "授权数", "授权", "金额", "笔数")
+MEASURE = ("申请量", "申请数", "申请", "授权量", "授权数", "授权", "拥有量", "金额", "笔数")
 BY_NAME = {name: code for code, name in NAMED}
 
 
@@ -43,7 +43,10 @@ def elided_truth(previous: str | None, form: str) -> str | None:
     if previous is None or not previous.endswith(MEASURE):
         return None
     subject = previous[: -len(next(m for m in MEASURE if previous.endswith(m)))]
-    return BY_NAME.get(subject + form) if len(subject) >= 2 else None
+    if len(subject) < 2:
+        return None
+    # 授权 stands for 授权量 as well (全年专利申请量…，授权… = 全年专利授权量).
+    return BY_NAME.get(subject + form) or BY_NAME.get(subject + form + "量")
 # (count's name, how the per-10k marker is written around it, ratio it implies)
 PER_10K = [("高价值发明专利拥有量", "{name}每万人达到", "high_value_invention_patents_per_10k"),
            ("有效发明专利", "万人{name}", "invention_patents_per_10k"),

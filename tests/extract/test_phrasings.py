@@ -144,6 +144,17 @@ CASES: list[tuple[str, list[Row], list[Out]]] = [
      [Row("registered_trademarks", "level", 21000, "estimate", "有效注册商标约2.1万件")], []),
     ("高新技术企业300家以上。",
      [Row("high_tech_firms", "level", 300, "estimate", "高新技术企业300家以上")], []),
+    # ---- found in real reposts: traditional characters, the city before the region, census, tiers
+    ("溧陽市GDP總量為1086.36億元，增速為4.6%。",
+     [Row("gdp", "level", 1086.36, "official", "溧陽市GDP總量為1086.36億元"),
+      Row("gdp", "growth_rate", 4.6, "", "溧陽市GDP總量為1086.36億元，增速為4.6%")], []),
+    ("常州溧阳市实现地区生产总值1086.36亿元。",
+     [Row("gdp", "level", 1086.36, "official", "常州溧阳市实现地区生产总值1086.36亿元")], []),
+    ("根据第七次全国人口普查，全市常住人口785,012人。",
+     [Row("resident_population", "level", 78.5012, "official", "全市常住人口785,012人")], []),
+    ("2020年末2021年初全市常住人口78.5万人。",
+     [Row("resident_population", "level", 78.5, "official", "2020年末2021年初全市常住人口78.5万人")], []),
+    ("全市地区生产总值提升到1000亿元档级。", [], [Out("1000亿元", "refused", "tier or threshold")]),
     # ---- 分别 with names that do not match the figures: reported as ambiguous
     ("专利申请量、授权量分别为1.2万件、5000件和300件。", [],
      [Out("1.2万件", "ambiguous", "分别"), Out("5000件", "ambiguous", "分别"), Out("300件", "ambiguous", "分别")]),
