@@ -5,7 +5,7 @@ CLI := $(VENV)/bin/liyang-ip
 FOCUS ?= 溧阳市
 DATASET ?= demo
 
-.PHONY: setup data report test test-fast lint bench lab clean
+.PHONY: setup data report test test-fast lint bench calibration lab clean
 
 setup:
 	@bash scripts/setup.sh
@@ -25,9 +25,12 @@ test-fast: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 
-bench: data
+bench: data calibration
 	$(PY) scripts/benchmark.py
 	$(PY) scripts/bench_patents.py
+
+calibration: setup
+	$(PY) scripts/calibration.py
 
 # JupyterLab on the project's environment: the `python3` kernel registered by setup is this .venv, the
 # jupytext extension opens notebooks/NN_*.md as notebooks (set as their default viewer here).

@@ -3,14 +3,17 @@
 Targets are data: a DataFrame with columns ``region, indicator, year, value, source`` (``source`` optional),
 values in the indicator's canonical unit.
 
-Probability of reaching a target
---------------------------------
-The projection of the chosen method (default the ensemble, see :mod:`liyang_ip.analysis.projection`) is
-read as a normal distribution whose central `level` interval is [lower, upper]: sd = (upper − lower) / (2 z),
-z = Φ⁻¹(½ + level/2). The probability is Φ((projected − target) / sd) for polarity +1 and
-Φ((target − projected) / sd) for −1. With a zero-width interval it is 1 or 0; without an interval
-(e.g. ``cagr`` alone) it is NaN. This is an approximation: log-linear intervals are asymmetric, and with
-5–6 annual points every interval understates the uncertainty of a five-year-ahead value.
+Reaching a target: probability only when calibrated, else a count of methods and a verdict
+------------------------------------------------------------------------------------------
+:func:`target_check` counts the fitted methods whose projection reaches the target ("3 of 4 methods") and
+gives a plain verdict (:func:`verdict`: 有望达到 / 存在风险 / 难以达到, thresholds in ``VERDICT_RULE``).
+A probability is given only where the calibration study (docs/uncertainty.md) found the chosen method's
+probability calibrated for that kind of series (Brier score < 0.25 pooled and in every simulated process,
+reliability within ±10 points): it is then read from the study's error distribution
+(:func:`~liyang_ip.analysis.projection.exceed_probability`); otherwise ``probability`` is NaN.
+
+:func:`reach_probability` is the old reading of an interval as a normal distribution; it is kept for
+comparison (the study scores it) and is not used by :func:`target_check`.
 
 Proposed targets (the drafting note's rule, §五(二))
 ---------------------------------------------------
@@ -81,9 +84,11 @@ def required_growth(current: float, target: float, years: float) -> float:
 
 def reach_probability(projected: float, lower: float, upper: float, target: float, level: float = 0.9,
                       polarity: int = 1) -> float:
-    """Probability that the outcome reaches `target` under the normal reading of the interval (module doc).
+    """Probability that the outcome reaches `target` if [lower, upper] were the central `level` interval of a
+    normal distribution: Φ(polarity · (projected − target) / sd), sd = (upper − lower) / (2 Φ⁻¹(½ + level/2)).
 
-    Returns NaN when the projection or its interval is missing.
+    On 5–6-point series this reading is not calibrated (docs/uncertainty.md, table 5); :func:`target_check`
+    does not use it. Returns NaN when the projection or its interval is missing; 1 or 0 for a zero width.
     """
     from scipy import stats
 
@@ -95,6 +100,34 @@ def reach_probability(projected: float, lower: float, upper: float, target: floa
     if sd <= 0:
         return 1.0 if diff >= 0 else 0.0
     return float(stats.norm.cdf(diff / sd))
+
+
+# The verdict rule, in one place: the share of the member methods whose projection reaches the target.
+# docs/uncertainty.md reports how often the targets of each verdict were reached in the calibration study.
+VERDICT_RULE = {"likely": 0.75, "unlikely": 0.25}
+VERDICT_LABELS = {
+    "likely": ("有望达到", "likely to be reached"),
+    "at_risk": ("存在风险", "at risk"),
+    "unlikely": ("难以达到", "unlikely to be reached"),
+}
+
+
+def verdict(n_reaching: int, n_methods: int, rule: Mapping[str, float] | None = None) -> str:
+    """Plain verdict from how many of the fitted methods reach the target.
+
+    ``likely`` (有望达到) when the share n_reaching / n_methods is at least ``rule['likely']`` (default 0.75),
+    ``unlikely`` (难以达到) when it is at most ``rule['unlikely']`` (0.25), else ``at_risk`` (存在风险);
+    '' when no method could be fitted.
+    """
+    rule = VERDICT_RULE if rule is None else rule
+    if n_methods <= 0:
+        return ""
+    share = n_reaching / n_methods
+    if share >= rule["likely"]:
+        return "likely"
+    if share <= rule["unlikely"]:
+        return "unlikely"
+    return "at_risk"
 
 
 def _growth_or_nan(a: float, b: float, years: float) -> float:
@@ -114,6 +147,15 @@ def _projection_at(s: pd.Series, year: int, methods, fit_start, fit_end, level, 
     return p[p["year"] == year].set_index("method")
 
 
+def _verdict_text(k: int, n: int, key: str, lang: str = "zh") -> str:
+    if not key:
+        return ""
+    zh, en = VERDICT_LABELS[key]
+    if lang == "en":
+        return f"{k} of {n} methods reach the target: {en}"
+    return f"{n}种方法中有{k}种达到目标：{zh}"
+
+
 def target_check(
     obs: pd.DataFrame,
     targets: pd.DataFrame,
@@ -124,6 +166,8 @@ def target_check(
     polarity: Mapping[str, int] | None = None,
     use: str | None = None,
     weights: Mapping[str, float] | None = None,
+    calibration: Mapping | None = None,
+    verdict_rule: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Check each target against the region's projection.
 
@@ -134,23 +178,34 @@ def target_check(
     targets : DataFrame
         ``region, indicator, year, value[, source or source_id]``; target years after the fit window.
     methods, fit_start, fit_end, level, weights :
-        Passed to :func:`~liyang_ip.analysis.projection.project`.
+        Passed to :func:`~liyang_ip.analysis.projection.project` (with the indicator's feasible range and
+        count flag from the catalogue when the code is in it).
     use : str, optional
         Method whose projection and interval give ``projected``, ``lower``, ``upper`` and ``probability``
         (must be in `methods`; default ``ensemble`` when in `methods`, else the first method).
     polarity : mapping, optional
         Default from the catalogue.
+    calibration : mapping, optional
+        Calibration table (default the shipped one; see :func:`~liyang_ip.analysis.projection.load_calibration`).
+    verdict_rule : mapping, optional
+        Thresholds of :func:`verdict` (default ``VERDICT_RULE``).
 
     Returns
     -------
     DataFrame
         One row per target: ``region, indicator, year, target, source, base_year, base_value,
         required_growth, projected_growth, projected, lower, upper, projected_gap, projected_gap_pct,
-        probability, on_track, note`` and ``proj_<method>`` for every method. Growth rates in % per year
-        from the base (last observed year ≤ fit_end); ``projected_gap`` = projected − target (unit),
-        ``_pct`` relative to the target; ``on_track`` (nullable boolean) = projected reaches the target given
-        polarity.
+        probability, on_track, methods_reaching, methods_fitted, verdict, verdict_text, note`` and
+        ``proj_<method>`` for every method. Growth rates in % per year from the base (last observed year ≤
+        fit_end); ``projected_gap`` = projected − target (unit), ``_pct`` relative to the target;
+        ``on_track`` (nullable boolean) = the `use` projection reaches the target given polarity;
+        ``methods_reaching`` / ``methods_fitted`` count the individual methods (not the ensemble);
+        ``verdict`` is ``likely``, ``at_risk``, ``unlikely`` or '' (nothing fitted), ``verdict_text`` the
+        Chinese sentence ("4种方法中有3种达到目标：有望达到"); ``probability`` is NaN unless the study found
+        it calibrated for this method and kind of series (module docstring).
     """
+    from .projection import exceed_probability, probability_calibrated
+
     check_obs(obs)
     if use is None:
         use = "ensemble" if "ensemble" in methods else methods[0]
@@ -169,7 +224,8 @@ def target_check(
         row = {"region": region, "indicator": code, "year": year, "target": target, "source": src,
                "base_year": pd.NA, "base_value": np.nan, "required_growth": np.nan, "projected_growth": np.nan,
                "projected": np.nan, "lower": np.nan, "upper": np.nan, "projected_gap": np.nan,
-               "projected_gap_pct": np.nan, "probability": np.nan, "on_track": pd.NA, "note": ""}
+               "projected_gap_pct": np.nan, "probability": np.nan, "on_track": pd.NA, "methods_reaching": pd.NA,
+               "methods_fitted": pd.NA, "verdict": "", "verdict_text": "", "note": ""}
         notes = []
         if hist.empty:
             notes.append(f"no history for {region} / {code}")
@@ -182,20 +238,35 @@ def target_check(
             if year <= end:
                 notes.append(f"target year {year} is not after the fit window; see baseline.target_attainment")
             else:
-                p = _projection_at(s, year, methods, fit_start, fit_end, level, weights)
-                if isinstance(p, str):
-                    notes.append(f"not projected: {p}")
-                else:
+                try:
+                    full = project(s, methods=methods, fit_start=fit_start, fit_end=fit_end, horizon_end=year,
+                                   level=level, weights=weights, indicator=_catalogue_code(code),
+                                   calibration=calibration)
+                except ValueError as err:
+                    full = None
+                    notes.append(f"not projected: {err}")
+                if full is not None:
+                    p = full[full["year"] == year].set_index("method")
                     for m in p.index:
                         row[f"proj_{m}"] = float(p.at[m, "value"])
+                    members = p.drop(index="ensemble", errors="ignore")["value"].dropna()
+                    k = int(((members - target) * pol[code] >= 0).sum())
+                    key = verdict(k, len(members), verdict_rule)
+                    row.update(methods_reaching=k, methods_fitted=len(members), verdict=key,
+                               verdict_text=_verdict_text(k, len(members), key))
                     v, lo, hi = (float(p.at[use, c]) for c in ("value", "lower", "upper"))
                     if np.isnan(v):
                         notes.append(f"{use}: {p.at[use, 'note']}")
                     else:
+                        fam = full.attrs.get("family", "level")
+                        prob = np.nan
+                        if probability_calibrated(use, calibration, fam):
+                            prob = exceed_probability(use, year - by, v, full.attrs.get("scale", np.nan), target,
+                                                      pol[code], calibration, fam)
                         row.update(
                             projected=v, lower=lo, upper=hi, projected_gap=v - target,
                             projected_gap_pct=(v - target) / abs(target) * 100 if target else np.nan,
-                            probability=reach_probability(v, lo, hi, target, level, pol[code]),
+                            probability=prob,
                             on_track=bool((v - target) * pol[code] >= 0),
                             projected_growth=_growth_or_nan(bv, v, year - by),
                         )
@@ -203,11 +274,21 @@ def target_check(
         rows.append(row)
     cols = ["region", "indicator", "year", "target", "source", "base_year", "base_value", "required_growth",
             "projected_growth", "projected", "lower", "upper", "projected_gap", "projected_gap_pct", "probability",
-            "on_track", "note"] + [f"proj_{m}" for m in methods]
+            "on_track", "methods_reaching", "methods_fitted", "verdict", "verdict_text", "note"] + [
+            f"proj_{m}" for m in methods]
     out = pd.DataFrame(rows).reindex(columns=cols)
     out["on_track"] = out["on_track"].astype("boolean")
     out["base_year"] = out["base_year"].astype("Int64")
+    out["methods_reaching"] = out["methods_reaching"].astype("Int64")
+    out["methods_fitted"] = out["methods_fitted"].astype("Int64")
     return out
+
+
+def _catalogue_code(code: str) -> str | None:
+    """`code` when it is in the indicator catalogue (feasible range and count flag), else None."""
+    from liyang_ip import registry
+
+    return code if code in registry.indicators() else None
 
 
 #: Benchmarks a proposal can close the gap to (see the module docstring).
@@ -493,5 +574,5 @@ def propose_targets(
         "parent_target", "plan_target", "plan_source", "proposed_vs_plan", "note"])
 
 
-__all__ = ["BENCHMARKS", "group_average", "growth_caps", "propose_targets", "reach_probability", "required_growth",
-           "target_check"]
+__all__ = ["BENCHMARKS", "VERDICT_LABELS", "VERDICT_RULE", "group_average", "growth_caps", "propose_targets",
+           "reach_probability", "required_growth", "target_check", "verdict"]

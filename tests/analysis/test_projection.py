@@ -131,7 +131,8 @@ def test_linear_prediction_interval_by_hand():
     # residuals −0.3, 0.9, −0.9, 0.3 → SSE = 1.8, s² = 0.9
     # 2019: ŷ = 2.5 + 0.8·2.5 = 4.5; se = s·√(1 + 1/4 + 2.5²/5) = √0.9·√2.5 = 1.5
     # t(0.95, 2 df) = 2.919986 (t table) → 4.5 ± 4.379979
-    p = pj.project(yearly([1, 3, 2, 4]), methods=["linear"], fit_start=2015, fit_end=2018, horizon_end=2019)
+    p = pj.project(yearly([1, 3, 2, 4]), methods=["linear"], fit_start=2015, fit_end=2018, horizon_end=2019,
+                   intervals="model")
     row = p.iloc[0]
     assert row["year"] == 2019
     assert row["value"] == pytest.approx(4.5)
@@ -142,9 +143,14 @@ def test_linear_prediction_interval_by_hand():
 def test_exact_trends_are_continued():
     line = yearly([10 + 2 * k for k in range(6)])  # 2015…2020
     geo = yearly([100 * 1.1**k for k in range(6)])
-    pl = pj.project(line, methods=["linear"]).set_index("year")
+    pl = pj.project(line, methods=["linear"], intervals="model").set_index("year")
     np.testing.assert_allclose(pl["value"], [22, 24, 26, 28, 30])
-    np.testing.assert_allclose(pl["upper"] - pl["lower"], 0, atol=1e-9)  # perfect fit, s = 0
+    np.testing.assert_allclose(pl["upper"] - pl["lower"], 0, atol=1e-9)  # textbook interval: perfect fit, s = 0
+    # the calibrated interval is never zero-width: year-on-year changes are all 2 (sd 0), so the scale is
+    # the floor 1 % of the mean level 15 = 0.15, times the study's multipliers (q_hi − q_lo > 0)
+    pc = pj.project(line, methods=["linear"]).set_index("year")
+    assert (pc["upper"] - pc["lower"] > 0).all()
+    assert pc.attrs["scale"] == pytest.approx(0.15)
     pg = pj.project(geo, methods=["cagr", "loglinear"])
     for _, g in pg.groupby("method"):
         np.testing.assert_allclose(g["value"], [100 * 1.1**k for k in range(6, 11)], rtol=1e-9)
@@ -177,7 +183,8 @@ def test_missing_year_inside_window_is_reported_not_filled():
     assert p["note"].str.contains("missing in fit window: 2017").all()
     for m in ("gm11", "holt"):
         assert p.loc[p["method"] == m, "value"].isna().all()
-        assert p.loc[p["method"] == m, "note"].str.contains("consecutive").all()
+    assert p.loc[p["method"] == "gm11", "note"].str.contains("consecutive").all()
+    assert p.loc[p["method"] == "holt", "note"].str.contains("at least 10").all()  # 5 points: not fitted anyway
     lin = p[p["method"] == "linear"].set_index("year")["value"]
     assert lin[2021] == pytest.approx(16.0)  # still an exact line over the years present
     ens = p[p["method"] == "ensemble"].set_index("year")["value"]
@@ -199,37 +206,72 @@ def test_fewer_than_four_points_is_an_error():
         pj.project(yearly([1, 2, 3, 4, 5, 6]), horizon_end=2020)
 
 
-def test_constant_series_projects_constant():
+def test_constant_series_projects_constant_with_a_nonzero_interval():
     p = pj.project(yearly([7.0] * 6))
-    np.testing.assert_allclose(p["value"], 7.0)
+    fitted = p[p["method"] != "holt"]
+    np.testing.assert_allclose(fitted["value"], 7.0)
+    assert p.loc[p["method"] == "holt", "value"].isna().all()  # 6 points < 10
+    # scale floor 1 % of 7 = 0.07 → every calibrated interval has positive width around 7
+    assert p.attrs["scale"] == pytest.approx(0.07)
+    shown = fitted[fitted["lower"].notna()]
+    assert len(shown) > 0 and ((shown["upper"] - shown["lower"]) > 0).all()
+    assert ((shown["lower"] <= 7) & (shown["upper"] >= 7)).all()
+    # a count: the floor is Poisson, √(2·7) = 3.742
+    pc = pj.project(yearly([7.0] * 6), count=True)
+    assert pc.attrs["scale"] == pytest.approx(math.sqrt(14))
 
 
-def test_holt_damped_trend_on_a_line():
-    s = yearly([100 + 10 * k for k in range(6)])
-    p = pj.project(s, methods=["holt"]).set_index("year")
+def test_holt_needs_ten_points_and_gets_no_calibrated_interval():
+    short = pj.project(yearly([100 + 10 * k for k in range(9)], start=2012), methods=["holt"])
+    assert short["value"].isna().all() and short["note"].str.contains("at least 10").all()
+    s = yearly([100 + 10 * k for k in range(10)], start=2011)  # 2011…2020: 100 … 190
+    p = pj.project(s, methods=["holt"], fit_start=None).set_index("year")
     v = p["value"].to_numpy()
-    # damped: increasing but never above the undamped line 160, 170, …
+    # damped: increasing but never above the undamped line 200, 210, …
     assert np.all(np.diff(v) > 0)
-    assert np.all(v <= np.array([160, 170, 180, 190, 200]) + 1e-6)
-    assert v[0] == pytest.approx(160, rel=0.02)
-    assert np.all(p["lower"] <= p["value"]) and np.all(p["value"] <= p["upper"])
+    assert np.all(v <= np.array([200, 210, 220, 230, 240]) + 1e-6)
+    assert v[0] == pytest.approx(200, rel=0.02)
+    assert p["lower"].isna().all() and p["note"].str.contains("not covered by the calibration study").all()
+    m = pj.project(s, methods=["holt"], fit_start=None, intervals="model")
+    assert np.all(m["lower"] <= m["value"]) and np.all(m["value"] <= m["upper"])
 
 
-def test_ensemble_is_mixture_of_members():
-    # cagr and gm11 have no interval: the ensemble is their mean and its interval is
-    # mean ± z·|m₁ − m₂|/2 (variance of two equally weighted points), z = 1.644854 for 90 %.
+def test_ensemble_is_the_equal_weight_mean_of_usable_members():
     s = yearly([100, 104, 111, 115, 123, 130])
     p = pj.project(s, methods=["cagr", "gm11", "ensemble"])
     w = p.pivot(index="year", columns="method", values="value")
     ens = p[p["method"] == "ensemble"].set_index("year")
-    mean = (w["cagr"] + w["gm11"]) / 2
-    half = 1.644854 * (w["cagr"] - w["gm11"]).abs() / 2
-    np.testing.assert_allclose(ens["value"], mean)
-    np.testing.assert_allclose(ens["upper"], mean + half, rtol=1e-6)
-    np.testing.assert_allclose(ens["lower"], mean - half, rtol=1e-6)
+    np.testing.assert_allclose(ens["value"], (w["cagr"] + w["gm11"]) / 2)
+    # 6 points, horizon 5: no backtest origin at that horizon (6 − 4 − 5 + 1 < 3) → equal weights, stated
+    assert ens["note"].str.contains("equal weights: 0 backtest origins at horizon 5").all()
+    assert p.attrs["weights"] == {"cagr": 0.5, "gm11": 0.5}
     # explicit weights: all weight on cagr reproduces cagr
     p2 = pj.project(s, methods=["cagr", "gm11", "ensemble"], weights={"cagr": 1.0, "gm11": 0.0})
     np.testing.assert_allclose(p2[p2["method"] == "ensemble"]["value"].to_numpy(), w["cagr"].to_numpy())
+    # the old textbook rule stays available for comparison: a normal mixture; cagr and gm11 have no interval,
+    # so it is mean ± z·|m₁ − m₂|/2 (variance of two equally weighted points), z = 1.644854 for 90 %
+    pm = pj.project(s, methods=["cagr", "gm11", "ensemble"], intervals="model")
+    em = pm[pm["method"] == "ensemble"].set_index("year")
+    half = 1.644854 * (w["cagr"] - w["gm11"]).abs() / 2
+    np.testing.assert_allclose(em["upper"], em["value"] + half, rtol=1e-6)
+
+
+def test_ensemble_weights_from_the_backtest_at_the_target_horizon():
+    # 12 points: at horizon 1 there are 12 − 4 − 1 + 1 = 8 origins → inverse-MAPE weights of exactly those
+    vals = [100, 108, 113, 125, 131, 140, 155, 158, 170, 184, 190, 205]
+    s = yearly(vals, start=2009)
+    w, note = pj.ensemble_weights(s, ["linear", "cagr"], horizon=1)
+    d = pj.backtest(s, ["linear", "cagr"], max_horizon=1)
+    ape = d.groupby("method")["ape"].mean()
+    inv = 1 / ape
+    assert w == pytest.approx((inv / inv.sum()).to_dict())
+    assert "8 backtest origins at horizon 1" in note
+    # horizon 6 leaves 12 − 4 − 6 + 1 = 3 origins (enough); horizon 7 leaves 2 → equal weights
+    assert pj.ensemble_weights(s, ["linear", "cagr"], horizon=6)[0] is not None
+    w7, note7 = pj.ensemble_weights(s, ["linear", "cagr"], horizon=7)
+    assert w7 is None and note7 == "equal weights: 2 backtest origins at horizon 7 (need 3)"
+    p = pj.project(s, ["linear", "cagr", "ensemble"], fit_start=None, fit_end=2020, horizon_end=2021)
+    assert p.attrs["weights"] == pytest.approx(w)
 
 
 # ----------------------------------------------------------------------------------------- backtest
@@ -247,6 +289,12 @@ def test_backtest_rolling_origin_counts_and_exact_line():
     summ = pj.backtest_summary(bt)
     assert summ.iloc[0]["method"] == "linear"  # best first
     assert summ.set_index("method").loc["linear", "n"] == 10
+    # judged at the target horizon: 4 years ahead there is one origin (2016 → 2020), too few for a MAPE
+    h4 = pj.backtest_summary(bt, horizon=4).set_index("method")
+    assert h4.loc["linear", "n"] == 1 and np.isnan(h4.loc["linear", "mape"])
+    assert "need 3" in h4.loc["linear", "note"]
+    h1 = pj.backtest_summary(bt, horizon=1).set_index("method")
+    assert h1.loc["linear", "n"] == 4 and h1.loc["linear", "mape"] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_backtest_ape_by_hand():
@@ -254,6 +302,10 @@ def test_backtest_ape_by_hand():
     bt = pj.backtest(yearly([1, 3, 2, 4, 5]), methods=["linear"])
     assert len(bt) == 1
     assert bt.iloc[0]["ape"] == pytest.approx(10.0)
+    # one error is not a MAPE: the summary says so instead of printing "MAPE 10.0 %" (or 0.0 %)
+    summ = pj.backtest_summary(bt).iloc[0]
+    assert summ["n"] == 1 and np.isnan(summ["mape"]) and summ["note"] == "1 backtest error(s); need 3 for a MAPE"
+    assert pj.backtest_summary(bt, min_n=1).iloc[0]["mape"] == pytest.approx(10.0)
 
 
 def test_backtest_needs_enough_points():
@@ -280,3 +332,122 @@ def test_intervals_contain_the_projection_and_input_is_untouched(values):
     assert (p.loc[has, "lower"] <= p.loc[has, "value"] + tol).all()
     assert (p.loc[has, "value"] <= p.loc[has, "upper"] + tol).all()
     pd.testing.assert_series_equal(s, before)
+
+
+# ------------------------------------------------------------------------- calibrated intervals (issue 14)
+def hand_table(q_lo=-2.0, q_hi=3.0, coverage=0.9, horizons=(1, 2), family="level", methods=("linear", "ensemble")):
+    """A hand-made calibration table: multipliers q_lo, q_hi and a CDF through (−2, 5 %), (0, 50 %), (2, 95 %)."""
+    entry = {"q_lo": q_lo, "q_hi": q_hi, "coverage": coverage, "cdf": [-2.0, 0.0, 2.0]}
+    return {"meta": {"cdf_probs": [0.05, 0.5, 0.95]},
+            "families": {family: {m: {h: dict(entry) for h in horizons} for m in methods}},
+            "probability": {family: {m: {"calibrated": True} for m in methods}}}
+
+
+def test_interval_scale_by_hand():
+    # changes of 1, 3, 2, 4 are 2, −1, 2: mean 1, sd = √((1 + 4 + 1)/2) = √3
+    assert pj.interval_scale([2015, 2016, 2017, 2018], [1, 3, 2, 4]) == pytest.approx(math.sqrt(3))
+    # a gap: only changes between consecutive years count (2015→2016: 2; 2018→2019: 6, 2019→2020: −2)
+    assert pj.interval_scale([2015, 2016, 2018, 2019, 2020], [1, 3, 5, 11, 9]) == pytest.approx(
+        np.std([2, 6, -2], ddof=1))
+    # fewer than two changes: no scale
+    assert math.isnan(pj.interval_scale([2015, 2016, 2018], [1, 2, 3]))
+    # floors: count √(2·max(mean, 1)); all zeros → √2; non-count zeros → no scale
+    assert pj.interval_scale(range(5), [0] * 5, count=True) == pytest.approx(math.sqrt(2))
+    assert math.isnan(pj.interval_scale(range(5), [0] * 5))
+
+
+def test_calibrated_interval_by_hand():
+    # linear on 1, 3, 2, 4 → 4.5 in 2019 (h = 1); s = √3; interval 4.5 + (−2, 3)·√3 = (1.0359, 9.6962)
+    s = yearly([1, 3, 2, 4])
+    p = pj.project(s, ["linear"], 2015, 2018, 2020, calibration=hand_table()).set_index("year")
+    r3 = math.sqrt(3)
+    assert p.loc[2019, "lower"] == pytest.approx(4.5 - 2 * r3)
+    assert p.loc[2019, "upper"] == pytest.approx(4.5 + 3 * r3)
+    # h = 2 (2020): 5.3 + (−2, 3)·√3
+    assert p.loc[2020, "value"] == pytest.approx(5.3)
+    assert p.loc[2020, "upper"] == pytest.approx(5.3 + 3 * r3)
+    # beyond the study's horizons, at another level, or below the coverage floor: no interval, said why
+    far = pj.project(s, ["linear"], 2015, 2018, 2021, calibration=hand_table()).set_index("year")
+    assert np.isnan(far.loc[2021, "lower"]) and "does not cover linear at horizon 3" in far.loc[2021, "note"]
+    lvl = pj.project(s, ["linear"], 2015, 2018, 2019, level=0.8, calibration=hand_table())
+    assert lvl["lower"].isna().all() and lvl["note"].str.contains("90% intervals only").all()
+    low = pj.project(s, ["linear"], 2015, 2018, 2019, calibration=hand_table(coverage=0.7))
+    assert low["lower"].isna().all() and low["note"].str.contains("covered 70% at horizon 1").all()
+
+
+def test_explosive_gm11_is_shown_with_its_checks_but_left_out_of_the_ensemble():
+    s = yearly([1, 2, 4, 8, 16, 32])  # doubling: λ = 0.5 < e^{−2/7} = 0.751; a = −2·1/3 = −0.667 (closed form)
+    m = pj.gm11(s.to_numpy())
+    assert m.a == pytest.approx(-2 / 3) and not m.ratio_check and m.explosive and not m.usable
+    assert m.grade == 1  # the posterior-difference grade alone would call it good …
+    assert "class-ratio test failed" in m.check_text() and "explosive" in m.check_text()
+    assert "级比检验未通过" in m.check_text("zh")
+    p = pj.project(s, ["cagr", "linear", "gm11", "ensemble"])
+    gm = p[p["method"] == "gm11"]
+    assert gm["value"].notna().all() and gm["lower"].isna().all()  # … so it gets no interval
+    assert gm["note"].str.contains("excluded from the ensemble").all()
+    w = p.pivot(index="year", columns="method", values="value")
+    np.testing.assert_allclose(w["ensemble"], (w["cagr"] + w["linear"]) / 2)
+    assert p.attrs["weights"] == {"cagr": 0.5, "linear": 0.5}
+    assert pj.gm11([100 * 1.1**k for k in range(6)]).usable  # 10 % growth passes every check
+
+
+def test_series_declining_to_zero_stays_feasible():
+    s = yearly([50, 30, 15, 5, 0, 0])  # e.g. pledge deals drying up
+    p = pj.project(s, ["cagr", "loglinear", "gm11", "linear", "ensemble"], indicator="ip_pledge_deals")
+    for m in ("cagr", "loglinear", "gm11"):  # zeros: log and ratio methods do not apply
+        assert p.loc[p["method"] == m, "value"].isna().all()
+    lin = p[p["method"] == "linear"].set_index("year")
+    # OLS line 44.0 − 10.0·(t − 2015) is negative from 2020 on → clipped at 0, said so
+    assert (lin["value"] == 0).all() and lin["note"].str.contains(r"clipped to the feasible range \[0, ∞\]").all()
+    shown = p[p["lower"].notna()]
+    assert len(shown) and (shown["lower"] >= 0).all() and (shown["upper"] > 0).all()
+
+
+def test_bounded_score_near_100_is_clipped_to_its_range():
+    s = yearly([95.0, 96.5, 97.8, 98.6, 99.3, 99.8])
+    p = pj.project(s, ["linear", "loglinear", "cagr", "ensemble"], indicator="ip_protection_satisfaction")
+    assert p.attrs["bounds"] == (0.0, 100.0)
+    assert (p["value"] <= 100).all() and (p["upper"].dropna() <= 100).all()
+    lin = p[p["method"] == "linear"].set_index("year")
+    # the OLS line is 95.33 + 0.94·(t − 2015) (Sxy = 16.45, Sxx = 17.5) → 2021 = 100.97 > 100
+    assert lin.loc[2021, "value"] == 100.0 and "clipped" in lin.loc[2021, "note"]
+
+
+def test_lumpy_small_counts_get_their_own_calibration_and_a_poisson_minimum():
+    s = yearly([3, 7, 5, 11, 4, 9])  # PCT applications
+    p = pj.project(s, ["linear", "ensemble"], indicator="pct_applications")
+    assert p.attrs["family"] == "small_count" and p.attrs["count"]
+    # scale: changes 4, −2, 6, −7, 5 → sd 5.630; the floor √(2·6.5) = 3.606 does not bind
+    assert p.attrs["scale"] == pytest.approx(np.std([4, -2, 6, -7, 5], ddof=1))
+    from scipy.stats import poisson
+
+    shown = p[p["lower"].notna()]
+    assert len(shown) and (shown["lower"] >= 0).all()
+    for v, lo, hi in zip(shown["value"], shown["lower"], shown["upper"], strict=True):
+        assert lo <= poisson.ppf(0.05, v) and hi >= poisson.ppf(0.95, v)
+    # a hand table for the small-count family, q = (−1, 1): OLS t̄ = 2.5, ȳ = 6.5, Sxy = 13.5, Sxx = 17.5
+    # → 2021 = 6.5 + (13.5/17.5)·3.5 = 9.2; Poisson(9.2): P(X ≤ 4) = 0.0486 < 5 % ≤ P(X ≤ 5) = 0.1041 and
+    # P(X ≤ 13) = 0.9156 < 95 % ≤ P(X ≤ 14) = 0.9517 → 5–95 % range [5, 14]; 9.2 ± 5.630 = [3.57, 14.83]
+    # contains it, so the Poisson minimum does not bind
+    t = hand_table(q_lo=-1.0, q_hi=1.0, family="small_count", methods=("linear",))
+    one = pj.project(s, ["linear"], horizon_end=2021, count=True, bounds=(0, np.inf), calibration=t).iloc[0]
+    sd = np.std([4, -2, 6, -7, 5], ddof=1)
+    assert poisson.ppf(0.05, 9.2) == 5 and poisson.ppf(0.95, 9.2) == 14
+    assert one["value"] == pytest.approx(9.2) and one["lower"] == pytest.approx(9.2 - sd)
+    assert one["upper"] == pytest.approx(9.2 + sd)
+    # with q = (0, 0) only the Poisson minimum is left: [5, 14]
+    t0 = hand_table(q_lo=0.0, q_hi=0.0, family="small_count", methods=("linear",))
+    zero = pj.project(s, ["linear"], horizon_end=2021, count=True, bounds=(0, np.inf), calibration=t0).iloc[0]
+    assert (zero["lower"], zero["upper"]) == (5.0, 14.0)
+
+
+def test_shipped_calibration_table_is_complete_for_the_reported_methods():
+    t = pj.load_calibration()
+    assert t["meta"]["level"] == pj.INTERVAL_LEVEL and t["meta"]["coverage_floor"] == pj.COVERAGE_FLOOR
+    for fam in ("level", "small_count"):
+        for m in ("linear", "ensemble"):
+            for h in (1, 2, 3, 4, 5):
+                e = t["families"][fam][m][h]
+                assert e["q_lo"] <= 0 <= e["q_hi"] and 0 <= e["coverage"] <= 1
+                assert list(e["cdf"]) == sorted(e["cdf"])  # quantiles are non-decreasing

@@ -38,27 +38,74 @@ def obs(make_obs):
     return make_obs(recs)
 
 
+def hand_table(calibrated=True):
+    """Calibration table for `linear`: interval f + (−2, 3)·s; error CDF through (−2, 5 %), (0, 50 %), (2, 95 %)."""
+    e = {"q_lo": -2.0, "q_hi": 3.0, "coverage": 0.9, "cdf": [-2.0, 0.0, 2.0]}
+    return {"meta": {"cdf_probs": [0.05, 0.5, 0.95]},
+            "families": {"level": {"linear": {1: dict(e), 2: dict(e)}}},
+            "probability": {"level": {"linear": {"calibrated": calibrated}}}}
+
+
 def test_target_check_by_hand(obs):
     targets = pd.DataFrame({"region": ["L", "L", "S"], "indicator": ["x"] * 3, "year": [2019, 2019, 2025],
-                            "value": [6.0, 4.5 - HALF, 3.0], "source": ["plan", "plan", "plan"]})
+                            "value": [6.0, 3.0, 3.0], "source": ["plan", "plan", "plan"]})
     t = tg.target_check(obs, targets, methods=["linear"], use="linear", fit_start=2015, fit_end=2018,
-                        polarity={"x": 1})
+                        polarity={"x": 1}, calibration=hand_table())
     r = t.iloc[0]
     # base 4 (2018) → target 6 in 1 year: +50 % ; projection 4.5 (see test_projection)
     assert r["base_year"] == 2018 and r["base_value"] == 4.0
     assert r["required_growth"] == pytest.approx(50.0)
     assert r["projected"] == pytest.approx(4.5) and r["projected_gap"] == pytest.approx(-1.5)
     assert r["projected_growth"] == pytest.approx(12.5)
-    # sd = HALF / z; P = Φ((4.5 − 6) / sd)
-    from scipy.stats import norm
-
-    assert r["probability"] == pytest.approx(norm.cdf(-1.5 / (HALF / Z90)), abs=1e-6)
+    # s = √3 (changes 2, −1, 2); interval 4.5 + (−2, 3)·√3
+    assert r["lower"] == pytest.approx(4.5 - 2 * math.sqrt(3)) and r["upper"] == pytest.approx(4.5 + 3 * math.sqrt(3))
+    # P = 1 − F((6 − 4.5)/√3) = 1 − F(0.866025); F linear between (0, 50 %) and (2, 95 %):
+    # F = 0.5 + 0.866025 · 0.45 / 2 = 0.694856 → P = 0.305144
+    assert r["probability"] == pytest.approx(0.305144, abs=1e-6)
     assert not r["on_track"] and r["proj_linear"] == pytest.approx(4.5)
-    assert t.iloc[1]["probability"] == pytest.approx(0.95, abs=1e-6) and t.iloc[1]["on_track"]
+    # one method, not reaching: 0 of 1 → 难以达到
+    assert (r["methods_reaching"], r["methods_fitted"], r["verdict"]) == (0, 1, "unlikely")
+    assert r["verdict_text"] == "1种方法中有0种达到目标：难以达到"
+    # target 3: z = −1.5/√3 = −0.866025, F = 0.5 − 0.866025·0.45/2 = 0.305144 → P = 0.694856; 1 of 1 reaches
+    r1 = t.iloc[1]
+    assert r1["probability"] == pytest.approx(0.694856, abs=1e-6) and r1["on_track"] and r1["verdict"] == "likely"
     s = t.iloc[2]  # S starts in 2019, after the fit window
-    assert np.isnan(s["projected"]) and "no history" in s["note"] and pd.isna(s["on_track"])
+    assert np.isnan(s["projected"]) and "no history" in s["note"] and pd.isna(s["on_track"]) and s["verdict"] == ""
     short = tg.target_check(obs, targets.iloc[2:], methods=["linear"], use="linear", polarity={"x": 1}).iloc[0]
     assert short["base_year"] == 2020 and np.isnan(short["projected"]) and "at least 4" in short["note"]
+
+
+def test_no_probability_unless_the_study_calibrated_it(obs):
+    targets = pd.DataFrame({"region": ["L"], "indicator": ["x"], "year": [2019], "value": [6.0]})
+    t = tg.target_check(obs, targets, methods=["linear"], use="linear", fit_start=2015, fit_end=2018,
+                        polarity={"x": 1}, calibration=hand_table(calibrated=False)).iloc[0]
+    assert np.isnan(t["probability"])  # the interval is still there, the probability is not
+    assert np.isfinite(t["lower"]) and t["verdict"] == "unlikely"
+
+
+def test_verdict_rule():
+    # thresholds in one place: share ≥ 0.75 likely, ≤ 0.25 unlikely, else at risk
+    assert tg.VERDICT_RULE == {"likely": 0.75, "unlikely": 0.25}
+    assert [tg.verdict(k, 4) for k in range(5)] == ["unlikely", "unlikely", "at_risk", "likely", "likely"]
+    assert [tg.verdict(k, 5) for k in range(6)] == ["unlikely", "unlikely", "at_risk", "at_risk", "likely", "likely"]
+    assert tg.verdict(0, 0) == ""
+    assert tg.verdict(1, 2, {"likely": 0.5, "unlikely": 0.0}) == "likely"
+
+
+def test_target_check_counts_methods_and_respects_polarity(make_obs):
+    # 10, 12, 14, 16, 18, 20 (2015–2020): cagr, linear, loglinear, gm11 all fitted; holt not (6 < 10)
+    o = make_obs([("L", 2015 + k, "x", 10 + 2 * k) for k in range(6)])
+    targets = pd.DataFrame({"region": ["L", "L"], "indicator": ["x", "x"], "year": [2025, 2025],
+                            "value": [29.0, 1000.0]})
+    t = tg.target_check(o, targets, polarity={"x": 1})
+    # linear: exactly 30 in 2025 (reaches 29); cagr 20·(2)^(1) = 40 (10 → 20 over 5 years doubles); log-linear
+    # and gm11 grow geometrically too (> 30): all four reach 29, none reaches 1000
+    assert (t.iloc[0]["methods_reaching"], t.iloc[0]["methods_fitted"], t.iloc[0]["verdict"]) == (4, 4, "likely")
+    assert (t.iloc[1]["methods_reaching"], t.iloc[1]["verdict"]) == (0, "unlikely")
+    assert t.iloc[0]["verdict_text"] == "4种方法中有4种达到目标：有望达到"
+    # lower is better: a target of 29 is then missed by all four
+    neg = tg.target_check(o, targets.iloc[:1], polarity={"x": -1}).iloc[0]
+    assert (neg["methods_reaching"], neg["verdict"]) == (0, "unlikely")
 
 
 def test_target_check_reports_missing_base_year(make_obs):
@@ -66,8 +113,10 @@ def test_target_check_reports_missing_base_year(make_obs):
     targets = pd.DataFrame({"region": ["L"], "indicator": ["x"], "year": [2025], "value": [20.0]})
     t = tg.target_check(o, targets, methods=["linear", "ensemble"], polarity={"x": 1}).iloc[0]
     assert t["base_year"] == 2019 and "no value for 2020" in t["note"]
-    # exact line: ensemble = linear = 15 in 2025, no spread → probability 0 for a target of 20
-    assert t["projected"] == pytest.approx(15.0) and t["probability"] == 0.0
+    # exact line: ensemble = linear = 15 in 2025, short of 20
+    assert t["projected"] == pytest.approx(15.0) and not t["on_track"] and t["verdict"] == "unlikely"
+    # the horizon counts from the last observed year (2019 → 2025 = 6 years, beyond the study): no interval
+    assert np.isnan(t["lower"]) and np.isnan(t["probability"])
 
 
 @pytest.fixture
