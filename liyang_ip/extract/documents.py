@@ -132,6 +132,7 @@ def _clean(text: str) -> str:
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|"
                         r"第[一二三四五六七八九十\d]+[章节部分]|\d+[、．])")
 _SENTENCE_END = "。！？!?；;：:"
+_CAPTION_RE = re.compile(r"^\s*(?:附?表|图)\s*[\d一二三四五六七八九十]+|^\s*(?:单位|注|资料来源)\s*[:：]")
 _CELL_GAP_RE = re.compile(r"\t+| {2,}|\u3000{2,}")
 _NUMERIC_CELL_RE = re.compile(r"^[-+−－]?[\d,，.．]+\s*[万亿]?\s*%?$|^[—–-]{1,2}$|^…+$")
 
@@ -202,7 +203,7 @@ def _lines_to_blocks(lines: list[str], page: int, join: bool = True) -> list[tup
             text = para[0]
             for ln in para[1:]:
                 text = _join(text, ln)
-            items.append(("paragraph", _squeeze(text), ()))
+            items.append(("paragraph", _squeeze(text), (), _indent(para[0]) > margin))
             para.clear()
 
     def flush_table() -> None:
@@ -240,7 +241,9 @@ def _lines_to_blocks(lines: list[str], page: int, join: bool = True) -> list[tup
             unfinished = not prev.endswith(tuple(_SENTENCE_END)) and len(prev.strip()) >= 15
             full = widest and len(prev.strip()) >= 0.85 * widest
             spacing = blank_since == 0 or (spaced and blank_since == 1)
-            if not indented and spacing and (unfinished or full):
+            centred = _indent(para[-1]) > margin + 6  # a centred title is not wrapped text
+            caption = _CAPTION_RE.match(ln)  # 表1 主要科技指标, 注：…, 单位：…
+            if not indented and not centred and not caption and spacing and (unfinished or full):
                 para.append(ln)
                 blank_since = 0
                 continue
@@ -256,7 +259,8 @@ def _number(items: list[tuple[str, str, tuple]], pages: list[int]) -> tuple[Bloc
     """Blocks with paragraph/table numbers and the headings they are under."""
     blocks, para_no, table_no = [], 0, 0
     chain: list[tuple[int, str]] = []  # (level, heading)
-    for (kind, text, rows), page in zip(items, pages, strict=True):
+    for item, page in zip(items, pages, strict=True):
+        kind, text, rows = item[:3]
         if kind == "table":
             table_no += 1
             number = table_no
@@ -363,12 +367,49 @@ def _read_pdf(path: Path) -> Document:
         raise DocumentError(f"{path}: the PDF has no text layer (a scan?); run OCR first or use the "
                             "bulletin's web page")
     items, page_nos = [], []
-    for no, page in enumerate(pages, start=1):
-        page_items = _lines_to_blocks(page.split("\n"), no)
+    for no, lines in enumerate(_drop_page_furniture([p.split("\n") for p in pages]), start=1):
+        page_items = _lines_to_blocks(lines, no)
+        if items and page_items and _continues(items[-1], page_items[0]):
+            # A paragraph running on from the previous page: one paragraph, located where it starts.
+            kind, text, rows, indented = items[-1]
+            items[-1] = (kind, _join(text, page_items[0][1]), rows, indented)
+            page_items = page_items[1:]
         items += page_items
         page_nos += [no] * len(page_items)
     blocks = _number(items, page_nos)
     return Document(str(path), "pdf", "pdftotext -layout", _title(blocks), blocks)
+
+
+_PAGE_NUMBER_RE = re.compile(r"^\s*[-—–－]*\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:[/／共]\s*\d{1,4}\s*页?)?\s*[-—–－]*\s*$")
+
+
+def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Page numbers (— 3 —, 第3页 共12页) and running headers/footers (the same line, digits aside, at the
+    top or bottom of two or more pages) out; a running header is kept where it first appears on page 1."""
+    def edges(lines: list[str]) -> list[int]:
+        idx = [i for i, ln in enumerate(lines) if ln.strip()]
+        return idx[:2] + idx[-2:]
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+
+    seen: dict[str, int] = {}
+    for lines in pages:
+        for k in {key(lines[i]) for i in edges(lines)}:
+            seen[k] = seen.get(k, 0) + 1
+    repeated = {k for k, n in seen.items() if n >= 2 and len(pages) >= 2}
+    out = []
+    for no, lines in enumerate(pages):
+        drop = {i for i in edges(lines) if _PAGE_NUMBER_RE.match(lines[i])
+                or (key(lines[i]) in repeated and not (no == 0 and i == edges(lines)[0]))}
+        out.append([ln for i, ln in enumerate(lines) if i not in drop])
+    return out
+
+
+def _continues(last: tuple, first: tuple) -> bool:
+    """Does the first block of a page continue the last paragraph of the previous page?"""
+    return (last[0] == "paragraph" and first[0] == "paragraph" and len(first) > 3 and not first[3]
+            and not last[1].rstrip().endswith(tuple(_SENTENCE_END)))
 
 
 # -------------------------------------------------------------------------------------------------- HTML

@@ -37,6 +37,7 @@ Nothing is guessed: a figure is either attributed by these rules or reported.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -276,9 +277,11 @@ def _find_spans(text: str, names: dict[str, object]) -> list[tuple[int, int, str
             cands.append((m.start(), m.end(), name))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     taken: list[tuple[int, int, str]] = []
+    used = bytearray(len(text))
     for c in cands:
-        if all(c[1] <= t[0] or c[0] >= t[1] for t in taken):
+        if not any(used[c[0]:c[1]]):
             taken.append(c)
+            used[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
     return sorted(taken)
 
 
@@ -334,15 +337,21 @@ def _elided_mentions(norm: str, mentions: list[_Mention], figures: list[_Figure]
                 starts.append((m.end(), sent))
     out: list[_Mention] = []
     all_mentions = sorted(mentions, key=lambda mm: mm.start)
+    all_starts = [mm.start for mm in all_mentions]
+    taken = bytearray(len(norm))  # inside a name or a figure
+    for a, b in [(mm.start, mm.end) for mm in mentions] + [(f.start, f.end) for f in figures]:
+        taken[a:b] = b"\x01" * (b - a)
+    sentence_start = {}
+    for c in clauses:
+        sentence_start.setdefault(c[2], c[0])
     for pos, sent in sorted(set(starts)):
         q = _ELIDED_LEAD_RE.match(norm, pos).end()
-        if any(mm.start <= q < mm.end for mm in all_mentions) or any(f.start <= q < f.end for f in figures):
+        if q >= len(norm) or taken[q]:
             continue
-        first = next((c[0] for c in clauses if c[2] == sent), 0)
-        prior = [mm for mm in all_mentions if first <= mm.start and mm.end <= q]
-        if not prior:
+        first = sentence_start.get(sent, 0)
+        ante = next((mm for mm in reversed(all_mentions[:bisect.bisect_right(all_starts, q)]) if mm.end <= q), None)
+        if ante is None or ante.start < first:
             continue
-        ante = prior[-1]
         key = ante.name
         hit = None
         for k in range(len(key) - 1, 1, -1):
@@ -364,7 +373,10 @@ def _elided_mentions(norm: str, mentions: list[_Mention], figures: list[_Figure]
             continue  # 专利申请…，申请量…: the same indicator again, not an elision
         mm = _Mention(q, q + len(rest), codes, full, antecedent=ante)
         out.append(mm)
-        all_mentions = sorted([*all_mentions, mm], key=lambda x: x.start)
+        at = bisect.bisect_right(all_starts, mm.start)
+        all_mentions.insert(at, mm)
+        all_starts.insert(at, mm.start)
+        taken[mm.start:mm.end] = b"\x01" * (mm.end - mm.start)
     return out
 
 
@@ -405,9 +417,12 @@ def _scan_figures(norm: str, blocked: list[tuple[int, int]], cat: Catalogue) -> 
     all_units = sorted({*cat_units, *other_units, *_DATE_UNITS}, key=len, reverse=True)
     suffix_q = sorted(_SUFFIX_QUALIFIERS, key=len, reverse=True)
     figures: list[_Figure] = []
+    mask = bytearray(len(norm) + 1)
+    for b0, b1 in blocked:
+        mask[b0:b1] = b"\x01" * (b1 - b0)
     for m in NUMBER_RE.finditer(norm):
         s, e = m.start(), m.end()
-        if any(s < b1 and e > b0 for b0, b1 in blocked):
+        if any(mask[s:e]):
             continue
         raw_num = m.group()
         if s > 0 and norm[s - 1] == "第":
@@ -646,12 +661,17 @@ def extract_figures(
     elided = _elided_mentions(norm, mentions, figures, clauses, cat)
     if elided:
         mentions = sorted([*mentions, *elided], key=lambda mm: mm.start)
-        figures = [f for f in figures if all(f.end <= mm.start or f.start >= mm.end for mm in elided)]
+        in_elided = bytearray(len(norm) + 1)
+        for mm in elided:
+            in_elided[mm.start:mm.end] = b"\x01" * (mm.end - mm.start)
+        figures = [f for f in figures if not any(in_elided[f.start:f.end])]
     brackets = [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)|【[^【】]*】|〔[^〔〕]*〕", norm)]
 
     levels: list[dict] = []
     changes: list[dict] = []
     unattributed: list[dict] = []
+    m_starts = [mm.start for mm in mentions]
+    f_starts = [f.start for f in figures]
 
     sentences: dict[int, list[tuple[int, int, int, int]]] = {}
     for c in clauses:
@@ -668,8 +688,8 @@ def extract_figures(
         for c_start, c_end, _, part in sent_clauses:
             if part != part_no:
                 ctx, part_no, listed = _Context(), part, []
-            c_mentions = [mm for mm in mentions if c_start <= mm.start < c_end]
-            c_figures = [f for f in figures if c_start <= f.start < c_end]
+            c_mentions = mentions[bisect.bisect_left(m_starts, c_start):bisect.bisect_left(m_starts, c_end)]
+            c_figures = figures[bisect.bisect_left(f_starts, c_start):bisect.bisect_left(f_starts, c_end)]
             c_region_spans = [(a, n) for a, _, n in region_spans if c_start <= a < c_end]
             clause_text = text[c_start:c_end].strip()
             respectively = _respectively(norm, c_mentions, c_figures, c_start, listed)
@@ -710,7 +730,8 @@ def extract_figures(
                 if not reason and tier:
                     reason = f"a tier or threshold ({text[fig.start:tier.end()]}), not the value"
                 if not reason and mention is not None:
-                    code, reason = _name_context(norm, mention, code, fig, sent_clauses, mentions, figures, cat)
+                    code, reason = _name_context(norm, mention, code, fig, sent_clauses, mentions, figures, cat,
+                                                 m_starts)
                 if not reason and code and kind == "level":
                     reason = _level_or_flow(_blank(norm[c_start:fig.start], c_start, blanks), code, period, cat)
                 factor = None
@@ -943,7 +964,7 @@ _PER_10K_AFTER_RE = re.compile(r"^(每万人口|每万人|万人)")
 
 
 def _name_context(norm: str, mention: _Mention, code: str, fig: _Figure, sent_clauses, mentions, figures,
-                  cat: Catalogue) -> tuple[str, str]:
+                  cat: Catalogue, starts: list[int]) -> tuple[str, str]:
     """(code, reason) after reading the words around the name: subsets, per-head and per-10k markers.
 
     每万人口拥有高价值发明专利12.3件, 万人有效发明专利52.1件 and 高价值发明专利拥有量每万人达到18.3件 name a count
@@ -955,7 +976,8 @@ def _name_context(norm: str, mention: _Mention, code: str, fig: _Figure, sent_cl
     if mention.antecedent is not None and mention.antecedent.failed:
         return "", (f"elided name {mention.name} after a refused figure for {mention.antecedent.name}")
     c_start = _clause_start_of(target.start, sent_clauses)
-    blanks = [(mm.start, mm.end) for mm in mentions if c_start <= mm.start < target.start]
+    in_clause = mentions[bisect.bisect_left(starts, c_start):bisect.bisect_left(starts, target.start)]
+    blanks = [(mm.start, mm.end) for mm in in_clause]
     before_name = _blank(norm[c_start:target.start], c_start, blanks)
     sub = _SUBSET_RE.search(before_name)
     if sub:
@@ -969,7 +991,8 @@ def _name_context(norm: str, mention: _Mention, code: str, fig: _Figure, sent_cl
     if marker is None and mention.end <= fig.start:
         gap = norm[mention.end:fig.start]
         m = _PER_10K_AFTER_RE.match(gap)
-        if m and not any(mm.start >= mention.end and mm.end <= fig.start for mm in mentions if mm is not mention):
+        between = mentions[bisect.bisect_left(starts, mention.end):bisect.bisect_left(starts, fig.start)]
+        if m and not any(mm.end <= fig.start for mm in between if mm is not mention):
             marker = m.group()
     per = _PER_CAPITA_RE.search(before_name)
     if marker is None:
