@@ -169,8 +169,9 @@ def import_export(
 
     def as_type(cat: pd.Series) -> np.ndarray:
         """Codes into parse.TYPES (-1 = unknown) of a categorical type column."""
-        c = cat.astype(pd.CategoricalDtype(list(parse.TYPES)))
-        return c.cat.codes.to_numpy()
+        # set_categories maps by value (astype to an unordered dtype with the same categories in another
+        # order is a no-op in pandas and would keep the old codes).
+        return cat.cat.set_categories(list(parse.TYPES)).cat.codes.to_numpy()
 
     kind = parse.kind_code(col("pub_no")) if "pub_no" in fields else pd.Series(pd.NA, index=f.index, dtype=pd.StringDtype("pyarrow"))
     t_col = as_type(parse.by_unique_category(col("type"), parse.type_from_text) if "type" in fields else none)

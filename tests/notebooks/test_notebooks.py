@@ -24,6 +24,7 @@ NOTEBOOKS = [
     "02_benchmark.md",
     "03_projection.md",
     "04_explore.md",
+    "05_industries.md",
 ]
 PARAMETERS = {
     "focus",
@@ -164,7 +165,7 @@ def test_title_and_one_setup_call_at_the_top(name):
 def test_explorer_stays_out_of_batch_runs_and_a_researchers_notebook_is_picked_up(tmp_path):
     for f in NOTEBOOKS:
         shutil.copy(NB_DIR / f, tmp_path / f)
-    assert [p.name for p in discover_notebooks(tmp_path)] == NOTEBOOKS[:4]
+    assert [p.name for p in discover_notebooks(tmp_path)] == [n for n in NOTEBOOKS if n != "04_explore.md"]
     mine = read_notebook(NB_DIR / "01_baseline.md")
     nbformat.write(mine, tmp_path / "10_my_analysis.ipynb")  # a researcher's plain notebook
     assert [p.name for p in discover_notebooks(tmp_path)][-1] == "10_my_analysis.ipynb"
@@ -220,6 +221,7 @@ MIN_IMAGES = {
     "01_baseline.md": 1,
     "02_benchmark.md": 5,
     "03_projection.md": 2,
+    "05_industries.md": 2,
 }
 
 

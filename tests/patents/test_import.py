@@ -142,3 +142,18 @@ def test_cli_import_and_bad_file(cnipa_csv, tmp_path, capsys):
     garbage.write_bytes(b"\x81\xff\xfe\x00\x9f" * 10)
     assert main(["patents", "import", str(garbage)]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_type_column_with_all_three_types_and_a_conflict(tmp_path, layouts):
+    rows = [
+        ["CN202130000001.1", "2021-01-01", "外观设计"],
+        ["CN202110000002.1", "2021-01-01", "发明专利"],
+        ["CN202120000003.1", "2021-01-01", "实用新型"],
+        ["CN202120000004.1", "2021-01-01", "发明授权"],  # type column says invention, number says utility model
+        ["CN202110000005.1", "2021-01-01", ""],  # no type: from the number
+    ]
+    f = layouts["write"](tmp_path / "types.csv", ["申请号", "申请日", "专利类型"], rows)
+    r = import_export(f)
+    assert r.patents["type"].astype(str).tolist() == ["design", "invention", "utility_model", "invention", "invention"]
+    w = r.errors[r.errors["field"] == "type"]
+    assert w[["row", "severity"]].values.tolist() == [[5, "warning"]]
