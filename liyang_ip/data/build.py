@@ -30,10 +30,8 @@ from .validate import CONFLICT_COLUMNS, jump_warnings, resolve_conflicts
 
 BUNDLED = ("demo", "public")
 TARGET_COLUMNS = ["region", "indicator", "year", "value", "unit", "status", "source_id", "note", "attribute", "basis"]
-#: Optional columns of a targets file beside the tidy ones: 属性 and whether the value is the level in the
-#: target year or a total over the plan's years (累计).
-TARGET_EXTRA_HEADERS = {"attribute": "attribute", "属性": "attribute", "指标属性": "attribute",
-                        "basis": "basis", "口径": "basis", "计算口径": "basis"}
+#: Optional columns of targets (schema.HEADER_ALIASES): 属性 and whether the value is the level in the target
+#: year or a total over the plan's years (累计).
 TARGET_BASIS = {"level": "level", "年度": "level", "期末": "level", "当年": "level", "": "level",
                 "cumulative": "cumulative", "累计": "cumulative"}
 
@@ -205,7 +203,7 @@ def build(spec: str | Path, name: str | None = None) -> Built:
             sources = readers.read_sources_csv(sources_path)
         except readers.RawFileError as e:
             issues.append(e.issue)
-    raws = []
+    raws, template_targets = [], []
     for spec_f in files:
         fmt, path = spec_f.get("format", "tidy"), Path(spec_f["path"])
         try:
@@ -215,9 +213,16 @@ def build(spec: str | Path, name: str | None = None) -> Built:
                 raw, tsrc, iss = readers.read_template(path)
                 if tsrc is not None and len(tsrc):
                     sources = tsrc if sources is None else pd.concat([sources, tsrc]).drop_duplicates("source_id")
+                traw, tiss = readers.read_template_targets(path)
+                iss = iss + tiss
+                if len(traw):
+                    template_targets.append(traw)
             elif fmt == "yearbook":
-                raw, iss = readers.read_yearbook(path, region=spec_f["region"], source_id=spec_f.get("source_id", ""),
-                                            status=spec_f.get("status", "official"), sheet=spec_f.get("sheet"))
+                raw, iss = readers.read_yearbook(
+                    path, region=spec_f.get("region"), source_id=str(spec_f.get("source_id") or ""),
+                    status=str(spec_f.get("status") or "official"), sheet=spec_f.get("sheet"),
+                    layout=str(spec_f.get("layout") or "auto"), year=spec_f.get("year"),
+                    total_region=spec_f.get("total_region"))
             else:  # pragma: no cover - spec.read_spec refuses unknown formats
                 raise readers.RawFileError(path, f"unknown format {fmt!r} in dataset.yaml (tidy, template, yearbook)")
         except readers.RawFileError as e:
@@ -251,7 +256,7 @@ def build(spec: str | Path, name: str | None = None) -> Built:
     obs = city_totals(obs)
     obs = conform(obs).sort_values(["region", "indicator", "year"], key=_region_sort, kind="stable").reset_index(drop=True)
     try:
-        targets = _read_targets(targets_path, issues)
+        targets = _read_targets(targets_path, issues, template_targets)
     except readers.RawFileError as e:
         issues.append(e.issue)
         targets = pd.DataFrame(columns=TARGET_COLUMNS)
@@ -299,47 +304,45 @@ def _region_sort(s: pd.Series) -> pd.Series:
     return s
 
 
-def _read_targets(path: Path | None, issues: list[Issue]) -> pd.DataFrame:
-    if path is None or not path.exists():
-        return pd.DataFrame(columns=TARGET_COLUMNS)
-    raw, iss = readers.read_tidy_csv(path)
-    issues += [i for i in iss if i.severity != "info"]
-    clean, iss = clean_records(raw, known_sources=None)
-    issues += iss
-    extra = _target_extras(path, issues)
-    for col, default in (("attribute", ""), ("basis", "level")):
-        clean[col] = clean["_row"].map(lambda r, c=col, d=default: extra.get(int(r), {}).get(c, d)) if len(clean) \
-            else pd.Series(dtype=str)
-    return clean.reindex(columns=TARGET_COLUMNS).reset_index(drop=True)
-
-
-def _target_extras(path: Path, issues: list[Issue]) -> dict[int, dict[str, str]]:
-    """属性 (attribute) and 口径 (basis) per line of a targets file, canonical; bad values become errors."""
+def _read_targets(path: Path | None, issues: list[Issue], extra: list[pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Plan targets from targets.csv and the template's 规划目标 sheets, with 属性 (attribute, checked
+    against the plan registry: 预期性/约束性) and 口径 (basis: level or cumulative 累计); bad values are
+    errors naming file, row and field."""
     from ..registry import plans
 
-    rows, _ = readers.read_text_table(path)
-    if not rows:
-        return {}
-    cols = {TARGET_EXTRA_HEADERS[h.strip()]: i for i, h in enumerate(rows[0])
-            if h.strip() in TARGET_EXTRA_HEADERS}
-    out: dict[int, dict[str, str]] = {}
-    for lineno, r in enumerate(rows[1:], start=2):
-        got = {}
-        for col, i in cols.items():
-            text = r[i].strip() if i < len(r) else ""
-            if col == "attribute":
-                try:
-                    got[col] = plans.attribute(text) if text else ""
-                except ValueError as e:
-                    issues.append(Issue("error", str(path), lineno, "attribute", text, str(e)))
-            elif text.lower() in TARGET_BASIS:
-                got[col] = TARGET_BASIS[text.lower()]
-            else:
-                issues.append(Issue("error", str(path), lineno, "basis", text,
-                                    "unknown basis; valid values are level (年度/期末: the value in the target "
-                                    "year) and cumulative (累计: the total over the plan's years)"))
-        out[lineno] = got
-    return out
+    raws = list(extra or [])
+    if path is not None and path.exists():
+        raw, iss = readers.read_tidy_csv(path)
+        issues += [i for i in iss if i.severity != "info"]
+        raws.append(raw)
+    if not raws:
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    raw = pd.concat(raws, ignore_index=True)
+    clean, iss = clean_records(raw, known_sources=None)
+    issues += iss
+    given = {(f, int(r)): (a, b) for f, r, a, b in zip(raw["_file"], raw["_row"], raw["attribute"], raw["basis"],
+                                                       strict=True)}
+    attrs, bases, keep = [], [], []
+    for f, r in zip(clean["_file"], clean["_row"], strict=True):
+        a_text, b_text = (str(x or "").strip() for x in given.get((f, int(r)), ("", "")))
+        ok = True
+        try:
+            attrs.append(plans.attribute(a_text) if a_text else "")
+        except ValueError as e:
+            issues.append(Issue("error", f, int(r), "attribute", a_text, str(e)))
+            attrs.append("")
+            ok = False
+        if b_text.lower() in TARGET_BASIS:
+            bases.append(TARGET_BASIS[b_text.lower()])
+        else:
+            issues.append(Issue("error", f, int(r), "basis", b_text,
+                                "unknown basis; valid values are level (年度/期末: the value in the target "
+                                "year) and cumulative (累计: the total over the plan's years)"))
+            bases.append("level")
+            ok = False
+        keep.append(ok)
+    clean["attribute"], clean["basis"] = attrs, bases
+    return clean[keep].reindex(columns=TARGET_COLUMNS).reset_index(drop=True)
 
 
 def coverage(obs: pd.DataFrame, regions: list[str] | None = None, indicators: list[str] | None = None,

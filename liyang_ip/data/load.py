@@ -117,5 +117,9 @@ def _read_processed(d: Path, meta: dict) -> Dataset:
     obs = pd.read_parquet(d / "observations.parquet")
     for c in ("note", "quote", "source_id", "unit"):
         obs[c] = obs[c].fillna("")
-    return Dataset(meta["name"], obs, csv("sources.csv"), csv("targets.csv"), csv("coverage.csv"),
+    targets = csv("targets.csv")
+    for c in ("unit", "status", "source_id", "note", "attribute"):
+        if c in targets.columns:
+            targets[c] = targets[c].fillna("").astype(str)
+    return Dataset(meta["name"], obs, csv("sources.csv"), targets, csv("coverage.csv"),
                    csv("coverage_summary.csv"), csv("conflicts.csv"), csv("issues.csv"), meta)

@@ -35,7 +35,10 @@ class NumberParseError(ValueError):
     def __init__(self, text: object, reason: str):
         self.text = text
         self.reason = reason
-        super().__init__(f"not a number: {text!r} ({reason})")
+        shown = f"<integer of {text.bit_length()} bits>" if isinstance(text, int) and text.bit_length() > 256 else text
+        shown = str(shown)
+        shown = shown if len(shown) <= 80 else f"{shown[:80]}… ({len(shown)} characters)"
+        super().__init__(f"not a number: {shown!r} ({reason})")
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,18 @@ class ParsedCell:
     percent: bool = False  # the cell carried a % sign (value is in percent points)
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+#: Excel's error values (a formula that failed); never a figure, never a blank.
+EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#N/A!", "#NA"})
+#: A cell that is only a footnote marker carries no figure (it is an error, not a blank or a 1).
+_FOOTNOTE_ONLY = re.compile(r"^(?:[*#△▲☆★†‡]+|[\u2460-\u2473]|\[\d+\]|［\d+］|\(注\d*\)|注\d*|"
+                            r"[\u00b9\u00b2\u00b3\u2070-\u2079]+)$")
+
+
 def _normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text)
-    return t.replace("\u2212", "-").replace("\u2013", "-").strip()
+    return t.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "—").strip()
 
 
 def parse_cell(cell: object) -> ParsedCell:
@@ -83,18 +95,33 @@ def parse_cell(cell: object) -> ParsedCell:
         return ParsedCell(None)
     if isinstance(cell, bool):
         raise NumberParseError(cell, "a boolean is not a figure")
+    if isinstance(cell, int) and cell.bit_length() > 1024:
+        raise NumberParseError(cell, "out of range")
     if isinstance(cell, (int, float)):
-        f = float(cell)
+        try:
+            f = float(cell)
+        except OverflowError:
+            raise NumberParseError(cell, "out of range") from None
         if math.isnan(f):
             return ParsedCell(None)
         if math.isinf(f):
             raise NumberParseError(cell, "infinite")
         return ParsedCell(f)
-    raw = str(cell)
+    if not isinstance(cell, str):
+        raise NumberParseError(cell, f"a {type(cell).__name__} is not a figure")
+    raw = cell
     if raw.strip() in MISSING_MARKERS:
         return ParsedCell(None)
+    if "\x00" in raw:
+        raise NumberParseError(raw, "contains a NUL character")
+    raw_t = raw.translate(_INVISIBLE).strip()
+    if raw_t in EXCEL_ERRORS or raw_t.upper() in EXCEL_ERRORS:
+        raise NumberParseError(raw, f"Excel error value {raw_t}; fix the formula or leave the cell empty")
+    if _FOOTNOTE_ONLY.match(raw_t):
+        raise NumberParseError(raw, "only a footnote marker, no figure; give the figure, or leave the cell empty "
+                               "when there is none")
     # Footnote markers first: NFKC would turn ① or ¹ into a digit of the number.
-    t = raw.strip()
+    t = raw_t
     footnote = ""
     m = _FOOTNOTE.search(t)
     if m and m.start() > 0:
@@ -127,7 +154,10 @@ def parse_cell(cell: object) -> ParsedCell:
     m = _NUMBER.match(t)
     if not m:
         raise NumberParseError(raw, "expected digits, optionally with 万/亿, %, thousands separators")
-    value = float(t) * scale
+    try:
+        value = float(t) * scale
+    except OverflowError:  # pragma: no cover - float() of digits gives inf, not an error
+        raise NumberParseError(raw, "out of range") from None
     if math.isinf(value):
         raise NumberParseError(raw, "out of range")
     return ParsedCell(value, approximate, footnote, scale, percent)

@@ -17,6 +17,12 @@ STATUSES = ["official", "estimate", "derived", "demo"]
 #: is always `demo`); derived rows whose inputs are estimates carry it too. Real estimates have status
 #: `estimate`; :func:`estimate_mask` recognises both.
 ESTIMATE_MARK = "预计"
+#: Chinese status names (the template's drop-downs) → status.
+STATUS_ALIASES = {"官方": "official", "官方数据": "official", "正式": "official", "正式数据": "official",
+                  "统计数据": "official", "估计": "estimate", "估算": "estimate", "估计值": "estimate",
+                  "推算": "derived", "计算": "derived", "演示": "demo", "演示数据": "demo"}
+#: Status names in Chinese, for drop-downs and messages.
+STATUS_ZH = {"official": "官方", "estimate": "估计", "derived": "推算", "demo": "演示"}
 #: Provenance columns carried from reading to validation (dropped from the processed table).
 PROVENANCE = ["_file", "_row", "_field"]
 
@@ -31,6 +37,8 @@ HEADER_ALIASES = {
     "source_id": "source_id", "source": "source_id", "来源": "source_id", "来源编号": "source_id",
     "note": "note", "notes": "note", "备注": "note", "说明": "note",
     "quote": "quote", "原文": "quote", "原文引用": "quote",
+    "attribute": "attribute", "属性": "attribute", "指标属性": "attribute",
+    "basis": "basis", "口径": "basis", "计算口径": "basis",
 }
 
 SOURCE_HEADER_ALIASES = {
@@ -48,6 +56,7 @@ FIELD_ZH = {
     "title": "标题", "publisher": "发布机构", "url": "网址", "date": "日期", "accessed": "访问日期",
     "priority": "优先级", "notes": "备注", "path": "路径", "format": "格式", "name": "名称", "files": "文件",
     "sheet": "工作表", "header": "表头", "encoding": "编码", "attribute": "属性",
+    "basis": "口径",
 }
 #: Longest cell text quoted in a message (a 50,000-character cell is cut, with its length stated).
 MAX_SHOWN = 120
@@ -56,7 +65,7 @@ MAX_SHOWN = 120
 def shorten(text: object, limit: int = MAX_SHOWN) -> str:
     """`text` as a string of at most about `limit` characters (the full length is stated when cut)."""
     t = "" if text is None else str(text)
-    if len(t) <= limit:
+    if len(t) <= limit + 30:  # (a text cut once, with its length stated, is not cut again)
         return t
     return f"{t[:limit]}… ({len(t)} characters)"
 

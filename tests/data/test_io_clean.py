@@ -69,7 +69,6 @@ def _raw(rows):
         (["溧阳市", "2020", "patent_grants", "3", "件", "guess", "S1"], "status", "official, estimate"),
         (["溧阳市", "2020", "patent_grants", "3", "件", "official", "S9"], "source_id", "not found"),
         (["溧阳市", "2020", "patent_grants", "3", "件", "official", ""], "source_id", "needs a source_id"),
-        (["溧阳市", "2020", "ip_protection_satisfaction", "130", "分", "official", "S1"], "value", "0–100"),
         (["戚墅堰区", "2014", "gdp", "3", "亿元", "official", "S1"], "region", "no longer exists"),
     ],
 )
@@ -83,6 +82,14 @@ def test_each_validation_error_names_file_row_field(row, field, fragment):
     assert fragment in e.message
     assert len(clean) == 1  # the good row survives, the bad one is left out (not guessed)
     assert str(e).startswith("f.csv:3 [")
+
+
+def test_value_outside_the_plausible_range_is_a_warning_and_kept():
+    clean, issues = clean_records(_raw([["溧阳市", "2020", "ip_protection_satisfaction", "130", "分", "official",
+                                         "S1"]]), known_sources={"S1"})
+    assert clean["value"].tolist() == [130.0]
+    (w,) = issues
+    assert (w.severity, w.row, w.field) == ("warning", 2, "value") and "usually within 0–100 分" in w.message
 
 
 def test_blank_unit_is_assumed_with_a_warning_and_missing_values_are_dropped():
@@ -143,7 +150,7 @@ def test_yearbook_table(tmp_path):
     # Missing cells stay missing (— and …), and error positions point at the year column.
     assert ("invention_patent_grants", 2019) not in got
     assert set(raw["_field"]) == {"2018年", "2019年", "2020年"}
-    assert raw.loc[raw.indicator == "专利申请量", "_row"].iloc[0] == 3
+    assert raw.loc[raw.indicator == "patent_applications", "_row"].iloc[0] == 3
 
 
 def test_yearbook_without_year_header_is_an_error(tmp_path):
