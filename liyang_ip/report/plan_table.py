@@ -274,6 +274,34 @@ def pillar_spans(table: PlanTable) -> list[tuple[int, int, str]]:
     return spans
 
 
+def to_html(table: PlanTable) -> str:
+    """The table as an HTML fragment for notebooks and reports: merged 类别 cells (rowspan), the cells of
+    :func:`display_rows` (escaped), the notes below. Wrap it in ``IPython.display.HTML`` to show it."""
+    import html
+
+    cells = display_rows(table)
+    spans = {first: last - first + 1 for first, last, _ in pillar_spans(table)}
+    covered = {i for first, last, _ in pillar_spans(table) for i in range(first + 1, last + 1)}
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in cells[0])
+    body = []
+    for i, row in enumerate(cells[1:]):
+        tds = []
+        for j, text in enumerate(row):
+            if j == 0 and i in covered:
+                continue
+            span = f' rowspan="{spans[i]}"' if j == 0 and spans.get(i, 1) > 1 else ""
+            align = ' style="text-align:left"' if j == 2 else ""
+            tds.append(f"<td{span}{align}>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    label = "Notes" if table.lang == "en" else "注"
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in table.notes)
+    return (f'<table class="plan-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+            f'<p class="plan-table-notes">{label}：</p><ol class="plan-table-notes">{notes}</ol>'
+            if table.lang != "en" else
+            f'<table class="plan-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+            f'<p class="plan-table-notes">{label}:</p><ol class="plan-table-notes">{notes}</ol>')
+
+
 BODY_FONT = "仿宋_GB2312"
 HEAD_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
@@ -415,4 +443,4 @@ def write_xlsx(table: PlanTable, path: str | Path) -> Path:
     return path
 
 
-__all__ = ["CAPPED_SUFFIX", "COLUMNS", "ESTIMATE_SUFFIX", "PlanTable", "display_rows", "pillar_spans", "plan_table", "write_docx", "write_xlsx"]
+__all__ = ["CAPPED_SUFFIX", "COLUMNS", "ESTIMATE_SUFFIX", "PlanTable", "display_rows", "pillar_spans", "plan_table", "to_html", "write_docx", "write_xlsx"]

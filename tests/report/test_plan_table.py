@@ -124,3 +124,12 @@ def test_cli_table_for_a_run_directory(tmp_path, capsys):
     capsys.readouterr()
     assert main(["table", str(tmp_path / "none")]) == 2
     assert "no manifest.json" in capsys.readouterr().err
+
+
+def test_html_has_rowspan_for_categories_and_escapes():
+    text = pt.to_html(_table())
+    assert text.count("<tr>") == 5 and '<td rowspan="2">创造</td>' in text
+    assert text.count("<td>运用</td>") == 1 and "<li>本表为演示数据，非真实统计。</li>" in text
+    t = _table()
+    t.notes = ["<script>x</script>"]
+    assert "<script>" not in pt.to_html(t) and "&lt;script&gt;" in pt.to_html(t)
