@@ -346,3 +346,15 @@ def test_runner_executes_a_jupytext_source(tmp_path):
     assert "重点板块 金坛区\n" in texts
     assert out.metadata["papermill"]["input_path"] == str(nbs / "10_my_analysis.md")
     assert "jupytext" not in out.metadata
+
+
+def test_no_plan_period_literal_in_the_notebooks():
+    """Period labels come from the parameters (registry/plans.yaml), never from a literal in a notebook;
+    the parameters cell may hold default years, nothing else may name a plan or a plan year."""
+    import re
+
+    for path in sorted(NB_DIR.glob("[0-9][0-9]_*.md")):
+        text = path.read_text(encoding="utf-8")
+        body = re.sub(r"```\{code-cell\}\n:tags: \[parameters\]\n.*?```", "", text, flags=re.S)
+        found = re.findall(r"十[一二三四五]五|\b1[1-5]th\b|Five-Year|\b20[12]\d\b", body)
+        assert not found, f"{path.name}: {found}"
