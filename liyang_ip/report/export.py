@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import wording
 from .fonts import embedded_font_css
 from .runner import parameter_defaults
 from .sanitize import inert_html
@@ -56,32 +57,10 @@ INSTALL_HINT = (
     "or point LIYANG_IP_CHROMIUM (or --browser) at the executable. Nothing is downloaded at run time."
 )
 
-LABELS = {
-    "zh": {
-        "kicker": "常州市知识产权发展分析", "focus": "重点板块", "status": "数据状态", "coverage": "数据覆盖",
-        "years": "数据年份", "date": "生成日期", "params": "参数", "notebook": "笔记本", "version": "版本",
-        "fingerprint": "数据指纹", "figure": "图", "table": "表", "toc": "目录", "report": "知识产权分析报告",
-        "failed": "注意：本笔记本执行失败，以下为部分结果。", "demo_note": "演示数据：数字为合成，不得作为真实统计引用。",
-        "default": "默认", "all": "全部", "unknown": "未知",
-    },
-    "en": {
-        "kicker": "Changzhou IP development analysis", "focus": "Focus block", "status": "Data status",
-        "coverage": "Coverage", "years": "Years", "date": "Date", "params": "Parameters", "notebook": "Notebook",
-        "version": "Version", "fingerprint": "Data fingerprint", "figure": "Figure", "table": "Table",
-        "toc": "Contents", "report": "IP analysis report",
-        "failed": "Note: this notebook failed; the results below are partial.",
-        "demo_note": "Demo data: the figures are synthetic and must not be quoted as statistics.",
-        "default": "default", "all": "all", "unknown": "unknown",
-    },
-}
-PARAM_LABELS = {
-    "zh": {"focus": "重点板块", "peers": "对标板块", "start_year": "起始年", "end_year": "截止年",
-           "target_year": "目标年", "indicators": "指标", "dataset": "数据集", "methods": "预测方法",
-           "gap_share": "差距缩小比例", "lang": "语言"},
-    "en": {"focus": "Focus block", "peers": "Peer blocks", "start_year": "Start year", "end_year": "End year",
-           "target_year": "Target year", "indicators": "Indicators", "dataset": "Dataset",
-           "methods": "Projection methods", "gap_share": "Gap-closing share", "lang": "Language"},
-}
+# Cover and layout labels, and the names of the parameters on the cover: report wording, kept in
+# liyang_ip/wording/<lang>.yaml (report.labels, report.parameters) with every other sentence.
+LABELS = {lang: wording.group("report.labels", lang) for lang in wording.LANGS}
+PARAM_LABELS = {lang: wording.group("report.parameters", lang) for lang in wording.LANGS}
 
 
 class ExportError(RuntimeError):

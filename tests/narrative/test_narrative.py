@@ -268,7 +268,8 @@ def test_benchmark_sentences_use_median_for_counts_and_city_for_ratios():
     ch = nv.gap_change_sentences(changes, "溧阳市", 2015, 2020)
     assert (
         ch[0]
-        == "溧阳市每万人口发明专利拥有量由2015年低于板块中位数60.0%变为2020年低于板块中位数43.9%，差距缩小。"
+        # 60.0 − 43.9 = 16.1 percentage points ≥ thresholds.yaml gap_trend.marked (10): 明显
+        == "溧阳市每万人口发明专利拥有量由2015年低于板块中位数60.0%变为2020年低于板块中位数43.9%，差距明显缩小。"
     )
 
 

@@ -1,0 +1,158 @@
+"""Report wording as data (liyang_ip/wording): every template renders in both languages with hand-made
+values, numbers come out through the one formatter, thresholds choose the degree words, and a drafter's
+edit to a YAML file changes the sentence without any Python change."""
+
+from __future__ import annotations
+
+import shutil
+
+import jinja2
+import jinja2.meta
+import pytest
+
+from liyang_ip import narrative as nv
+from liyang_ip import wording
+
+# Hand-made values for every variable a template may use.
+VALUES = {
+    "year": 2020, "start_year": 2015, "end_year": 2020, "target_year": 2025, "start": 2015, "end": 2020,
+    "missing_year": 2017, "region": "溧阳市", "name": "有效发明专利拥有量", "unit": "件/万人", "reference": "常州平均",
+    "value": 1234.4, "diff": 12.34, "rel": 5.678, "start_value": 100.0, "end_value": 161.05, "cagr": -3.21,
+    "ranked": True, "rank": 3, "n_blocks": 7, "compared": True, "equal": False, "above": True, "below": False,
+    "up": True, "gap": 12.345, "from_position": "甲", "to_position": "乙", "trend": "丙", "degree_word": "明显",
+    "method": "熵权TOPSIS", "has_interval": True, "median_rank": 2.0, "rank_lo": 2, "rank_hi": 4, "level_pct": 90,
+    "robust": False, "score": 61.27, "n_used": 6, "dropped": ["甲指标"], "constant": ["乙指标"],
+    "lower": 1100.2, "upper": 1387.6, "mape": 7.891, "reason": "fewer than four years",
+    "target": 1500.0, "required": 8.76, "projected": 1450.3, "reaches": False, "probability": 83.4,
+    "proposed": 1480.6, "plan_target": 1520.0, "share_pct": 50.0, "reference_value": 1700.8,
+    "trend_value": 1390.1, "trend_binding": True, "is_demo": True, "n_sources": 12, "n_indicators": 9,
+    "n_regions": 8, "share": 79.166, "n_missing": 15, "items": [{"name": "地理标志商标", "missing": 5}],
+    "n_more": 2, "n_total": 7, "focus": "溧阳市", "peers": ["金坛区", "武进区"], "n": 6, "n_both": 5, "n_grew": 4,
+    "fast_name": "PCT国际专利申请量", "fast_cagr": 12.34, "slow_name": "商标注册量", "slow_cagr": -1.23,
+    "n_compared": 6, "n_ahead": 2, "best_name": "甲", "best_rank": 1, "worst_name": "乙", "worst_rank": 7,
+    "n_narrowed": 3, "n_issues": 4, "n_conflicts": 1, "n_up": 2, "top_name": "丁", "top_share": 23.46,
+    "n_met": 3, "n_unknown": 1, "n_fell": 2,
+}
+# How each number must appear, by the formatter's rules worked out by hand (≥ 100: no decimals with
+# thousands separators; 10–100: one decimal; < 10: two; percentages one decimal).
+FORMATTED = {
+    "value": "1,234", "diff": "12.3", "rel": "5.7%", "start_value": "100", "end_value": "161", "cagr": "3.2%",
+    "gap": "12.3%", "median_rank": "2", "score": "61.3", "lower": "1,100", "upper": "1,388", "mape": "7.9%",
+    "target": "1,500", "required": "8.8%", "projected": "1,450", "probability": "83%", "proposed": "1,481",
+    "plan_target": "1,520", "share_pct": "50%", "reference_value": "1,701", "trend_value": "1,390",
+    "share": "79.2%", "fast_cagr": "12.3%", "slow_cagr": "1.2%", "top_share": "23.5%", "level_pct": "90%",
+}
+FLIPPED = {k: (not v) for k, v in VALUES.items() if isinstance(v, bool)} | {
+    "n_sources": None, "required": None, "projected": None, "probability": None, "plan_target": None,
+    "reference_value": None, "trend_value": None, "cagr": None, "rel": None, "mape": None, "share": None,
+    "dropped": [], "constant": [], "n_more": 0, "n_unknown": 0, "n_issues": 0, "n_conflicts": 0, "method": "",
+}
+
+
+def _variables(key: str, lang: str) -> set[str]:
+    """Variables a template uses (parsed with the wording environment, whose filters it needs)."""
+    source = "".join(line.strip() for line in str(_source(key, lang)).splitlines())
+    return jinja2.meta.find_undeclared_variables(wording._environment(lang).parse(source))
+
+
+def _source(key: str, lang: str):
+    node = wording.catalogue(lang)
+    for part in key.split("."):
+        node = node[part]
+    return node or ""
+
+
+def test_both_languages_have_the_same_templates():
+    zh = {k for k in wording.keys("zh") if not k.startswith("units.")}
+    en = {k for k in wording.keys("en") if not k.startswith("units.")}
+    assert zh == en, f"only in zh.yaml: {sorted(zh - en)}; only in en.yaml: {sorted(en - zh)}"
+    assert len(zh) > 80
+
+
+@pytest.mark.parametrize("lang", wording.LANGS)
+def test_every_template_renders_with_hand_made_values_and_formatted_numbers(lang):
+    for key in wording.keys(lang):
+        used = _variables(key, lang)
+        assert used <= set(VALUES), f"{lang}.yaml {key}: no test value for {sorted(used - set(VALUES))}"
+        text = wording.render(key, lang, **VALUES)
+        if key.startswith("units.") or key.endswith("degree.plain"):
+            continue
+        assert text, f"{lang}.yaml {key} renders empty"
+        for var in used & set(FORMATTED):
+            if key in ("composite.sentence",) and var == "median_rank":
+                assert "2" in text
+                continue
+            assert FORMATTED[var] in text, f"{lang}.yaml {key}: {var}={VALUES[var]} should read {FORMATTED[var]}: {text}"
+        # the other branches of every condition render too, and nothing unformatted leaks out
+        other = wording.render(key, lang, **(VALUES | FLIPPED))
+        for t in (text, other):
+            assert "None" not in t and "nan" not in t and "{" not in t and "\n" not in t, f"{lang}.yaml {key}: {t}"
+
+
+def test_a_handmade_sentence_in_both_languages():
+    zh = wording.render("level.sentence", "zh", **VALUES)
+    assert zh == "2020年溧阳市有效发明专利拥有量为1,234件/万人，在七个板块中排名第3，比常州平均高12.3件/万人（高5.7%）。"
+    en = wording.render("level.sentence", "en", **(VALUES | {"name": "Invention patents in force",
+                                                              "reference": "the Changzhou average"}))
+    assert en == ("In 2020, invention patents in force in 溧阳市 was 1,234 per 10k residents, ranking 3rd of 7 blocks, "
+                  "12.3 per 10k residents (5.7%) above the Changzhou average.")
+
+
+@pytest.mark.parametrize(
+    ("change", "degree"), [(0.0, "flat"), (-0.4, "flat"), (0.5, "plain"), (-9.9, "plain"), (10.0, "marked"),
+                           (-24.9, "marked"), (25.0, "large"), (-60.0, "large")],
+)
+def test_degree_follows_the_thresholds_file(change, degree):
+    # thresholds.yaml gap_trend: flat 0.5, marked 10, large 25 (percentage points)
+    assert wording.degree(change, "gap_trend") == degree
+
+
+def test_degree_words_in_sentences():
+    # 40.0% below → 10.0% below: 30 points ≥ large (25)
+    s = nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, -40, -10)
+    assert s.endswith("差距大幅缩小。")
+    assert nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, -40, -10, lang="en").endswith(
+        "the gap narrowed sharply.")
+    # 20.0% below → 19.7% below: 0.3 points < flat (0.5)
+    assert nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, -20, -19.7).endswith("差距基本未变。")
+    # ahead 5% → 17%: lead grew by 12 points ≥ marked (10)
+    assert nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, 5, 17).endswith("领先幅度明显扩大。")
+    with pytest.raises(wording.WordingError, match="no thresholds for 'nope'"):
+        wording.degree(1.0, "nope")
+
+
+def test_a_drafter_changes_a_sentence_and_a_threshold_without_python(tmp_path, monkeypatch):
+    for f in ("zh.yaml", "en.yaml", "thresholds.yaml"):
+        shutil.copy(wording.HERE / f, tmp_path / f)
+    zh = (tmp_path / "zh.yaml").read_text(encoding="utf-8")
+    assert "narrowed: 差距{{ degree_word }}缩小" in zh
+    zh = zh.replace("narrowed: 差距{{ degree_word }}缩小", "narrowed: 与{{ reference }}的差距{{ degree_word }}缩小")
+    (tmp_path / "zh.yaml").write_text(zh, encoding="utf-8")
+    th = (tmp_path / "thresholds.yaml").read_text(encoding="utf-8").replace("marked: 10.0", "marked: 5.0")
+    (tmp_path / "thresholds.yaml").write_text(th, encoding="utf-8")
+    monkeypatch.setattr(wording, "HERE", tmp_path)
+    wording.reload()
+    try:
+        s = nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, -20, -12)  # 8 points ≥ 5
+        assert s.endswith("，与常州平均的差距明显缩小。")
+    finally:
+        monkeypatch.undo()
+        wording.reload()
+    assert nv.gap_trend_sentence("pct_applications", "溧阳市", 2015, 2020, -20, -12).endswith("，差距缩小。")
+
+
+def test_errors_name_the_file_and_key():
+    with pytest.raises(wording.WordingError, match=r"zh.yaml: no wording for 'level.nope'"):
+        wording.render("level.nope", "zh")
+    with pytest.raises(wording.WordingError, match=r"en.yaml: template 'level.missing'.*undefined"):
+        wording.render("level.missing", "en", year=2020)
+    with pytest.raises(wording.WordingError, match="unknown language 'fr'"):
+        wording.render("level.missing", "fr")
+
+
+def test_report_labels_come_from_the_wording_files():
+    from liyang_ip.report import export
+
+    assert export.LABELS["zh"]["demo_note"] == wording.text("report.labels.demo_note", "zh")
+    assert set(export.LABELS["zh"]) == set(export.LABELS["en"])
+    assert export.PARAM_LABELS["en"]["gap_share"] == "Gap-closing share"
