@@ -49,6 +49,8 @@ ALLOW = [
     Allow("liyang_ip/report/cli.py", "command-line help examples"),
     Allow("liyang_ip/report/export.py", "recognises the status line the notebooks print, and demo status in it",
           (r"^\s*(数据状态|数据|data status|data)\s*[:：]\s*(.+)", "演示", "、")),
+    Allow("liyang_ip/report/plan_table.py", "PENDING: plan-indicator table headings, notes and fonts (landed "
+          "in parallel with the wording files; its sentences are to move there)"),
     Allow("liyang_ip/analysis/precision.py", "unit vocabulary for rounding rules (件, 万元, …)"),
     Allow("liyang_ip/analysis/projection.py", "PENDING: GM(1,1) accuracy grade labels"),
     Allow("liyang_ip/analysis/targets.py", "PENDING: feasibility note in the proposals table"),
