@@ -38,7 +38,8 @@ ALLOW = [
     Allow("liyang_ip/data/schema.py", "registry of fields: Chinese column names of the data template"),
     Allow("liyang_ip/data/template.py", "the data-collection template (a form: headers and filling notes)"),
     Allow("liyang_ip/data/demo.py", "seeded synthetic demo data (names, notes of the demo sources)"),
-    Allow("liyang_ip/data/clean.py", "parsing vocabulary", ("年",)),
+    Allow("liyang_ip/data/clean.py", "parsing vocabulary: unit scales (万, 亿), year suffixes, status words; "
+          "messages about them"),
     Allow("liyang_ip/data/load.py", "PENDING: dataset status label (zh / en) shown in manifests and covers"),
     Allow("liyang_ip/data/build.py", "message to the person running `data build`"),
     Allow("liyang_ip/data/derive.py", "validation message"),
