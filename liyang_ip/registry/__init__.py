@@ -62,6 +62,7 @@ class Indicator:
     synonyms: tuple[str, ...] = ()
     description: str = ""
     range: tuple[float, float] | None = None
+    measurement_error: float | None = None  # survey scores: differences below this are not told apart
 
     def label(self, lang: str = "zh", unit: bool = False) -> str:
         name = self.name_en if lang == "en" else self.name_zh
@@ -158,6 +159,8 @@ def indicators() -> dict[str, Indicator]:
             synonyms=tuple(d.get("synonyms") or ()),
             description=(d.get("description") or "").strip(),
             range=tuple(rng) if rng else None,
+            measurement_error=(float(d["measurement_error"]) if d.get("measurement_error") is not None
+                               else None),
         )
     return out
 

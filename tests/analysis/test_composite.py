@@ -200,3 +200,113 @@ def test_rank_uncertainty():
     assert (r0["rank_lo"] == r0["nominal_rank"]).all() and (r0["rank_hi"] == r0["nominal_rank"]).all()
     with pytest.raises(ValueError, match="normalisation"):
         cp.rank_uncertainty(m, pol, n=5, normalisations=["log"])
+
+
+# --------------------------------------------------------------- intensive set, ties, robustness (issue 14)
+def test_default_indicator_set_is_intensive():
+    codes = ["patent_applications", "invention_patents_per_10k", "ip_protection_satisfaction", "rd_intensity",
+             "gdp", "ip_standard_firms", "high_value_invention_patents_per_10k", "made_up"]
+    # kind 'ratio' outside the context pillar; unknown codes kept (their nature is not in the catalogue)
+    assert cp.intensive_indicators(codes) == ["invention_patents_per_10k", "ip_protection_satisfaction",
+                                              "high_value_invention_patents_per_10k", "made_up"]
+
+
+def test_survey_spread_below_its_measurement_error_is_a_tie():
+    from liyang_ip import registry
+
+    assert registry.indicator("ip_protection_satisfaction").measurement_error == 2.0
+    m = frame({"ip_protection_satisfaction": [85.0, 86.6, 85.8], "i": [1.0, 2.0, 4.0]}, index=list("ABC"))
+    tied, ties = cp.apply_ties(m)  # spread 1.6 < 2.0
+    assert ties == {"ip_protection_satisfaction": (pytest.approx(1.6), 2.0)}
+    np.testing.assert_allclose(tied["ip_protection_satisfaction"], 85.8)  # the mean, so no region gains
+    pd.testing.assert_series_equal(tied["i"], m["i"])
+    wide = m.assign(ip_protection_satisfaction=[84.0, 86.6, 85.8])  # spread 2.6 ≥ 2.0: informative
+    assert cp.apply_ties(wide)[1] == {}
+    # in the composite: weight 0, not stretched to 0–100
+    pol, pil = {"ip_protection_satisfaction": 1, "i": 1}, {"ip_protection_satisfaction": "protection", "i": "p"}
+    w = cp.entropy_weights(tied, pol)
+    assert w["ip_protection_satisfaction"] == 0 and w["i"] == pytest.approx(1.0)
+    r = cp.rank_robustness(m, pol, pil, n_random=5)
+    assert r.attrs["indicators"] == ["i"] and "ip_protection_satisfaction" in r.attrs["ties"]
+    assert list(r["median_rank"]) == [3, 2, 1]
+
+
+def test_rank_robustness_two_variants_by_hand():
+    # i1, i2 in pillar p, i3 in pillar q; min-max on [1, 100]:
+    #   i1 (A 10, B 0, C 5) → 100, 1, 50.5;  i2 (8, 0, 10) → 80.2, 1, 100;  i3 (0, 10, 4) → 1, 100, 40.6
+    # equal weights ⅓:            A 60.4,  B 34.0, C 63.7  → ranks A 2, B 3, C 1
+    # equal by pillar ¼, ¼, ½:    A 45.55, B 50.5, C 57.925 → ranks A 3, B 2, C 1
+    m = frame({"i1": [10.0, 0, 5], "i2": [8.0, 0, 10], "i3": [0.0, 10, 4]}, index=list("ABC"))
+    r = cp.rank_robustness(m, pol_of(m), {"i1": "p", "i2": "p", "i3": "q"}, weights=["equal", "pillar"],
+                           normalisations=["minmax"], aggregations=["arithmetic"], leave_one_out=False)
+    assert r.attrs["n_variants"] == 2
+    v = r.attrs["variants"].set_index("weights")
+    assert v.loc["equal", ["A", "B", "C"]].tolist() == [2, 3, 1]
+    assert v.loc["pillar", ["A", "B", "C"]].tolist() == [3, 2, 1]
+    assert r.loc["A", ["best_rank", "worst_rank", "spread"]].tolist() == [2, 3, 1]
+    assert r.loc["C", ["median_rank", "rank_lo", "rank_hi", "spread"]].tolist() == [1, 1, 1, 0]
+    # nominal = equal weights, min-max, arithmetic (the GII's construction)
+    assert r["nominal_rank"].tolist() == [2, 3, 1]
+
+
+def test_rank_robustness_variant_grid_and_dominance():
+    # A > B > C on every indicator: every monotone normalisation, positive weighting and aggregation keeps
+    # that order, so the ranks are certain (spread 0)
+    m = frame({"i1": [9.0, 5, 1], "i2": [30.0, 20, 10], "i3": [0.9, 0.5, 0.2]}, index=list("ABC"))
+    r = cp.rank_robustness(m, pol_of(m), dict.fromkeys(m.columns, "p"), n_random=10, seed=3)
+    assert r["median_rank"].tolist() == [1, 2, 3] and (r["spread"] == 0).all() and r.loc["A", "p_first"] == 1
+    # sets: all + 3 leave-one-out = 4; pairs: 4 arithmetic + geometric on min-max and rank = 6;
+    # weightings: entropy, equal, pillar + 10 random = 13 → 4·6·13 = 312 variants, weights summing to 1
+    assert r.attrs["n_variants"] == 312
+    v = r.attrs["variants"]
+    assert v["weight"].sum() == pytest.approx(1.0)
+    assert set(v["left_out"]) == {"", "i1", "i2", "i3"}
+    assert set(zip(v["normalisation"], v["aggregation"], strict=True)) == {
+        ("minmax", "arithmetic"), ("zscore", "arithmetic"), ("rank", "arithmetic"), ("distance", "arithmetic"),
+        ("minmax", "geometric"), ("rank", "geometric")}
+    # a cost indicator reverses its contribution: with every indicator lower-is-better the order flips
+    rev = cp.rank_robustness(m, pol_of(m, -1), dict.fromkeys(m.columns, "p"), n_random=5)
+    assert rev["median_rank"].tolist() == [3, 2, 1]
+    # same seed, same result
+    r2 = cp.rank_robustness(m, pol_of(m), dict.fromkeys(m.columns, "p"), n_random=10, seed=3)
+    pd.testing.assert_frame_equal(r.drop(columns=[]), r2)
+
+
+def test_rank_robustness_headline_is_the_median_not_the_most_flattering():
+    # F leads on one indicator with an outlier (entropy gives it most of the weight) and is last on the
+    # other three: some variants put F first, but most put it last; the headline must say so
+    m = frame({"i1": [100.0, 2, 1, 3, 2.5], "i2": [1.0, 5, 6, 7, 8], "i3": [1.0, 6, 7, 5, 9],
+               "i4": [1.0, 7, 5, 6, 8]}, index=list("FGHIJ"))
+    r = cp.rank_robustness(m, pol_of(m), {"i1": "a", "i2": "b", "i3": "b", "i4": "b"}, n_random=50)
+    f = r.loc["F"]
+    assert f["best_rank"] == 1 and f["worst_rank"] == 5
+    assert f["median_rank"] > f["best_rank"] and f["rank_lo"] <= f["median_rank"] <= f["rank_hi"]
+    # the rank interval always lies within the best and worst rank over the variants
+    assert ((r["best_rank"] <= r["rank_lo"]) & (r["rank_hi"] <= r["worst_rank"])).all()
+
+
+def test_rank_robustness_refuses_when_nothing_separates_the_regions():
+    m = frame({"ip_protection_satisfaction": [85.0, 86.0, 85.5]}, index=list("ABC"))
+    with pytest.raises(ValueError, match="measurement error"):
+        cp.rank_robustness(m, {"ip_protection_satisfaction": 1}, {"ip_protection_satisfaction": "x"})
+
+
+def test_composite_from_obs_leaves_counts_out_unless_asked(make_obs):
+    recs = []
+    data = {"A": (100.0, 10.0, 1000.0), "B": (300.0, 5.0, 900.0), "C": (200.0, 20.0, 300.0)}
+    for r, (pop, ratio, count) in data.items():
+        recs += [(r, 2020, "resident_population", pop), (r, 2020, "invention_patents_per_10k", ratio),
+                 (r, 2020, "invention_patents_held", count)]
+    recs += [("City", 2020, "invention_patents_per_10k", 10.0)]
+    o = make_obs(recs)
+    s = cp.composite_scores(o, 2020, regions=list("ABC"))
+    assert list(s.attrs["weights"]) == ["invention_patents_per_10k"]
+    assert s.attrs["excluded"] == ["invention_patents_held", "resident_population"]
+    assert s["minmax_rank"].tolist() == [2, 3, 1]  # by the ratio: C 20, A 10, B 5
+    both = cp.composite_scores(o, 2020, regions=list("ABC"), include_counts=True,
+                               indicators=["invention_patents_per_10k", "invention_patents_held"])
+    assert both.attrs["excluded"] == [] and len(both.attrs["weights"]) == 2
+    r = cp.composite_robustness(o, 2020, regions=list("ABC"), n_random=5)
+    assert r.attrs["indicators"] == ["invention_patents_per_10k"] and r["median_rank"].tolist() == [2, 3, 1]
+    with pytest.raises(ValueError, match="include_counts"):
+        cp.composite_robustness(o, 2020, regions=list("ABC"), indicators=["invention_patents_held"])
