@@ -3,7 +3,8 @@
     liyang-ip data build [--dataset demo|public|PATH ...] [--out DIR]
     liyang-ip data check PATH
     liyang-ip data demo [--out DIR] [--seed N]
-    liyang-ip data template [--out FILE.xlsx]
+    liyang-ip data template [--out FILE.xlsx] [--layout both|long|wide] [--force]
+    liyang-ip data import TABLE.xlsx|csv [--layout auto|regions-down|indicators-down] [--region R] [--year Y]
     liyang-ip data extract TEXTFILE --region 溧阳市 --year 2020     (see liyang_ip.extract)
     liyang-ip run …  /  liyang-ip export …                          (see liyang_ip.report)
 
@@ -99,11 +100,59 @@ def _cmd_template(args) -> int:
               "to replace it, or --out for another file", file=sys.stderr)
         return 1
     try:
-        print(write_template(out))
+        print(write_template(out, layout=args.layout))
     except OSError as e:
         print(_data_error("template", e), file=sys.stderr)
         return 1
     return 0
+
+
+def _cmd_import(args) -> int:
+    from .data.build import check
+    from .data.importer import import_table, write_import
+    from .data.readers import RawFileError
+
+    src = Path(args.file)
+    out = Path(args.out) if args.out else src.with_name(f"{src.stem}_import")
+    try:
+        if not src.is_file():
+            raise RawFileError(src, "file not found (give a yearbook table as .csv or .xlsx)")
+        result = import_table(src, layout=args.layout, region=args.region, year=args.year, sheet=args.sheet,
+                              source_id=args.source_id, title=args.title, publisher=args.publisher or "",
+                              url=args.url or "", date=args.date or "", status=args.status,
+                              total_region=args.total_region)
+    except RawFileError as e:
+        print(f"liyang-ip data import: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(_data_error("import", e), file=sys.stderr)
+        return 1
+    for i in result.issues:
+        print(i, file=sys.stderr if i.severity == "error" else sys.stdout)
+    if result.errors:
+        print(f"{src}: {len(result.errors)} error(s); nothing written", file=sys.stderr)
+        return 1
+    if result.observations.empty:
+        print(f"{src}: error: no observations: no catalogue indicator with a figure was found in the table",
+              file=sys.stderr)
+        return 1
+    if out.exists() and not out.is_dir():
+        print(f"liyang-ip data import: --out {out} is a file; give a folder", file=sys.stderr)
+        return 2
+    try:
+        paths = write_import(result, out, force=args.force)
+    except FileExistsError as e:
+        print(f"liyang-ip data import: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(_data_error("import", e), file=sys.stderr)
+        return 1
+    obs = result.observations
+    n_err = sum(i.severity == "error" for i in check(out))
+    print(f"{len(obs)} figure(s), {obs['indicator'].nunique()} indicator(s), {obs['region'].nunique()} region(s), "
+          f"years {obs['year'].min()}–{obs['year'].max()} ({result.layout}) → {paths[0]}; sources stub → {paths[1]} "
+          f"(complete publisher, URL, date). data check: {n_err} error(s)")
+    return 1 if n_err else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,6 +186,27 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out")
     t.add_argument("--force", action="store_true", help="replace an existing file")
     t.set_defaults(func=_cmd_template)
+    im = dsub.add_parser("import", help="a 统计年鉴 table (.csv/.xlsx) → tidy observations.csv + sources.csv stub",
+                         description="Read a yearbook table in one of its two common layouts: regions down × "
+                         "indicators across for one year (--year, or from the title), or indicators down × years "
+                         "across for one region (--region). Writes OUT/observations.csv and OUT/sources.csv.")
+    im.add_argument("file")
+    im.add_argument("--layout", choices=["auto", "regions-down", "indicators-down"], default="auto")
+    im.add_argument("--region", help="the region of an indicators-down table, e.g. 溧阳市")
+    im.add_argument("--year", type=int, help="the year of a regions-down table (default: from its title)")
+    im.add_argument("--sheet", help="sheet name of an .xlsx (default: the first sheet)")
+    im.add_argument("--total-region", help="region of 合计/全市 rows (default: the registry's city)")
+    im.add_argument("--source-id", default="S1")
+    im.add_argument("--title", help="source title (default: the table's title row)")
+    im.add_argument("--publisher")
+    im.add_argument("--url")
+    im.add_argument("--date")
+    im.add_argument("--status", default="official", choices=["official", "estimate"])
+    im.add_argument("--out", help="output folder (default: FILE's folder/<stem>_import)")
+    im.add_argument("--force", action="store_true", help="replace existing observations.csv/sources.csv")
+    im.set_defaults(func=_cmd_import)
+    t.add_argument("--layout", choices=["both", "long", "wide"], default="both",
+                   help="long sheet 数据, wide sheets (one per indicator: regions down, years across), or both")
     extract_cli.register(dsub)
     report_cli.register(sub)
     patents_cli.register(sub)

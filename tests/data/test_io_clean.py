@@ -168,10 +168,10 @@ def test_excel_template_round_trip(tmp_path):
     path = write_template(tmp_path / "t.xlsx", example=False)
     wb = load_workbook(path)
     ws = wb["数据"]
-    # Filled in as a person would: typing into rows 2-4 (column D holds the name-lookup formula).
-    rows = [["溧阳市", 2020, "pct_applications", None, 18, "件", "official", "S1"],
-            ["金坛市", 2020, "", "地理标志商标", "3", "件", "official", "S1"],
-            ["溧阳市", "2020", "pct_applications", None, "abc", "件", "official", "S1"]]
+    # Filled in as a person would: typing into rows 2-4 (indicator by code or Chinese name, status 官方).
+    rows = [["溧阳市", 2020, "pct_applications", 18, "件", "official", "S1"],
+            ["金坛市", 2020, "地理标志商标", "3", "件", "官方", "S1"],
+            ["溧阳市", "2020", "pct_applications", "abc", "件", "official", "S1"]]
     for r, values in enumerate(rows, start=2):
         for c, v in enumerate(values, start=1):
             if v is not None:

@@ -192,8 +192,8 @@ def _template_with(tmp_path, cells: dict):
     path = write_template(tmp_path / "t.xlsx", example=False)
     wb = load_workbook(path)
     ws = wb["数据"]
-    for r, row in enumerate([["溧阳市", 2020, "patent_grants", None, 5, "件", "official", "S1"],
-                             ["溧阳市", 2021, "patent_grants", None, 6, "件", "official", "S1"]], start=2):
+    for r, row in enumerate([["溧阳市", 2020, "专利授权量", 5, "件", "官方", "S1"],
+                             ["溧阳市", 2021, "专利授权量", 6, "件", "官方", "S1"]], start=2):
         for c, v in enumerate(row, start=1):
             if v is not None:
                 ws.cell(r, c, v)
@@ -205,11 +205,11 @@ def _template_with(tmp_path, cells: dict):
 
 
 @pytest.mark.parametrize("cells, field, expected", [
-    ({"E3": "=E2*2"}, "value", "has no saved result"),
+    ({"D3": "=D2*2"}, "value", "has no saved result"),
     ({"B3": dt.datetime(2021, 1, 1)}, "year", "a date (2021-01-01) where a year belongs"),
-    ({"E3": dt.date(2021, 3, 5)}, "value", "a date (2021-03-05) where a figure belongs"),
-    ({"E3": True}, "value", "TRUE (a yes/no cell) is not a figure"),
-    ({"E3": "#DIV/0!"}, "value", "Excel error value #DIV/0!"),
+    ({"D3": dt.date(2021, 3, 5)}, "value", "a date (2021-03-05) where a figure belongs"),
+    ({"D3": True}, "value", "TRUE (a yes/no cell) is not a figure"),
+    ({"D3": "#DIV/0!"}, "value", "Excel error value #DIV/0!"),
 ])
 def test_excel_cells_that_are_not_figures(tmp_path, cells, field, expected):
     path = _template_with(tmp_path, cells)
