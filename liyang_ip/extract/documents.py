@@ -9,7 +9,7 @@ pdf   the text layer, read by poppler's ``pdftotext -layout`` (poppler-utils; sc
       Pages are kept; lines a page wrapped are joined into paragraphs (a paragraph starts on an indented
       line, after a heading or after a short line); lines of two or more cells separated by wide gaps
       form tables. A scanned PDF without a text layer is an error, not an empty result.
-html  a page saved from a browser (.html/.htm, any declared charset): the main text only (scripts,
+html  a page saved from a browser (.html/.htm, or one-file .mhtml; any declared charset): the main text only (scripts,
       navigation, headers, footers and link lists are dropped; the container with the most Chinese text
       is kept), ``<table>`` read as tables (a table of long text cells is page layout and read as text).
 text  UTF-8 (with or without BOM), UTF-16 (with BOM, or without when the zero bytes show it) or
@@ -310,6 +310,9 @@ def read_document(path: str | Path, keep_lines: bool = False) -> Document:
         raise DocumentError(f"{path}: the file is empty")
     if data.lstrip()[:5] == b"%PDF-":
         doc = _read_pdf(path)
+    elif _is_mhtml(data):
+        html, detail = _mhtml_page(data, path)
+        doc = _read_html(path, html, detail)
     else:
         text, detail = _decode_html_or_text(data, path)
         if _looks_like_html(text):
@@ -322,6 +325,32 @@ def read_document(path: str | Path, keep_lines: bool = False) -> Document:
     if not any(b.text.strip() or b.rows for b in doc.blocks):
         raise DocumentError(f"{path}: no text found in the {doc.format} document")
     return doc
+
+
+def _is_mhtml(data: bytes) -> bool:
+    head = data[:2048].lower()
+    return b"mime-version:" in head and b"multipart/related" in head
+
+
+def _mhtml_page(data: bytes, path: Path) -> tuple[str, str]:
+    """The HTML part of a page a browser saved as one file (.mhtml: MIME, quoted-printable or base64)."""
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset:
+                charset = {"gb2312": "gb18030", "gbk": "gb18030"}.get(charset.lower(), charset)
+                try:
+                    return payload.decode(charset), f"MHTML, {part.get_content_charset()}"
+                except (LookupError, UnicodeDecodeError):
+                    pass
+            text, detail = _decode_html_or_text(payload, path)
+            return text, f"MHTML, {detail}"
+    raise DocumentError(f"{path}: a saved web page (MHTML) without an HTML part")
 
 
 def _decode_html_or_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -583,8 +612,13 @@ def find_region_year(title: str, regions: dict[str, tuple[str, ...]]) -> tuple[s
     """
     # A site name after the title (…统计公报_常州市金坛区人民政府) is not the bulletin's region.
     t = re.split(r"\s*[_|｜]\s*|\s+[-–—]\s+", halfwidth(title).strip())[0]
-    m = re.search(r"((?:19|20)\d{2})\s*年", t)
-    year = int(m.group(1)) if m else None
+    m = re.search(r"((?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年", t)
+    year = None
+    if m:
+        digits = m.group(1)
+        year = int(digits) if digits.isdigit() else int("".join(str("〇一二三四五六七八九".index(c)) if c != "零"
+                                                                else "0" for c in digits))
+        year = year if 1949 <= year <= 2099 else None
     # 常州市金坛区2021年…公报: the most specific name is the one written last (closest to the title's end).
     best, best_end = "", -1
     for canon, aliases in regions.items():

@@ -312,6 +312,25 @@ def test_html_main_text_only(html_extraction) -> None:
     assert [b.section for b in doc.blocks if b.kind == "table"] == [("八、科技创新和知识产权",)]
 
 
+def test_mhtml_single_file_page(tmp_path, html_extraction) -> None:
+    """The same page saved by a browser as one file (.mhtml, quoted-printable) gives the same rows."""
+    import quopri
+
+    body = quopri.encodestring(HTML.encode("gb18030")).decode("ascii")
+    mhtml = ("From: <Saved by Blink>\r\nSubject: bulletin\r\nMIME-Version: 1.0\r\n"
+             'Content-Type: multipart/related; type="text/html"; boundary="----B"\r\n\r\n'
+             "------B\r\nContent-Type: text/html; charset=gb2312\r\n"
+             "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + body.replace("\n", "\r\n") +
+             "\r\n------B\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+             "iVBORw0KGgo=\r\n------B--\r\n")
+    p = tmp_path / "page.mhtml"
+    p.write_bytes(mhtml.encode("ascii"))
+    doc = read_document(p)
+    assert doc.format == "html" and doc.detail.startswith("MHTML")
+    ex = extract_document(doc, source_id="jt_tjgb_2021")
+    assert ex.rows.equals(html_extraction[1].rows)
+
+
 def test_html_bulletin_rows(html_extraction) -> None:
     _, ex = html_extraction
     got = [(r.indicator, r.value, r.unit, r.status, r.location) for r in ex.levels.itertuples()]
@@ -363,6 +382,7 @@ def test_region_and_year_given_override_the_title(tmp_path) -> None:
     ("溧阳市2020年国民经济和社会发展统计公报", ("溧阳市", 2020)),
     ("常州市金坛区2021年国民经济和社会发展统计公报", ("金坛区", 2021)),
     ("2019年常州市国民经济和社会发展统计公报 - 常州市统计局", ("常州市", 2019)),
+    ("二〇二〇年溧阳市国民经济和社会发展统计公报", ("溧阳市", 2020)),
     ("国民经济和社会发展统计公报", ("", None)),
 ])
 def test_region_year_from_title(title, expected) -> None:
@@ -398,3 +418,20 @@ def test_control_characters_are_removed(tmp_path) -> None:
     p.write_text("2020年溧阳市统计公报\n全年专利申请量\x1b[31m23,568件\u202e。\n", encoding="utf-8")
     ex = extract_document(read_document(p))
     assert ex.rows["quote"].tolist() == ["全年专利申请量23,568件"]
+
+
+def test_markup_in_a_document_stays_text_and_is_escaped_where_shown(tmp_path) -> None:
+    """A quote from a page may contain text that looks like markup; the extractor keeps it as plain text
+    (entities decoded) and the project's table renderer escapes it when the rows are shown in HTML."""
+    from liyang_ip.charts import table
+
+    page = ("<html><head><meta charset='utf-8'><title>2020年溧阳市统计公报</title></head><body>"
+            "<p>全年专利申请量&lt;img src=x onerror=alert(1)&gt;23,568件。</p>"
+            "<p>全年专利授权量14,120件（&lt;script&gt;x()&lt;/script&gt;）。</p></body></html>")
+    p = tmp_path / "page.html"
+    p.write_text(page, encoding="utf-8")
+    ex = extract_document(read_document(p))
+    assert ex.rows["quote"].tolist() == ["全年专利授权量14,120件（<script>x()</script>）"]
+    assert ex.unattributed["raw"].tolist() == ["1", "23,568件"]  # markup between name and number: refused
+    html = table(ex.rows[["indicator", "value", "quote"]]).to_html()
+    assert "<script>" not in html and "&lt;script&gt;x()&lt;/script&gt;" in html
