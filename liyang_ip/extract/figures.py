@@ -107,7 +107,7 @@ _CN_NUM = "".join(CN_DIGITS) + "十百千万亿"
 _RANGE_SEPS = ("-", "~", "至", "到")
 _RANGE_NEXT_RE = re.compile(rf"\s*[-~至到]\s*[\d{''.join(CN_DIGITS)}十]")
 _LIST_SEP_RE = re.compile(r"[、和及与]|以及")
-_FOREIGN_MARKERS = ("全省", "全国", "江苏省", "苏南", "长三角")
+_FOREIGN_MARKERS = ("全省", "全国", "我国", "全球", "世界", "江苏省", "苏南", "长三角")
 # 全国人口普查 names a census, not another region.
 _NOT_FOREIGN_AFTER_RE = re.compile(r"第?[一二三四五六七八九十]*次?(人口|经济|农业)普查")
 # Words after a figure that make it a tier or threshold, not the value (提升到9000亿元档级).

@@ -155,6 +155,9 @@ CASES: list[tuple[str, list[Row], list[Out]]] = [
     ("2020年末2021年初全市常住人口78.5万人。",
      [Row("resident_population", "level", 78.5, "official", "2020年末2021年初全市常住人口78.5万人")], []),
     ("全市地区生产总值提升到1000亿元档级。", [], [Out("1000亿元", "refused", "tier or threshold")]),
+    # a national figure quoted in a local text
+    ("我国每万人发明专利拥有量从2010年的1.7件提高到2014年的4.8件。", [],
+     [Out("1.7件", "refused", "another region"), Out("4.8件", "refused", "another region")]),
     # ---- 分别 with names that do not match the figures: reported as ambiguous
     ("专利申请量、授权量分别为1.2万件、5000件和300件。", [],
      [Out("1.2万件", "ambiguous", "分别"), Out("5000件", "ambiguous", "分别"), Out("300件", "ambiguous", "分别")]),
