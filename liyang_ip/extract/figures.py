@@ -60,7 +60,7 @@ UNATTRIBUTED_COLUMNS = ["year", "indicator", "raw", "reason", "category", "claus
 # Reasons that mean the reading itself is uncertain (which indicator, level or flow), as opposed to a
 # figure that is understood but is not the region's level for the year (another region, a target, …).
 _AMBIGUOUS_REASONS = ("ambiguous", "several indicators", "分别", "growth rate of a group", "second level",
-                      "change stated as a multiple")
+                      "change stated as a multiple", "row has")
 
 
 def _category(reason: str) -> str:

@@ -113,6 +113,18 @@ def read_table(rows, cat: Catalogue, year: int, names: dict[str, tuple[str, ...]
         figures = [(c, y) for c, y in value_cols.items() if not _MISSING_RE.match(cells[c].strip())]
         if growth_col is not None and not _MISSING_RE.match(cells[growth_col].strip()):
             figures.append((growth_col, None))
+        if len(row) < width and codes:
+            # Columns split at wide gaps (PDF or text): a row with a blank cell has fewer cells than the
+            # header, and which column each value is in cannot be told.
+            for c in range(1, len(row)):
+                if re.search(r"\d", row[c]):
+                    out["unattributed"].append({
+                        "indicator": codes[0] if len(codes) == 1 else "", "year": year, "raw": row[c].strip(),
+                        "reason": f"row has {len(row)} cells but the header {width}: the column of each value "
+                                  "cannot be told", "row": r_no, "column": ""})
+            if not subset:
+                parent = codes
+            continue
         if not codes or len(codes) != 1:
             why = ("table row names no catalogue indicator" if not codes
                    else f"table row names a group of indicators ({'/'.join(codes)})")

@@ -65,3 +65,16 @@ def test_cells_that_cannot_be_read_are_refused() -> None:
 def test_a_table_without_a_header_or_value_column_gives_nothing() -> None:
     assert _read([["专利授权量", "件", "14120"], ["发明专利授权量", "件", "1234"]]) == {
         "levels": [], "changes": [], "unattributed": []}
+
+
+def test_a_ragged_row_from_a_pdf_is_refused_not_shifted() -> None:
+    """Columns split at wide gaps lose blank cells: 专利授权量 | 件 | (blank) | 10.2 comes out as three
+    cells, and 10.2 must not be read as the 2020 value."""
+    got = _read([
+        ["指标", "单位", "2020年", "比上年增长(%)"],
+        ["专利授权量", "件", "10.2"],
+        ["发明专利授权量", "件", "1,234", "15.0"],
+    ])
+    assert [(r["indicator"], float(r["value"])) for r in got["levels"]] == [("invention_patent_grants", 1234.0)]
+    assert [(r["indicator"], r["raw"]) for r in got["unattributed"]] == [("patent_grants", "10.2")]
+    assert "cannot be told" in got["unattributed"][0]["reason"]
