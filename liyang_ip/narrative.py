@@ -99,9 +99,11 @@ def level_sentence(
         diff = abs(d)
         rel = abs(r) if math.isfinite(r) else None
     ranked = not _missing(rank) and not _missing(n_blocks)
+    # One block with data: a rank would say nothing; the sentence says why there is none.
+    alone = not ranked and not _missing(n_blocks) and int(n_blocks) < 2
     return _say(
         "level.sentence", lang, year=year, region=reg, name=name, value=float(value), unit=unit,
-        ranked=ranked, rank=_int(rank), n_blocks=_int(n_blocks), compared=compared, equal=equal,
+        ranked=ranked, alone=alone, rank=_int(rank), n_blocks=_int(n_blocks), compared=compared, equal=equal,
         above=above, diff=diff, rel=rel, reference=reference or _reference("city", lang),
     )
 
@@ -455,7 +457,8 @@ def benchmark_paragraph(
     reg = _region(focus, lang)
     g = gaps.dropna(subset=["rank"])
     if len(g) == 0:
-        return _say("benchmark.no_ranks", lang, region=reg, end=end)
+        alone = len(gaps) > 0 and "n" in gaps.columns and bool((gaps["n"].fillna(0) < 2).all())
+        return _say("benchmark.alone" if alone else "benchmark.no_ranks", lang, region=reg, end=end)
     col = f"gap_{against}_pct"
     if col in g.columns:
         signed = g[col] * [_polarity(c) for c in g["indicator"]]
@@ -507,6 +510,8 @@ def share_paragraph(table: pd.DataFrame, focus: str, start: int, end: int, lang:
     """Share of the Changzhou total (``baseline_table`` columns share_start/share_end, in %)."""
     reg = _region(focus, lang)
     t = table.dropna(subset=["share_start", "share_end"])
+    if t.empty and table.attrs.get("city_missing"):
+        return _say("share.no_city", lang, region=reg)
     if t.empty:
         return _say("share.none", lang, region=reg)
     top = t.sort_values("share_end", ascending=False, kind="stable").iloc[0]

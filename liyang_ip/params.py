@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -130,7 +130,7 @@ def _indicator(text: Any) -> str:
         label = f"{code} ({cat[code].name_zh})"
         if label not in close:
             close.append(label)
-    hint = f"; did you mean {_listing(close)}?" if close else ""
+    hint = f"; did you mean {_listing(close)}?" if close else "."
     raise ValueError(
         f"unknown indicator {text!r}{hint} Valid indicators are the codes or Chinese names in "
         "liyang_ip/registry/indicators.yaml (e.g. invention_patents_per_10k / 每万人口发明专利拥有量)"
@@ -304,6 +304,139 @@ def validate_params(
     )
 
 
+#: Groups of parameters checked together by :func:`param_problems` (a check may need its partners).
+PARAM_GROUPS = (("lang",), ("focus", "peers"), ("start_year", "end_year", "target_year"), ("indicators",),
+                ("dataset",), ("methods",), ("gap_share",))
+PARAM_NAMES = tuple(n for group in PARAM_GROUPS for n in group)
+
+
+def param_problems(values: Mapping[str, Any], available_years: Iterable[int] | None = None
+                   ) -> tuple[list[str], list[str]]:
+    """Every problem of one parameter set, not only the first: ``(errors, warnings)``.
+
+    Each group of :data:`PARAM_GROUPS` present in `values` is checked with :func:`validate_params`
+    (the same messages the notebooks give), the others left at their defaults, so that a bad ``lang``
+    does not hide a bad ``focus``. Names outside :data:`PARAM_NAMES` are ignored here (see
+    :func:`unknown_names`). The period is checked against `available_years` when given: wholly
+    outside is an error, partly beyond is a warning (the notebooks show those years as gaps).
+    """
+    import warnings
+
+    errors: list[str] = []
+    notes: list[str] = []
+    years = None if available_years is None else sorted({int(y) for y in available_years})
+    for group in PARAM_GROUPS:
+        given = {k: values[k] for k in group if k in values}
+        if not given:
+            continue
+        kwargs = dict(given)
+        if "start_year" in group:
+            kwargs["available_years"] = years
+        if "peers" in given and "focus" not in given:
+            kwargs["focus"] = values.get("focus", "溧阳市")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                validate_params(**kwargs)
+            except ValueError as e:
+                errors.append(str(e))
+            except TypeError as e:  # e.g. a mapping where a list belongs
+                errors.append(f"{', '.join(given)}: {e}")
+        notes += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    return list(dict.fromkeys(errors)), list(dict.fromkeys(notes))
+
+
+def unknown_names(names: Iterable[str], known: Iterable[str]) -> list[str]:
+    """One message per name not in `known`, with the closest known names ("did you mean focus?")."""
+    known = sorted(set(known))
+    out = []
+    for name in sorted(set(names) - set(known)):
+        close = _close(name, known, n=2)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        out.append(f"unknown parameter {name!r}{hint} The notebooks' parameters are: {_listing(known)}")
+    return out
+
+
+def data_defaults(given: Mapping[str, Any], years: Sequence[int] | None,
+                  indicators: Sequence[str] | None) -> tuple[dict[str, Any], list[str]]:
+    """Defaults that follow the data, for the parameters not in `given`: ``(values, explanation)``.
+
+    * ``start_year``/``end_year``/``target_year``: the baseline of the latest plan preset whose last
+      year the data reach (``registry/plans.yaml``: with data to 2025 the 15th plan's 2020→2025 and
+      targets 2030; with data to 2022 the 14th plan's 2015→2020, targets 2025), its start moved up to
+      the first year with data. When no preset fits (fewer than two years in its period), the data's
+      own first and last year, with the target at the end of the plan after the last year.
+    * ``indicators``: not set when the data have every one of the plan's indicators (catalogue
+      ``mission``; the notebooks' default); otherwise the plan's indicators the data have followed by
+      the data's other IP indicators (pillar not ``context``), or all the data's indicators when they
+      have no IP indicator.
+
+    Parameters
+    ----------
+    given : the parameters already chosen (never changed).
+    years : years with data (e.g. the focus block's), or None when unknown: no year defaults then.
+    indicators : indicator codes present in the data, or None when unknown.
+
+    Returns
+    -------
+    (dict, list of str)
+        The values to add and one line per choice saying why.
+    """
+    from liyang_ip import registry
+    from liyang_ip.registry import plans
+
+    out: dict[str, Any] = {}
+    why: list[str] = []
+    have = sorted({int(y) for y in years}) if years else []
+    wanted = [k for k in ("start_year", "end_year", "target_year") if k not in given]
+    if wanted and len(have) >= 2:
+        first, last = have[0], have[-1]
+        fixed = {k: int(given[k]) for k in ("start_year", "end_year", "target_year")
+                 if k in given and isinstance(given[k], int) and not isinstance(given[k], bool)}
+        chosen, label = None, ""
+        for number in sorted(plans.plans(), reverse=True):
+            try:
+                pre = plans.preset(number)
+            except ValueError:
+                continue
+            if any(pre[k] != v for k, v in fixed.items() if k != "start_year"):
+                continue  # a preset must agree with the years the user chose
+            start = fixed.get("start_year", max(pre["start_year"], first))
+            if pre["end_year"] <= last and pre["end_year"] - start >= 1:
+                chosen = {**pre, "start_year": start}
+                label = f"plan {number} preset" + (f", start moved to {first}, the first year with data"
+                                                   if start != pre["start_year"] and "start_year" not in fixed
+                                                   else "")
+                break
+        if chosen is None:
+            end = fixed.get("end_year", last)
+            start = fixed.get("start_year", first if end - first >= 1 else end - 1)
+            nxt = plans.plan_containing(end + 1)
+            chosen = {"start_year": start, "end_year": end, "target_year": nxt.end if nxt else end + 5}
+            label = "the years with data"
+        # A given year wins; the preset fills only the others (and only consistently).
+        for k in wanted:
+            out[k] = chosen[k]
+        why.append(f"{', '.join(f'{k} {out[k]}' for k in wanted)} (data {first}–{last}: {label})")
+    if "indicators" not in given and indicators is not None:
+        present = set(indicators)
+        cat = registry.indicators()
+        mission = list(registry.mission_indicators())
+        if all(c in present for c in mission):
+            why.append(f"indicators: the plan's {len(mission)}, all in the data")
+        else:
+            # The plan's indicators the data have, then the data's other IP indicators (not context).
+            ip = [c for c in mission if c in present]
+            ip += [c for c, i in cat.items() if c in present and c not in ip and i.pillar != "context"]
+            chosen = ip or [c for c in cat if c in present]
+            if chosen:
+                out["indicators"] = chosen
+                kind = "IP indicators" if ip else "indicators (none of them IP indicators)"
+                why.append(f"indicators: the {len(chosen)} {kind} the data have ({', '.join(chosen)}); "
+                           f"{sum(c in present for c in mission)} of the plan's {len(mission)}")
+    return out, why
+
+
 def apply_plan_preset(params: dict[str, Any], plan: int | str | None = None) -> dict[str, Any]:
     """A parameter set with a plan preset filled in beneath it (a new dict).
 
@@ -326,4 +459,5 @@ def apply_plan_preset(params: dict[str, Any], plan: int | str | None = None) -> 
     return {**plans.preset(chosen), **out}
 
 
-__all__ = ["LANGS", "NotebookParams", "apply_plan_preset", "known_methods", "validate_params"]
+__all__ = ["LANGS", "PARAM_NAMES", "NotebookParams", "apply_plan_preset", "data_defaults", "known_methods",
+           "param_problems", "unknown_names", "validate_params"]

@@ -126,14 +126,18 @@ def share_of_city(
     -------
     DataFrame
         ``indicator, year, value, city_value, share, note`` with ``share`` in % (region / city × 100), NaN
-        when either figure is missing (noted) or the city total is 0.
+        when either figure is missing (noted; also when the data have no row for `city` at all) or the
+        city total is 0.
     """
     check_obs(obs)
     city = city or city_name()
     lv = levels_table(obs, region, start, end, indicators)
     codes = list(lv.index)
     agg = aggregate_map(codes, aggregate)
-    cv = levels_table(obs, city, start, end, codes)
+    if (obs["region"] == city).any():
+        cv = levels_table(obs, city, start, end, codes)
+    else:  # a block's own data without the city row: every share is a gap, with that reason
+        cv = pd.DataFrame(np.nan, index=lv.index, columns=lv.columns)
     rows = []
     for code in codes:
         for yr in lv.columns:
@@ -283,6 +287,8 @@ def baseline_table(
         else:
             out = out.assign(target=np.nan, attainment=np.nan, met=pd.array([pd.NA] * len(out), dtype="boolean"),
                              target_source="")
+    # Why every share may be missing: prose says so instead of a generic "cannot be computed".
+    out.attrs["city_missing"] = not (obs["region"] == city).any()
     return out
 
 

@@ -143,7 +143,8 @@ def gap_table(
         leader, leader_value, gap_city, gap_city_pct, gap_median, gap_median_pct, gap_leader,
         gap_leader_pct, note``. ``value`` is the focus value; ``city_value`` the 常州市 row, ``city_avg`` the
         benchmark derived from it (module docstring) to which ``gap_city*`` refer; gaps follow the module's
-        sign convention; ``note`` reports a missing focus value or city row.
+        sign convention; ``note`` reports a missing focus value or city row. ``rank`` is missing (with a
+        note) when only one block of the group has a figure (``n`` = 1); so are median and leader.
     """
     check_obs(obs)
     require_region(obs, focus)
@@ -175,6 +176,11 @@ def gap_table(
                 notes.append(f"no {city} row (the city figure is not averaged from blocks here)")
             ca = city_average(cv, agg[code], nb)
             ranks = rank_desc(g, pol[code])
+            n_data = len(g)
+            if n_data == 1:
+                # A rank, median or leader of one block says nothing: gaps, with the reason.
+                notes.append("only 1 block with data: no rank, median or leader")
+                g = g.iloc[:0]
             med = float(g.median()) if len(g) else np.nan
             if len(g):
                 best = ranks[ranks == ranks.min()].index[0]
@@ -184,8 +190,8 @@ def gap_table(
             gc, gcp = _gap(v, ca)
             gm, gmp = _gap(v, med)
             gl, glp = _gap(v, lv)
-            rows.append((code, yr, v, float(ranks.get(focus, np.nan)), len(g), cv, ca, med, best, lv,
-                         gc, gcp, gm, gmp, gl, glp, "; ".join(notes)))
+            rows.append((code, yr, v, float(ranks.get(focus, np.nan)) if len(g) else np.nan, n_data, cv, ca, med,
+                         best, lv, gc, gcp, gm, gmp, gl, glp, "; ".join(notes)))
     cols = ["indicator", "year", "value", "rank", "n", "city_value", "city_avg", "median", "leader", "leader_value",
             "gap_city", "gap_city_pct", "gap_median", "gap_median_pct", "gap_leader", "gap_leader_pct", "note"]
     out = pd.DataFrame(rows, columns=cols)

@@ -66,6 +66,8 @@ def register(subparsers) -> None:
                    help=f"per-cell timeout; a cell running longer fails its notebook, the others go on "
                         f"(default {DEFAULT_CELL_TIMEOUT:g}; 0 for none)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--yes", action="store_true",
+                   help="run a batch of more than 500 notebook runs (parameter sets × notebooks) without asking")
     r.add_argument("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable for --pdf")
     r.set_defaults(func=cmd_run)
 
@@ -235,20 +237,40 @@ def cmd_run(args) -> int:
         notebooks = discover_notebooks(args.notebooks_dir or default_notebooks_dir(), select)
     except (RunError, ValueError) as e:
         return _fail(f"run: {e}")
-    _warn_unknown_params(sets, notebooks)
+    from .checks import check_sets, too_many_jobs
+
+    big = too_many_jobs(len(sets), len(notebooks))
+    if big and not args.yes:
+        return _fail(f"run: {big}")
     run_dir = Path(args.out) / default_run_name(args, sets)
     datasets = {}
     for s in sets:
         key = str(s["dataset"])
         if key not in datasets:
             datasets[key] = dataset_info(key)
-            if datasets[key]["error"]:
-                print(f"liyang-ip run: warning: dataset {key}: {datasets[key]['error']}", file=sys.stderr)
+    # Everything is checked before any kernel starts: one list of all problems, exit 2.
+    checked = check_sets(sets, notebooks, datasets)
+    if not checked.ok:
+        print(f"liyang-ip run: {len(checked.errors)} problem(s) with the parameters; nothing was run:",
+              file=sys.stderr)
+        for msg in checked.errors:
+            print(f"  {msg}", file=sys.stderr)
+        return 2
+    # Directories are named after what the user chose; the defaults the data filled in are in the manifest.
+    from .runner import set_dirs
+
+    set_names = set_dirs(sets)
+    sets = checked.sets
+    for msg in checked.chosen:
+        print(f"liyang-ip run: {msg}", file=sys.stderr)
+    for msg in checked.warnings:
+        print(f"liyang-ip run: warning: {msg}", file=sys.stderr)
+    _warn_unknown_params(sets, notebooks)
     print(f"liyang-ip run: {len(sets)} parameter set(s) × {len(notebooks)} notebook(s) → {run_dir}",
           file=sys.stderr)
     result = run_batch(sets, notebooks, run_dir, jobs=args.jobs, force=args.force, kernel=args.kernel,
                        timeout=args.timeout or None, progress=not args.no_progress, datasets=datasets,
-                       command=["liyang-ip", *sys.argv[1:]] if sys.argv else None)
+                       command=["liyang-ip", *sys.argv[1:]] if sys.argv else None, set_names=set_names)
     entries = result.manifest["notebooks"]
     for key in [*result.executed, *result.failed, *result.skipped]:
         e = entries[key]
@@ -256,6 +278,8 @@ def cmd_run(args) -> int:
         if e["status"] != "ok":
             mark = f"FAILED ({e.get('error')})"
         print(f"  {key}: {mark}")
+        for w in e.get("warnings") or []:
+            print(f"    warning: {w}")
     print(f"{len(result.executed)} executed, {len(result.skipped)} up to date, {len(result.failed)} failed; "
           f"manifest: {run_dir / 'manifest.json'}")
     status = 1 if result.failed else 0

@@ -304,6 +304,7 @@ def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, t
         "version": (manifest or {}).get("version"),
         "fingerprint": ((entry or {}).get("data_fingerprint") or ds.get("fingerprint") or "")[:12] or None,
         "failed": status_failed,
+        "warnings": list((entry or {}).get("warnings") or []),
         "toc": None,
     }
 
@@ -530,6 +531,7 @@ def collect_docs(path: Path, combined: bool = True, problems: list[str] | None =
             cover = dict(chapters[0][3])
             cover["title"] = cover["labels"]["report"]
             cover["notebook"] = ", ".join(p.stem for _, _, p, _ in chapters)
+            cover["warnings"] = list(dict.fromkeys(w for *_, c in chapters for w in c.get("warnings", [])))
             cover["toc"] = [{"id": f"ch-{i}", "title": t, "sections": _sections(nb)}
                             for i, (t, nb, _, _) in enumerate(chapters, 1)]
             nb = combine_notebooks([(t, nb) for t, nb, _, _ in chapters])

@@ -20,6 +20,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import tempfile
 import time
 import uuid
@@ -333,12 +334,14 @@ def _files_fingerprint(src: Path) -> str:
 def dataset_info(spec: str, load: bool = True) -> dict:
     """Fingerprint and status of a dataset: ``demo``, ``public`` or a path.
 
-    Returns ``{"dataset", "source", "fingerprint", "is_demo", "status", "coverage", "years", "error"}``;
+    Returns ``{"dataset", "source", "fingerprint", "is_demo", "status", "coverage", "years", "indicators",
+    "region_years", "error"}`` (``region_years``: first and last year with data per region);
     fields that could not be determined are ``None`` and ``error`` says why (the notebooks then report
     the same problem themselves). ``coverage`` is the mean share of (region, indicator) years present.
     """
     info: dict[str, Any] = {"dataset": spec, "source": None, "fingerprint": None, "is_demo": None,
-                            "status": None, "coverage": None, "years": None, "error": None}
+                            "status": None, "coverage": None, "years": None, "indicators": None,
+                            "region_years": None, "error": None}
     try:
         from liyang_ip.data import build
 
@@ -362,6 +365,11 @@ def dataset_info(spec: str, load: bool = True) -> dict:
         info["status"] = ds.status_label
         years = ds.years
         info["years"] = [int(years[0]), int(years[-1])] if years else None
+        obs = ds.observations
+        # What the pre-run checks and the data-following defaults need (small: names and year spans).
+        info["indicators"] = sorted(map(str, obs["indicator"].unique()))
+        spans = obs.groupby("region")["year"].agg(["min", "max"])
+        info["region_years"] = {str(r): [int(a), int(b)] for r, (a, b) in spans.iterrows()}
         cs = ds.coverage_summary
         if cs is not None and "share" in getattr(cs, "columns", ()) and len(cs):
             info["coverage"] = round(float(cs["share"].mean()), 4)
@@ -559,12 +567,19 @@ def dataset_key(params: Mapping) -> str:
 
 
 def plan_jobs(sets: Sequence[dict], notebooks: Sequence[Path], run_dir: Path,
-              fingerprints: Mapping[str, str | None]) -> list[Job]:
-    """Every parameter set × every notebook, with its output path and content/data hashes."""
+              fingerprints: Mapping[str, str | None], names: Sequence[str] | None = None) -> list[Job]:
+    """Every parameter set × every notebook, with its output path and content/data hashes.
+
+    `names` are the sets' directory names (default `set_dirs(sets)`); `liyang-ip run` names them
+    after the parameters the user gave, not the defaults the data filled in.
+    """
     run_dir = Path(run_dir)
     hashes = {nb: notebook_hash(nb) for nb in notebooks}
+    names = list(names) if names is not None else set_dirs(sets)
+    if len(names) != len(sets) or len(set(names)) != len(names):
+        names = set_dirs(sets)
     jobs = []
-    for s, d in zip(sets, set_dirs(sets), strict=True):
+    for s, d in zip(sets, names, strict=True):
         for nb in notebooks:
             out = run_dir / d / f"{safe_name(nb.stem)}.ipynb"
             jobs.append(Job(key=f"{d}/{nb.stem}", notebook=nb, output=out, parameters=dict(s),
@@ -652,6 +667,7 @@ def execute_job(spec: dict) -> dict:
     res = {
         "key": spec["key"], "status": status, "error": error, "started": started, "finished": _now(),
         "seconds": seconds, "output_sha256": sha256_file(out) if out.exists() else None,
+        "warnings": notebook_warnings(out) if out.exists() else [],
     }
     noise = ("Kernel is running over TCP without encryption",)
     lines = [ln for ln in stderr_text.splitlines() if ln.strip() and not any(n in ln for n in noise)]
@@ -674,6 +690,35 @@ def _record_source(executed: Path, source: str) -> None:
         pass
 
 
+# "…/params.py:230: UserWarning: period 2015–2020 reaches beyond …" as Python prints a warning.
+_WARNING_LINE = re.compile(r"^(?:.*?:\d+: )?(\w*UserWarning): (.+)$")
+
+
+def notebook_warnings(path: str | Path) -> list[str]:
+    """The warnings for readers an executed notebook printed (``UserWarning`` and subclasses, as
+    the library raises for a period beyond the data or gaps), each once, in order.
+
+    Library noise (``DeprecationWarning``, ``FutureWarning``, …) is left out. An unreadable notebook
+    gives an empty list.
+    """
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found: list[str] = []
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) or []:
+            if out.get("output_type") != "stream" or out.get("name") != "stderr":
+                continue
+            text = out.get("text", "")
+            text = "".join(text) if isinstance(text, list) else str(text)
+            for line in text.splitlines():
+                m = _WARNING_LINE.match(line.strip())
+                if m and m.group(2).strip() not in found:
+                    found.append(m.group(2).strip())
+    return found
+
+
 def _job_spec(job: Job, kernel: str | None, cwd: Path | None, timeout: float | None,
               capture_stderr: bool) -> dict:
     return {"key": job.key, "notebook": str(job.notebook), "output": str(job.output),
@@ -694,6 +739,7 @@ def run_batch(
     progress: bool = True,
     datasets: Mapping[str, dict] | None = None,
     command: Sequence[str] | None = None,
+    set_names: Sequence[str] | None = None,
 ) -> RunResult:
     """Execute every notebook for every parameter set; see the module docstring for the layout.
 
@@ -708,6 +754,7 @@ def run_batch(
     cwd : working directory of the kernels (default: the notebook's own directory).
     timeout : per-cell timeout in seconds (None: no limit).
     datasets : ``dataset_info`` per dataset spec; computed here when not given.
+    set_names : directory name per set (default `set_dirs(sets)`).
 
     Returns
     -------
@@ -719,7 +766,7 @@ def run_batch(
     if datasets is None:
         datasets = {dataset_key(s): dataset_info(dataset_key(s)) for s in sets}
     fingerprints = {k: v.get("fingerprint") for k, v in datasets.items()}
-    plan = plan_jobs(sets, notebooks, run_dir, fingerprints)
+    plan = plan_jobs(sets, notebooks, run_dir, fingerprints, set_names)
 
     t_run = time.perf_counter()
     started = _now()

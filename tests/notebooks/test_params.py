@@ -181,3 +181,75 @@ def test_every_chart_call_in_the_notebooks_can_see_demo_status():
             if m.group(1) == "table" and first.startswith(metadata_tables):
                 continue
             assert "demo=" in args or first == "obs", f"{nb_path.name}: charts.{m.group(1)}({args[:60]}…) cannot see demo status"
+
+
+# -------------------------------------------------------------------------- checks before a run
+
+
+def test_param_problems_lists_every_problem_not_only_the_first():
+    from liyang_ip.params import param_problems
+
+    errors, warnings = param_problems({"lang": "fr", "focus": "常州市", "start_year": 2020, "end_year": 2018,
+                                       "methods": ["holtt"], "gap_share": 1.5, "indicators": ["专利授权量"]})
+    assert len(errors) == 5 and warnings == []
+    assert errors[0].startswith("unknown lang 'fr'")
+    assert "常州市 is a" in errors[1] and "not one of the seven blocks" in errors[1]
+    assert errors[2].startswith("end_year 2018 is before start_year 2020")
+    assert "holtt" in errors[3] and "gap_share 1.5" in errors[4]  # 专利授权量 is a valid name: no problem
+
+
+def test_param_problems_period_against_the_data():
+    from liyang_ip.params import param_problems
+
+    errors, warnings = param_problems({"start_year": 2015, "end_year": 2020, "target_year": 2025},
+                                      available_years=range(2017, 2023))
+    assert errors == [] and warnings == [
+        "period 2015–2020 reaches beyond the dataset's years 2017–2022; the years without data are shown as gaps"]
+    errors, _ = param_problems({"start_year": 2010, "end_year": 2014, "target_year": 2020},
+                               available_years=range(2017, 2023))
+    assert errors == ["period 2010–2014 lies outside the dataset's years 2017–2022; choose start_year ≥ 2017 "
+                      "and end_year ≤ 2022"]
+
+
+def test_unknown_names_suggest_the_closest():
+    from liyang_ip.params import PARAM_NAMES, unknown_names
+
+    assert unknown_names(["focus", "lang"], PARAM_NAMES) == []
+    (msg,) = unknown_names(["focuss"], PARAM_NAMES)
+    assert msg.startswith("unknown parameter 'focuss'; did you mean focus?")
+    (msg,) = unknown_names(["zzz"], PARAM_NAMES)
+    assert msg.startswith("unknown parameter 'zzz' The notebooks' parameters are: dataset, end_year")
+
+
+@pytest.mark.parametrize("given, years, expected", [
+    # Data to 2025 reach the 14th plan's end: the 15th plan preset (2020→2025, targets 2030).
+    ({}, range(2015, 2026), {"start_year": 2020, "end_year": 2025, "target_year": 2030}),
+    # Data to 2023: the latest baseline they reach is 2015→2020 (targets 2025), started at 2017.
+    ({}, range(2017, 2024), {"start_year": 2017, "end_year": 2020, "target_year": 2025}),
+    # A given year picks the preset that agrees with it; given values are never in the result.
+    ({"end_year": 2020}, range(2015, 2026), {"start_year": 2015, "target_year": 2025}),
+    ({"target_year": 2030, "start_year": 2022}, range(2015, 2026), {"end_year": 2025}),
+    # No preset fits data 2021–2023: the data's own years, target at the end of the plan after 2023.
+    ({}, range(2021, 2024), {"start_year": 2021, "end_year": 2023, "target_year": 2025}),
+    # One year of data: nothing to choose from (the notebooks' defaults stay).
+    ({}, [2020], {}),
+])
+def test_data_defaults_for_the_period(given, years, expected):
+    from liyang_ip.params import data_defaults
+
+    values, why = data_defaults(given, list(years), None)
+    assert values == expected
+    assert bool(why) == bool(expected)
+
+
+def test_data_defaults_for_the_indicators():
+    from liyang_ip import registry
+    from liyang_ip.params import data_defaults
+
+    mission = list(registry.mission_indicators())
+    assert data_defaults({}, None, [*mission, "gdp"]) == ({}, [f"indicators: the plan's {len(mission)}, "
+                                                                "all in the data"])
+    values, _ = data_defaults({}, None, ["gdp", "patent_applications", "invention_patents_per_10k"])
+    assert values == {"indicators": ["invention_patents_per_10k", "patent_applications"]}  # plan's first
+    assert data_defaults({}, None, ["gdp"])[0] == {"indicators": ["gdp"]}
+    assert data_defaults({"indicators": ["gdp"]}, None, ["pct_applications"])[0] == {}

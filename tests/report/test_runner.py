@@ -50,7 +50,9 @@ def test_batch_failure_partial_output_manifest_skip_and_force(notebooks_dir, tmp
     # The good notebooks ran to the end with the parameters injected.
     ok = m["notebooks"]["金坛区/01_ok"]
     assert ok["status"] == "ok" and ok["error"] is None
-    assert ok["parameters"] == {"focus": "金坛区", "target_year": 2030, "dataset": str(data_file.resolve())}
+    # indicators: the data's own (patent_grants is not one of the plan's), filled in by `run`.
+    assert ok["parameters"] == {"focus": "金坛区", "target_year": 2030, "dataset": str(data_file.resolve()),
+                                "indicators": ["patent_grants"]}
     assert any("重点板块 金坛区 目标年 2030" in t for t in _outputs(run_dir / "金坛区" / "01_ok.ipynb"))
 
     # The failing one: partial output kept (the line before the error, the error), later cells not run.
