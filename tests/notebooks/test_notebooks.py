@@ -324,26 +324,28 @@ def test_overview_runs_on_the_real_public_figures_and_shows_the_gaps(tmp_path):
 
 
 @pytest.mark.notebooks
-def test_runner_executes_a_jupytext_source(tmp_path):
-    """`liyang-ip run` on a MyST notebook: converted for papermill, parameters injected, the executed
+def test_runner_executes_the_readme_example_notebook(tmp_path):
+    """The README's "Writing your own notebook" example, saved as notebooks/10_my_analysis.md, is picked up
+    by name and runs through `liyang-ip run` (converted for papermill, parameters injected); the executed
     notebook names the .md as its source."""
     from liyang_ip.report.runner import run_batch
 
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("````markdown\n", 1)[1].split("\n````", 1)[0]
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
-    (nbs / "10_my_analysis.md").write_text(
-        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
-        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\ntitle: 我的分析\n---\n\n"
-        "```{code-cell}\n:tags: [parameters]\n\nfocus = \"溧阳市\"\n```\n\n# 我的分析\n\n"
-        "```{code-cell}\nprint(f\"重点板块 {focus}\")\n```\n",
-        encoding="utf-8",
-    )
-    found = discover_notebooks(nbs)
-    result = run_batch([{"focus": "金坛区"}], found, tmp_path / "run", progress=False, datasets={"demo": {}})
+    header = ("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+              "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n")
+    (nbs / "10_my_analysis.md").write_text(header + example + "\n", encoding="utf-8")
+    found = discover_notebooks(nbs, ["10"])
+    assert found == [nbs / "10_my_analysis.md"]
+    result = run_batch([{"focus": "金坛区"}], found, tmp_path / "run", progress=False, datasets={"demo": {}},
+                       cwd=NB_DIR)
     assert result.ok, result.manifest["notebooks"]
     out = nbformat.read(tmp_path / "run" / "金坛区" / "10_my_analysis.ipynb", as_version=4)
-    texts = [o.get("text", "") for c in out.cells for o in c.get("outputs", [])]
-    assert "重点板块 金坛区\n" in texts
+    text = _texts(out)
+    assert "数据状态：演示数据" in text and "焦点板块：金坛区；" in text
+    assert _n_images(out) == 1  # the gap chart
     assert out.metadata["papermill"]["input_path"] == str(nbs / "10_my_analysis.md")
     assert "jupytext" not in out.metadata
 
