@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from liyang_ip import wording
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -311,23 +313,12 @@ def source_text(
         if row:
             pub = str(row.get("publisher") or "").strip()
             title = str(row.get("title") or s).strip()
-            titles.append(
-                f"{pub}《{title}》" if pub and lang != "en" else (f"{pub}, {title}" if pub else title)
-            )
+            titles.append(wording.render("charts.source_title", lang, publisher=pub, title=title))
         else:
             titles.append(s)
-    parts = []
-    if titles:
-        parts.append(_t(lang, "资料来源：", "Source: ") + _t(lang, "；", "; ").join(titles))
-    if derived:
-        parts.append(_t(lang, "比值由上述总量计算", "ratios computed from the totals above"))
-    if demo:
-        parts.append(
-            _t(lang, "演示数据为合成数据，不代表真实统计", "demo data are synthetic, not official statistics")
-        )
-    if not parts:
-        return _t(lang, "资料来源：未注明", "Source: not stated")
-    return _t(lang, "。", ". ").join(parts) + _t(lang, "。", ".")
+    if not (titles or derived or demo):
+        return wording.text("charts.source_unknown", lang)
+    return wording.render("charts.source_line", lang, titles=titles, derived=derived, demo=bool(demo))
 
 
 def dataset_source(
@@ -430,13 +421,13 @@ def no_data_figure(
     Chart functions return it when their selection is empty, so that a notebook run on a dataset with
     gaps shows the gap instead of stopping.
     """
-    message = message or _t(lang, "所选范围内没有数据", "No data for the selection")
+    message = message or wording.text("charts.no_data", lang)
     with style():
         fig, axes = _new_figure(6.0, 1.9)
         ax = axes[0, 0]
         ax.set_axis_off()
         ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color=SOURCE_COLOR, wrap=True)
-        src = source if source is not None else _t(lang, "资料来源：—", "Source: —")
+        src = source if source is not None else wording.text("charts.source_none", lang)
         return _finish(fig, source=src, demo=demo, title=title)
 
 

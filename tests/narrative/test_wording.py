@@ -31,7 +31,8 @@ VALUES = {
     "fast_name": "PCT国际专利申请量", "fast_cagr": 12.34, "slow_name": "商标注册量", "slow_cagr": -1.23,
     "n_compared": 6, "n_ahead": 2, "best_name": "甲", "best_rank": 1, "worst_name": "乙", "worst_rank": 7,
     "n_narrowed": 3, "n_issues": 4, "n_conflicts": 1, "n_up": 2, "top_name": "丁", "top_share": 23.46,
-    "n_met": 3, "n_unknown": 1, "n_fell": 2,
+    "n_met": 3, "n_unknown": 1, "n_fell": 2, "publisher": "常州市统计局", "title": "统计公报",
+    "titles": ["常州市统计局《统计公报》"], "derived": True, "demo": True,
 }
 # How each number must appear, by the formatter's rules worked out by hand (≥ 100: no decimals with
 # thousands separators; 10–100: one decimal; < 10: two; percentages one decimal).
@@ -45,7 +46,7 @@ FORMATTED = {
 FLIPPED = {k: (not v) for k, v in VALUES.items() if isinstance(v, bool)} | {
     "n_sources": None, "required": None, "projected": None, "probability": None, "plan_target": None,
     "reference_value": None, "trend_value": None, "cagr": None, "rel": None, "mape": None, "share": None,
-    "dropped": [], "constant": [], "n_more": 0, "n_unknown": 0, "n_issues": 0, "n_conflicts": 0, "method": "",
+    "dropped": [], "constant": [], "titles": [], "publisher": "", "n_more": 0, "n_unknown": 0, "n_issues": 0, "n_conflicts": 0, "method": "",
 }
 
 
