@@ -5,7 +5,7 @@
     liyang-ip data demo [--out DIR] [--seed N]
     liyang-ip data template [--out FILE.xlsx] [--layout both|long|wide] [--force]
     liyang-ip data import TABLE.xlsx|csv [--layout auto|regions-down|indicators-down] [--region R] [--year Y]
-    liyang-ip data extract TEXTFILE --region 溧阳市 --year 2020     (see liyang_ip.extract)
+    liyang-ip data extract DOCUMENT [--region R] [--year Y]  (PDF, web page, text; see liyang_ip.extract)
     liyang-ip run …  /  liyang-ip export …                          (see liyang_ip.report)
 
 Errors are one line on stderr (exit 1; 2 for bad arguments); ``liyang-ip --debug …`` (or
