@@ -278,7 +278,13 @@ def import_export(
 
     latest = [patents[c].max() for c in ("app_date", "pub_date", "grant_date", "lapse_date")]
     latest = [d for d in latest if not pd.isna(d)]
-    as_of_ts = pd.Timestamp(as_of) if as_of is not None else (max(latest) if latest else None)
+    if as_of is not None:
+        ymd = parse._ymd(str(as_of.isoformat() if isinstance(as_of, dt.date) else as_of))
+        if ymd is None:
+            raise ValueError(f"--as-of {as_of!r} is not a date; give it as e.g. 2025-06-30")
+        as_of_ts = pd.Timestamp(ymd)
+    else:
+        as_of_ts = max(latest) if latest else None
     if is_demo is None:
         is_demo = "demo" in path.name.lower()
     err = pd.concat([e for e in errors if len(e)], ignore_index=True) if any(len(e) for e in errors) else pd.DataFrame(columns=ERROR_COLUMNS)

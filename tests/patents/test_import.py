@@ -134,6 +134,8 @@ def test_cli_import_and_bad_file(cnipa_csv, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "5 rows read" in printed and "located to a block: 4" in printed
     assert {p.name for p in out.iterdir()} >= {"patents.parquet", "errors.csv", "unlocated.csv", "summary.json"}
+    assert main(["patents", "import", str(cnipa_csv), "--out", str(out), "--as-of", "soon"]) == 1
+    assert "--as-of 'soon' is not a date; give it as e.g. 2025-06-30" in capsys.readouterr().err
     missing = tmp_path / "nope.csv"
     assert main(["patents", "import", str(missing)]) == 1
     err = capsys.readouterr().err
