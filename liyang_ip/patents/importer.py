@@ -191,15 +191,16 @@ def import_export(
         pct = pct | parse.flags(col("pct")).to_numpy()
 
     # ---- dates
-    pub_date = parse.parse_dates(col("pub_date")) if "pub_date" in fields else pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]")
-    grant_date = parse.parse_dates(col("grant_date")) if "grant_date" in fields else pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]")
-    lapse_date = parse.parse_dates(col("lapse_date")) if "lapse_date" in fields else pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]")
-    for name, parsed in (("pub_date", pub_date), ("grant_date", grant_date), ("lapse_date", lapse_date)):
-        if name in fields:
-            blank = parse.by_unique(col(name), lambda t: not str(t).strip(), dtype=bool).to_numpy()
-            unreadable = parsed.isna().to_numpy() & ~blank & keep
-            errors.append(_issue_frame(unreadable, rows, file, name, col(name),
-                                       "not a date (e.g. 2021-01-05); left empty"))
+    nat = pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]")
+    parsed_dates = {}
+    for name in ("pub_date", "grant_date", "lapse_date"):
+        if name not in fields:
+            parsed_dates[name] = nat
+            continue
+        parsed_dates[name], unreadable = parse.parse_dates_unreadable(col(name))
+        errors.append(_issue_frame(unreadable & keep, rows, file, name, col(name),
+                                   "not a date (e.g. 2021-01-05); left empty"))
+    pub_date, grant_date, lapse_date = (parsed_dates[n] for n in ("pub_date", "grant_date", "lapse_date"))
     # Utility models and designs are published only on grant; a B/C/U/Y/S/D publication is a grant.
     granted_pub = (parse.by_unique(kind, lambda k: k in parse.GRANT_KINDS, dtype=bool).to_numpy()
                    | ptype.isin(["utility_model", "design"]).to_numpy())
@@ -300,16 +301,19 @@ def _locations(patents: pd.DataFrame, applicants: pd.Series, all_applicants: boo
     An address cell with as many ``;``-separated parts as there are applicants is read as one address
     per applicant; otherwise the whole cell is the first applicant's address and the others have none.
     """
-    address = patents["address"].astype(pd.StringDtype("pyarrow")).fillna("")
-    n_addr = _count_parts(address)
-    apps = applicants.astype(pd.StringDtype("pyarrow")).fillna("")
-    n_apps = _count_parts(apps)
-    paired = (n_addr == n_apps) & (n_apps > 1)
-    if not all_applicants:
-        import pyarrow as pa
-        import pyarrow.compute as pc
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-        used = pc.if_else(pa.array(paired), parse.to_arrow(_first_part(address)), parse.to_arrow(address))
+    address = patents["address"].astype(pd.StringDtype("pyarrow")).fillna("")
+    apps = applicants.astype(pd.StringDtype("pyarrow")).fillna("")
+    if not all_applicants:
+        # Most exports give one address per patent: pairing is only worked out for cells with a separator.
+        addr_arr = parse.to_arrow(address)
+        has_sep = pc.match_substring_regex(pc.utf8_trim_whitespace(addr_arr), SEP).to_numpy(zero_copy_only=False)
+        used = addr_arr
+        if has_sep.any():
+            paired = has_sep & (_count_parts(address) == _count_parts(apps)) & (_count_parts(apps) > 1)
+            used = pc.if_else(pa.array(paired), parse.to_arrow(_first_part(address)), addr_arr)
         long = pd.DataFrame({"pid": patents["pid"].to_numpy(), "applicant": patents["applicant"].array,
                              "address": parse.from_arrow(used, patents.index)})
     else:

@@ -294,14 +294,23 @@ def locate(addresses: pd.Series) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    # Digits never belong to a place name: house and room numbers are dropped before matching, so
-    # addresses that differ only in them are located once.
-    keys = pc.replace_substring_regex(normalise_addresses(addresses), r"[0-9]+", "#")
-    enc = pc.dictionary_encode(keys)
-    if isinstance(enc, pa.ChunkedArray):
-        enc = enc.combine_chunks()
-    res = _locate_keys(enc.dictionary)
-    out = res.iloc[enc.indices.to_numpy(zero_copy_only=False)].reset_index(drop=True)
+    from .parse import to_arrow
+
+    def encode(arr):
+        enc = pc.dictionary_encode(arr)
+        if isinstance(enc, pa.ChunkedArray):
+            enc = enc.combine_chunks()
+        return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary
+
+    # Distinct raw addresses first (hashing is cheaper than normalising every row); then digits, which
+    # never belong to a place name, are dropped so that addresses differing only in house or room
+    # numbers are located once.
+    raw_idx, raw_uniques = encode(to_arrow(addresses))
+    keys = pc.replace_substring_regex(normalise_addresses(pd.Series(pd.array(raw_uniques, dtype=pd.StringDtype("pyarrow")))),
+                                      r"[0-9]+", "#")
+    key_idx, key_uniques = encode(keys)
+    res = _locate_keys(key_uniques)
+    out = res.iloc[key_idx[raw_idx]].reset_index(drop=True)
     out.index = addresses.index
     return out
 

@@ -180,10 +180,16 @@ def parse_date(text: str) -> pd.Timestamp | None:
 
 def parse_dates(s: pd.Series) -> pd.Series:
     """A column of date cells → datetime64 (NaT where empty or unreadable)."""
+    return parse_dates_unreadable(s)[0]
+
+
+def parse_dates_unreadable(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """:func:`parse_dates` and a mask of cells that hold text but no readable date (one pass)."""
     codes, uniques = _factorize(s)
     vals = [_ymd(u) for u in uniques] + [None]
     arr = np.array([v or "NaT" for v in vals], dtype="datetime64[s]")
-    return pd.Series(arr[codes], index=s.index)
+    bad = np.array([v is None and bool(str(u).strip()) for v, u in zip(vals, [*uniques, ""], strict=True)], dtype=bool)
+    return pd.Series(arr[codes], index=s.index), bad[codes]
 
 
 # ------------------------------------------------------------------------------------------------ IPC
@@ -303,5 +309,5 @@ __all__ = [
     "GRANT_KINDS", "KIND_TYPE", "PCT_DIGITS", "TYPES", "TYPE_DIGIT", "by_unique", "by_unique_bool",
     "by_unique_category", "flag", "flags", "kind_code",
     "legal_class", "legal_classes", "normalise_app_no", "normalise_ipc", "overseas_family", "overseas_families",
-    "parse_date", "parse_dates", "split_ipc", "type_from_text",
+    "parse_date", "parse_dates", "parse_dates_unreadable", "split_ipc", "type_from_text",
 ]

@@ -159,3 +159,14 @@ def test_type_column_with_all_three_types_and_a_conflict(tmp_path, layouts):
     assert r.patents["type"].astype(str).tolist() == ["design", "invention", "utility_model", "invention", "invention"]
     w = r.errors[r.errors["field"] == "type"]
     assert w[["row", "severity"]].values.tolist() == [[5, "warning"]]
+
+
+def test_unreadable_optional_date_is_reported_and_left_empty(tmp_path, layouts):
+    f = layouts["write"](tmp_path / "d.csv", ["申请号", "申请日", "授权公告日", "失效日"], [
+        ["CN202110000001.1", "2021-01-01", "2022-02-30", ""],  # impossible date
+        ["CN202110000002.1", "2021-01-01", "2022-03-01", "去年"],
+    ])
+    r = import_export(f)
+    assert r.errors[["row", "field"]].values.tolist() == [[2, "grant_date"], [3, "lapse_date"]]
+    assert r.patents["grant_date"].isna().tolist() == [True, False]
+    assert r.summary["patents"] == 2  # optional fields: the rows stay
