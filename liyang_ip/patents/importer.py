@@ -252,7 +252,12 @@ def import_export(
         # The main classification goes first; it is often also listed among all codes.
         main = parse.split_ipc(kept(col("ipc_main")))
         main = main[main["order"] == 0].assign(order=-2)
-        ipc_long = pd.concat([main, ipc_long], ignore_index=True)
+        from pandas.api.types import union_categoricals
+
+        both = {c: union_categoricals([main[c], ipc_long[c]], ignore_order=True) for c in ("raw", "ipc")}
+        ipc_long = pd.concat([main[["pos", "order"]], ipc_long[["pos", "order"]]], ignore_index=True)
+        ipc_long["raw"], ipc_long["ipc"] = both["raw"], both["ipc"]
+        ipc_long = ipc_long[["pos", "order", "ipc", "raw"]]
         valid = ipc_long["ipc"].notna()
         dupe = valid & ipc_long.duplicated(["pos", "ipc"], keep="first")
         ipc_long = ipc_long[~dupe].sort_values(["pos", "order"], kind="stable").reset_index(drop=True)

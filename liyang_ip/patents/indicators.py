@@ -89,24 +89,24 @@ def industry_keys(imp: PatentImport) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _keys(imp: PatentImport) -> pd.DataFrame:
-    """memberships × industry keys of the same patent (a many-to-many join on pid, done with numpy:
-    pandas' merge is several times slower on millions of rows)."""
+def _key_codes(imp: PatentImport, regions: list[str], inds: list[str], bases: list[str]) -> tuple[np.ndarray, ...]:
+    """(pid, region code, industry code, basis code) for every patent × region it counts in × industry
+    key: memberships joined with industry keys on pid. Codes are positions in the given lists; the join
+    is done on integer arrays with numpy (pandas' merge on strings is several times slower and bigger)."""
     m = memberships(imp)
     k = industry_keys(imp)
-    k = k.iloc[np.argsort(k["pid"].to_numpy(), kind="stable")].reset_index(drop=True)
-    kp = k["pid"].to_numpy()
     mp = m["pid"].to_numpy()
+    mr = _codes(m["region"], regions)
+    kp = k["pid"].to_numpy()
+    ki = _codes(k["industry"], inds)
+    kb = _codes(k["basis"], bases)
+    order = np.argsort(kp, kind="stable")
+    kp, ki, kb = kp[order], ki[order], kb[order]
     start = np.searchsorted(kp, mp, side="left")
     count = np.searchsorted(kp, mp, side="right") - start
-    rep = np.repeat(np.arange(len(m)), count)
-    # Offsets 0..count-1 within each membership's run of industry keys.
-    offs = np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
-    take = np.repeat(start, count) + offs
-    return pd.DataFrame({
-        "pid": mp[rep], "region": m["region"].to_numpy()[rep],
-        "industry": k["industry"].to_numpy()[take], "basis": k["basis"].to_numpy()[take],
-    })
+    rep = np.repeat(np.arange(len(mp)), count)
+    take = np.repeat(start, count) + (np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count))
+    return mp[rep], mr[rep], ki[take], kb[take]
 
 
 def patent_years(imp: PatentImport, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -214,18 +214,16 @@ def compute(imp: PatentImport, as_of: str | pd.Timestamp | None = None) -> pd.Da
     if len(imp.patents) == 0:
         return _empty(imp, as_of)
     py = patent_years(imp, as_of)  # row i is pid i
-    keys = _keys(imp)
     city, blocks = city_and_blocks()
     regions = [*blocks, city]
     inds = ["all", *[i.code for i in imp.industries]]
     bases = ["all", "first_ipc", "any_ipc"]
     nr, ni, nb = len(regions), len(inds), len(bases)
-    r = _codes(keys["region"], regions)
-    i = _codes(keys["industry"], inds)
-    b = _codes(keys["basis"], bases)
+    pid, r, i, b = _key_codes(imp, regions, inds, bases)
     ok = (r >= 0) & (i >= 0) & (b >= 0)
     combo = ((r * ni + i) * nb + b)[ok]
-    pid = keys["pid"].to_numpy()[ok]
+    pid = pid[ok]
+    del r, i, b
     n_combo = nr * ni * nb
     first_year = int(py["app_year"].min())
     ny = last_flow - first_year + 1

@@ -227,10 +227,18 @@ def split_ipc(s: pd.Series) -> pd.DataFrame:
     nonempty = pc.not_equal(raw, "").to_numpy(zero_copy_only=False)
     raw = raw.filter(pa.array(nonempty))
     pos = pos[nonempty]
-    df = pd.DataFrame({"pos": pos.astype(np.int64), "raw": raw.to_numpy(zero_copy_only=False)})
-    codes, uniques = pd.factorize(df["raw"])
-    norm = np.array([normalise_ipc(u) for u in uniques] + [None], dtype=object)
-    df["ipc"] = norm[codes]
+    # Codes repeat a lot: both columns are categoricals (a million patents hold a few million codes but
+    # only tens of thousands of distinct ones).
+    enc = pc.dictionary_encode(raw)
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    uniques = enc.dictionary.to_pylist()
+    norm = [normalise_ipc(u) for u in uniques]
+    cats = sorted({n for n in norm if n is not None})
+    where = {c: k for k, c in enumerate(cats)}
+    norm_codes = np.array([where[n] if n is not None else -1 for n in norm] + [-1], dtype=np.int64)
+    df = pd.DataFrame({"pos": pos.astype(np.int64),
+                       "raw": pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))})
+    df["ipc"] = pd.Categorical.from_codes(norm_codes[codes], categories=pd.Index(cats, dtype=object))
     # Order among readable codes (0 = first IPC); unreadable codes get -1.
     valid = df["ipc"].notna().to_numpy()
     order = np.full(len(df), -1, dtype=np.int64)
