@@ -297,9 +297,9 @@ def locate(addresses: pd.Series) -> pd.DataFrame:
     from .parse import to_arrow
 
     def encode(arr):
+        if isinstance(arr, pa.ChunkedArray):  # one array, so one dictionary (chunks would each have theirs)
+            arr = arr.combine_chunks()
         enc = pc.dictionary_encode(arr)
-        if isinstance(enc, pa.ChunkedArray):
-            enc = enc.combine_chunks()
         return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary
 
     # Distinct raw addresses first (hashing is cheaper than normalising every row); then digits, which

@@ -229,6 +229,8 @@ def split_ipc(s: pd.Series) -> pd.DataFrame:
     pos = pos[nonempty]
     # Codes repeat a lot: both columns are categoricals (a million patents hold a few million codes but
     # only tens of thousands of distinct ones).
+    if isinstance(raw, pa.ChunkedArray):  # large columns come in chunks; encode one array, one dictionary
+        raw = raw.combine_chunks()
     enc = pc.dictionary_encode(raw)
     codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     uniques = enc.dictionary.to_pylist()

@@ -112,3 +112,20 @@ def test_kind_code():
     out = parse.kind_code(pd.Series(["CN112345678B", "CN212345678U", "CN112345678A", "US123B2", ""]))
     assert out.tolist()[:3] == ["B", "U", "A"]
     assert out.isna().tolist()[3:] == [True, True]
+
+
+def test_chunked_columns_as_in_large_files_give_the_same_results():
+    """Columns of large files arrive in several pyarrow chunks; codes must not depend on chunking."""
+    import pyarrow as pa
+
+    from liyang_ip.patents.locate import locate
+
+    cells = [["H01M 10/0525;B60L 58/12", "H02J 3/38"], ["H01M 10/0525", "G06F16/00;xx"]]
+    chunked = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(cells, type=pa.large_string())))
+    flat = pd.Series(sum(cells, []))
+    a, b = parse.split_ipc(chunked), parse.split_ipc(flat)
+    assert a["ipc"].astype(object).tolist() == b["ipc"].astype(object).tolist()
+    assert a["pos"].tolist() == b["pos"].tolist() == [0, 0, 1, 2, 3, 3]
+    addr = [["江苏省溧阳市", "江苏省常州市金坛区"], ["江苏省常州市金坛区", "上海市"]]
+    got = locate(pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(addr, type=pa.large_string()))))
+    assert got["region"].tolist()[:3] == ["溧阳市", "金坛区", "金坛区"] and pd.isna(got["region"].iloc[3])
