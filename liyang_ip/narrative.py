@@ -215,8 +215,13 @@ def projection_sentence(
     mape_pct: float | None = None,
     level_pct: int = 90,
     lang: str = "zh",
+    coverage: float | None = None,
+    horizon: int | None = None,
 ) -> str:
-    """Projected value in the target year with its interval and the method's backtest error."""
+    """Projected value in the target year with its interval and the method's backtest error.
+
+    ``coverage`` (0–1) is what the calibration study measured for such intervals
+    (``projection.interval_coverage``); ``horizon`` the backtest horizon of ``mape_pct`` in years."""
     from liyang_ip.charts import method_label
 
     name, unit = _ind(indicator, lang)
@@ -228,6 +233,7 @@ def projection_sentence(
         "projection.sentence", lang, method=m, target_year=target_year, region=reg, name=name,
         value=float(value), unit=unit, has_interval=not (_missing(lower) or _missing(upper)),
         lower=_num(lower), upper=_num(upper), level_pct=level_pct, mape=_num(mape_pct),
+        coverage=None if _missing(coverage) else float(coverage) * 100, horizon=horizon,
     )
 
 
@@ -240,9 +246,13 @@ def target_sentence(
     required_growth_pct: float | None = None,
     probability: float | None = None,
     lang: str = "zh",
+    n_reaching: int | None = None,
+    n_fitted: int | None = None,
+    verdict: str | None = None,
 ) -> str:
-    """Whether a plan target is within reach: the required annual growth, the projection and a probability
-    (0–1, said in %)."""
+    """Whether a plan target is within reach: the required annual growth, the projection, a probability
+    (0–1, said in %; only pass one the calibration study supports) and the count of methods reaching the
+    target with its verdict (``targets.verdict``: 'likely', 'at_risk', 'unlikely')."""
     name, unit = _ind(indicator, lang)
     reg = _region(focus, lang)
     if _missing(target):
@@ -252,7 +262,29 @@ def target_sentence(
         unit=unit, required=_num(required_growth_pct), projected=_num(projected),
         reaches=not _missing(projected) and float(projected) >= float(target),
         probability=None if _missing(probability) else float(probability) * 100,
+        verdict=verdict_label(verdict, lang) if verdict and not _missing(n_fitted) else "",
+        n_reaching=_int(n_reaching), n_fitted=_int(n_fitted),
     )
+
+
+def verdict_label(verdict: str | None, lang: str = "zh") -> str:
+    """有望达到 / 存在风险 / 难以达到 for a verdict key of ``targets.verdict`` ('' for none)."""
+    return wording.text(f"target.verdict.{verdict}", lang) if verdict else ""
+
+
+def verdict_rule_sentence(lang: str = "zh") -> str:
+    """The rule behind the verdicts, with its thresholds from ``targets.VERDICT_RULE``."""
+    from liyang_ip.analysis.targets import VERDICT_RULE
+
+    return _say("target.rule", lang, likely=VERDICT_RULE["likely"] * 100, unlikely=VERDICT_RULE["unlikely"] * 100)
+
+
+def gm_check_sentence(checks: Mapping[str, Any] | None, lang: str = "zh") -> str:
+    """GM(1,1)'s checks (``project(...).attrs['gm11_checks']``): C, P, grade, class ratios, a, and why a fit
+    is not used; '' when GM(1,1) was not fitted."""
+    if not checks:
+        return ""
+    return _say("projection.gm_check", lang, **checks)
 
 
 def proposed_target_sentence(
@@ -574,14 +606,41 @@ def composite_paragraph(
 
 
 def composite_note(attrs: Mapping[str, Any] | None, lang: str = "zh") -> str:
-    """Which indicators the composite index used and which it left out (``composite_scores(...).attrs``)."""
+    """Which indicators the composite index used and which it left out (``composite_scores(...).attrs``):
+    incomplete, constant, counts and context figures (left out by default) and survey scores tied within
+    their measurement error."""
     if attrs is None:
         return ""
-    const = list(attrs.get("constant") or [])
-    used = [c for c in (attrs.get("weights") or {}) if c not in const]
-    return _say(
+    ties = dict(attrs.get("ties") or {})
+    const = [c for c in attrs.get("constant") or [] if c not in ties]
+    used = [c for c in (attrs.get("weights") or {}) if c not in const and c not in ties]
+    parts = [_say(
         "composite.note", lang, n_used=len(used),
         dropped=[_ind(c, lang)[0] for c in attrs.get("dropped") or []], constant=[_ind(c, lang)[0] for c in const],
+    )]
+    if ties:
+        items = [{"name": _ind(c, lang)[0], "unit": _ind(c, lang)[1], "spread": float(sp), "error": float(e)}
+                 for c, (sp, e) in ties.items()]
+        parts.append(_say("composite.ties", lang, tied=items))
+    if attrs.get("excluded"):
+        parts.append(_say("composite.excluded", lang, names=[_ind(c, lang)[0] for c in attrs["excluded"]]))
+    return paragraph(*parts, lang=lang)
+
+
+def composite_robust_paragraph(robust: pd.DataFrame | None, focus: str, lang: str = "zh") -> str:
+    """The headline composite rank: the focus block's median rank over the variants of
+    ``composite.composite_robustness`` with its interval and its best and worst rank."""
+    reg = _region(focus, lang)
+    if robust is None:
+        return wording.text("composite.not_computable", lang)
+    if focus not in robust.index:
+        return _say("composite.not_included", lang, region=reg)
+    r = robust.loc[focus]
+    return _say(
+        "composite.robust", lang, region=reg, n_blocks=len(robust), median_rank=float(r["median_rank"]),
+        rank_lo=int(r["rank_lo"]), rank_hi=int(r["rank_hi"]), best=int(r["best_rank"]), worst=int(r["worst_rank"]),
+        n_variants=int(robust.attrs.get("n_variants", 0)), level_pct=int(round(robust.attrs.get("level", 0.9) * 100)),
+        used=[_ind(c, lang)[0] for c in robust.attrs.get("indicators", [])],
     )
 
 
@@ -610,7 +669,18 @@ def projection_paragraph(
         mape = first_value(bt, {"method": method}, "mape")
         if len(bt):
             best = bt.sort_values("mape", kind="stable").iloc[0]
-    s = projection_sentence(indicator, focus, target_year, v, lo, hi, method, mape, level_pct, lang)
+    from liyang_ip.analysis.projection import interval_coverage
+
+    last = projections.attrs.get("last_year")
+    h = None if last is None else int(target_year) - int(last)
+    cov = None
+    if h is not None and not (_missing(lo) or _missing(hi)):
+        cov = interval_coverage(method, h, projections.attrs.get("family", "level"))
+    bt_h = None
+    if backtest_summary is not None and "horizon" in backtest_summary.attrs:
+        bt_h = backtest_summary.attrs["horizon"]
+    s = projection_sentence(indicator, focus, target_year, v, lo, hi, method, mape, level_pct, lang, coverage=cov,
+                            horizon=bt_h if bt_h is not None else h)
     if best is not None and best["method"] != method:
         s = paragraph(s, _say("projection.best_method", lang, method=method_label(best["method"], lang),
                               mape=float(best["mape"])), lang=lang)
@@ -631,6 +701,9 @@ def target_check_sentences(check: pd.DataFrame | None, lang: str = "zh") -> list
             r["required_growth"],
             r["probability"],
             lang,
+            n_reaching=r.get("methods_reaching"),
+            n_fitted=r.get("methods_fitted"),
+            verdict=r.get("verdict") or None,
         )
         for _, r in check.iterrows()
     ]
@@ -686,6 +759,7 @@ __all__ = [
     "UNIT_EN",
     "attainment_paragraph",
     "composite_note",
+    "composite_robust_paragraph",
     "composite_paragraph",
     "no_targets_sentence",
     "not_projected",
@@ -696,6 +770,9 @@ __all__ = [
     "sigma_paragraph",
     "target_check_paragraph",
     "target_check_sentences",
+    "verdict_label",
+    "verdict_rule_sentence",
+    "gm_check_sentence",
     "baseline_paragraph",
     "baseline_sentences",
     "benchmark_paragraph",

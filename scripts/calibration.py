@@ -91,6 +91,7 @@ def frame_md(df, floatfmt: dict | None = None) -> str:
 
 
 def docs_markdown(res, seconds: float) -> str:
+    from liyang_ip import wording
     from liyang_ip.analysis import calibration as cb
     from liyang_ip.analysis import projection as pj
     from liyang_ip.analysis import targets as tg
@@ -205,7 +206,7 @@ def docs_markdown(res, seconds: float) -> str:
         "",
         "Verdicts (share of targets reached, by verdict):",
         "",
-        frame_md(verd.assign(verdict=verd["verdict"].map(lambda v: f"{tg.VERDICT_LABELS[v][0]} {v}")),
+        frame_md(verd.assign(verdict=verd["verdict"].map(lambda v: f"{wording.text('target.verdict.' + v, 'zh')} {v}")),
                  {"reached": pct}),
         "",
         "## Coverage by process (level and small-count series together)",

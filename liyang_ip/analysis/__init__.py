@@ -26,16 +26,24 @@ composite
     ``minmax_scores(matrix, polarity, pillars)`` → pillar scores 0–100, overall, rank
     ``composite_scores(obs, year, regions, indicators, …)`` → topsis, topsis_rank, pillars, minmax, minmax_rank
     ``rank_uncertainty(matrix, polarity, weights='entropy', n=1000, seed=0, …)`` → median rank, 90 % interval
+    ``intensive_indicators(codes)``; ``apply_ties(matrix, measurement_error)`` → survey spreads below the error
+    ``rank_robustness(matrix, …)`` / ``composite_robustness(obs, year, …)`` → median rank, 90 % interval, best,
+        worst over weights × normalisations × aggregations × leave-one-out (the headline rank)
 projection (also importable as ``liyang_ip.projection``)
     ``gm11(values)`` → GreyModel (a, b, fitted, forecast(h), C, P, grade)
-    ``project(series, methods, fit_start=2015, fit_end=2020, horizon_end=2025, level=0.9, weights=None)``
-        → method, year, value, lower, upper, note
+    ``project(series, methods, fit_start=2015, fit_end=2020, horizon_end=2025, level=0.9, weights=None,
+        indicator=None, intervals='calibrated')`` → method, year, value, lower, upper, note (intervals from the
+        calibration study, or none)
+    ``interval_coverage``, ``exceed_probability``, ``probability_calibrated``, ``load_calibration``
     ``backtest(series, methods, min_train=4, max_horizon=None)`` → method, origin, horizon, year, actual,
         forecast, ape; ``backtest_summary(detail)`` → MAPE per method; ``mape_weights(summary)``
 targets
     ``required_growth(current, target, years)`` → % per year
     ``reach_probability(projected, lower, upper, target, level, polarity)``
-    ``target_check(obs, targets, methods, fit_start, fit_end, …)`` → required vs projected growth, probability
+    ``target_check(obs, targets, methods, fit_start, fit_end, …)`` → required vs projected growth, methods
+        reaching the target, ``verdict`` (``VERDICT_RULE``), probability only where calibrated
+calibration (the study behind the intervals; ``scripts/calibration.py``)
+    ``run_study(n_rep)``, ``validate(table, n_rep, seed)``, ``simulate(process, n, rng)``
     ``propose_targets(obs, focus, indicators, target_year=2025, share=0.5, benchmark='city'|'leader', …,
         plan_targets=None)`` → proposed values, never below trend, beside plan targets
 evaluation (年度监测 / 中期评估 / 终期评估 of a plan's targets)

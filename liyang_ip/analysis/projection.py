@@ -180,37 +180,34 @@ class GreyModel:
         constant series, where C and P are undefined)."""
         return self.ratio_check and not self.explosive and (self.grade is None or self.grade <= 3)
 
-    def check_text(self, lang: str = "en") -> str:
-        """The model checks in one line: C, P, grade, class-ratio test, a; and why the fit is not usable."""
+    def checks(self) -> dict[str, Any]:
+        """The model checks as plain values (for the report wording): C, P, grade (None for a constant
+        series), ratio_min, ratio_max, lo, hi (admissible class-ratio interval), ratio_ok, a, explosive,
+        usable."""
         lo, hi = self.ratio_bounds
         lam = self.ratios
-        if lang == "en":
-            cp = "C, P undefined (constant series)" if self.grade is None else (
-                f"C {self.C:.2f}, P {self.P:.2f}, grade {self.grade} ({self.grade_label})")
-            s = (f"GM(1,1) checks: {cp}; class ratios {lam.min():.3f}–{lam.max():.3f} "
-                 f"{'within' if self.ratio_check else 'outside'} ({lo:.3f}, {hi:.3f}); a = {self.a:.3f}")
-        else:
-            label = self.grade_label.split("(")[-1].rstrip(")") if "(" in self.grade_label else self.grade_label
-            cp = "C、P无定义（常数序列）" if self.grade is None else (
-                f"后验差比C={self.C:.2f}，小误差概率P={self.P:.2f}，{label}")
-            s = (f"GM(1,1)检验：{cp}；级比{lam.min():.3f}—{lam.max():.3f}"
-                 f"{'在' if self.ratio_check else '不在'}可容覆盖({lo:.3f}, {hi:.3f})内；发展系数a={self.a:.3f}")
-        return s + self._reject_text(lang)
+        return {"C": None if self.grade is None else float(self.C), "P": None if self.grade is None else float(self.P),
+                "grade": self.grade, "ratio_min": float(lam.min()), "ratio_max": float(lam.max()), "lo": lo, "hi": hi,
+                "ratio_ok": self.ratio_check, "a": self.a, "explosive": self.explosive, "usable": self.usable}
 
-    def _reject_text(self, lang: str) -> str:
+    def check_text(self) -> str:
+        """The model checks in one line (for notes): C, P, grade, class-ratio test, a; why a fit is not used."""
+        lo, hi = self.ratio_bounds
+        lam = self.ratios
+        cp = "C, P undefined (constant series)" if self.grade is None else (
+            f"C {self.C:.2f}, P {self.P:.2f}, grade {self.grade}")
+        s = (f"GM(1,1) checks: {cp}; class ratios {lam.min():.3f}–{lam.max():.3f} "
+             f"{'within' if self.ratio_check else 'outside'} ({lo:.3f}, {hi:.3f}); a = {self.a:.3f}")
         why = []
         if not self.ratio_check:
-            why.append("class-ratio test failed" if lang == "en" else "级比检验未通过")
+            why.append("class-ratio test failed")
         if self.explosive:
-            why.append(f"explosive (−a > {GM_MAX_DEVELOPMENT})" if lang == "en"
-                       else f"发展系数过大（−a>{GM_MAX_DEVELOPMENT}）")
+            why.append(f"explosive (−a > {GM_MAX_DEVELOPMENT})")
         if self.grade is not None and self.grade > 3:
-            why.append("grade 4 (unqualified)" if lang == "en" else "精度四级（不合格）")
-        if not why:
-            return ""
-        if lang == "en":
-            return "; not used: " + ", ".join(why) + " (excluded from the ensemble, no interval)"
-        return "；" + "、".join(why) + "，不参与组合预测、不给区间"
+            why.append("grade 4 (unqualified)")
+        if why:
+            s += "; not used: " + ", ".join(why) + " (excluded from the ensemble, no interval)"
+        return s
 
     def forecast(self, h: int) -> np.ndarray:
         """The next `h` values after the last observation (x̂⁽⁰⁾(n+1) … x̂⁽⁰⁾(n+h))."""
@@ -495,6 +492,15 @@ def exceed_probability(method: str, horizon: int, forecast: float, scale: float,
     return 1.0 - f if polarity >= 0 else f
 
 
+def interval_coverage(method: str, horizon: int, family: str = "level",
+                      calibration: Mapping | None = None) -> float | None:
+    """Coverage the study's validation run measured for the intervals of `method` at `horizon` (0–1), or
+    None when it does not cover them. What a report may say about how well an interval held."""
+    table = load_calibration() if calibration is None else calibration
+    e = _entry(table, family, method, horizon)
+    return None if not e or e.get("coverage") is None else float(e["coverage"])
+
+
 def probability_calibrated(method: str, calibration: Mapping | None = None, family: str = "level") -> bool:
     """True when the study found the probability statement of `method` calibrated (Brier < 0.25 pooled and
     in every process, reliability within ±10 points); see docs/uncertainty.md."""
@@ -670,7 +676,8 @@ def project(
         ``lower``/``upper`` are NaN when no interval is shown (the note says why). A method that does not
         apply (e.g. log methods on zeros, gm11/holt over a gap, holt below 10 points) has NaN values and
         the reason in ``note``. Missing years inside the fit window are named in every row's note.
-        ``attrs``: ``scale`` (interval scale s), ``family`` (:func:`interval_family`), ``weights`` (ensemble weights used), ``weights_note``,
+        ``attrs``: ``scale`` (interval scale s), ``family`` (:func:`interval_family`), ``last_year`` (last
+        observed year: horizons count from it), ``gm11_checks`` (:meth:`GreyModel.checks` or None), ``weights`` (ensemble weights used), ``weights_note``,
         ``gm11`` (check text or None), ``intervals``, ``bounds``, ``count``.
 
     Raises
@@ -724,6 +731,7 @@ def _project_core(t: np.ndarray, y: np.ndarray, years: np.ndarray, methods: Sequ
     family = interval_family(y, count)
     fits: dict[str, dict[str, Any]] = {}
     gm_text = None
+    gm_checks = None
     for m in methods:
         if m == "ensemble":
             continue
@@ -733,6 +741,7 @@ def _project_core(t: np.ndarray, y: np.ndarray, years: np.ndarray, methods: Sequ
             mean, mlo, mhi, model = _fit_forecast(m, t, y, years.astype(float), level)
             if model is not None:
                 gm_text = model.check_text()
+                gm_checks = model.checks()
                 notes.append(gm_text)
                 usable = model.usable
         except ValueError as err:
@@ -809,6 +818,7 @@ def _project_core(t: np.ndarray, y: np.ndarray, years: np.ndarray, methods: Sequ
             lower[j], upper[j] = lo, hi
         f.update(lower=lower, upper=upper, why=why)
     attrs = {"scale": scale, "family": family, "weights": weights_used, "weights_note": wnote, "gm11": gm_text,
+             "gm11_checks": gm_checks, "last_year": int(t[-1]),
              "intervals": intervals, "bounds": (lo_b, hi_b), "count": count}
     return fits, attrs
 
@@ -913,7 +923,8 @@ def backtest_summary(detail: pd.DataFrame, by_horizon: bool = False, horizon: in
     -------
     DataFrame
         ``method, [horizon,] n, n_not_fitted, mape, note`` with ``mape`` in % (mean of the available APEs),
-        sorted by ``mape`` (best first; methods without a MAPE last, with NaN).
+        sorted by ``mape`` (best first; methods without a MAPE last, with NaN). ``attrs['horizon']`` when
+        `horizon` is given.
     """
     if horizon is not None:
         detail = detail[detail["horizon"] == int(horizon)]
@@ -927,7 +938,10 @@ def backtest_summary(detail: pd.DataFrame, by_horizon: bool = False, horizon: in
     few = out["n"] < int(min_n)
     out.loc[few, "mape"] = np.nan
     out["note"] = np.where(few, [f"{n} backtest error(s); need {int(min_n)} for a MAPE" for n in out["n"]], "")
-    return out.sort_values([*keys[1:], "mape"], na_position="last", kind="stable").reset_index(drop=True)
+    out = out.sort_values([*keys[1:], "mape"], na_position="last", kind="stable").reset_index(drop=True)
+    if horizon is not None:
+        out.attrs["horizon"] = int(horizon)
+    return out
 
 
 def mape_weights(summary: pd.DataFrame, exclude: Sequence[str] = ("ensemble",)) -> dict[str, float]:
@@ -962,6 +976,7 @@ __all__ = [
     "exceed_probability",
     "feasible_bounds",
     "gm11",
+    "interval_coverage",
     "interval_family",
     "interval_scale",
     "is_count",

@@ -104,12 +104,9 @@ def reach_probability(projected: float, lower: float, upper: float, target: floa
 
 # The verdict rule, in one place: the share of the member methods whose projection reaches the target.
 # docs/uncertainty.md reports how often the targets of each verdict were reached in the calibration study.
+# The words (有望达到 / 存在风险 / 难以达到) are in liyang_ip/wording (target.verdict).
 VERDICT_RULE = {"likely": 0.75, "unlikely": 0.25}
-VERDICT_LABELS = {
-    "likely": ("有望达到", "likely to be reached"),
-    "at_risk": ("存在风险", "at risk"),
-    "unlikely": ("难以达到", "unlikely to be reached"),
-}
+VERDICTS = ("likely", "at_risk", "unlikely")
 
 
 def verdict(n_reaching: int, n_methods: int, rule: Mapping[str, float] | None = None) -> str:
@@ -145,15 +142,6 @@ def _projection_at(s: pd.Series, year: int, methods, fit_start, fit_end, level, 
     except ValueError as err:
         return str(err)
     return p[p["year"] == year].set_index("method")
-
-
-def _verdict_text(k: int, n: int, key: str, lang: str = "zh") -> str:
-    if not key:
-        return ""
-    zh, en = VERDICT_LABELS[key]
-    if lang == "en":
-        return f"{k} of {n} methods reach the target: {en}"
-    return f"{n}种方法中有{k}种达到目标：{zh}"
 
 
 def target_check(
@@ -195,13 +183,13 @@ def target_check(
     DataFrame
         One row per target: ``region, indicator, year, target, source, base_year, base_value,
         required_growth, projected_growth, projected, lower, upper, projected_gap, projected_gap_pct,
-        probability, on_track, methods_reaching, methods_fitted, verdict, verdict_text, note`` and
+        probability, on_track, methods_reaching, methods_fitted, verdict, note`` and
         ``proj_<method>`` for every method. Growth rates in % per year from the base (last observed year ≤
         fit_end); ``projected_gap`` = projected − target (unit), ``_pct`` relative to the target;
         ``on_track`` (nullable boolean) = the `use` projection reaches the target given polarity;
         ``methods_reaching`` / ``methods_fitted`` count the individual methods (not the ensemble);
-        ``verdict`` is ``likely``, ``at_risk``, ``unlikely`` or '' (nothing fitted), ``verdict_text`` the
-        Chinese sentence ("4种方法中有3种达到目标：有望达到"); ``probability`` is NaN unless the study found
+        ``verdict`` is ``likely``, ``at_risk``, ``unlikely`` or '' (nothing fitted; the report's words are
+        in liyang_ip/wording, ``narrative.target_sentence``); ``probability`` is NaN unless the study found
         it calibrated for this method and kind of series (module docstring).
     """
     from .projection import exceed_probability, probability_calibrated
@@ -225,7 +213,7 @@ def target_check(
                "base_year": pd.NA, "base_value": np.nan, "required_growth": np.nan, "projected_growth": np.nan,
                "projected": np.nan, "lower": np.nan, "upper": np.nan, "projected_gap": np.nan,
                "projected_gap_pct": np.nan, "probability": np.nan, "on_track": pd.NA, "methods_reaching": pd.NA,
-               "methods_fitted": pd.NA, "verdict": "", "verdict_text": "", "note": ""}
+               "methods_fitted": pd.NA, "verdict": "", "note": ""}
         notes = []
         if hist.empty:
             notes.append(f"no history for {region} / {code}")
@@ -252,8 +240,7 @@ def target_check(
                     members = p.drop(index="ensemble", errors="ignore")["value"].dropna()
                     k = int(((members - target) * pol[code] >= 0).sum())
                     key = verdict(k, len(members), verdict_rule)
-                    row.update(methods_reaching=k, methods_fitted=len(members), verdict=key,
-                               verdict_text=_verdict_text(k, len(members), key))
+                    row.update(methods_reaching=k, methods_fitted=len(members), verdict=key)
                     v, lo, hi = (float(p.at[use, c]) for c in ("value", "lower", "upper"))
                     if np.isnan(v):
                         notes.append(f"{use}: {p.at[use, 'note']}")
@@ -274,7 +261,7 @@ def target_check(
         rows.append(row)
     cols = ["region", "indicator", "year", "target", "source", "base_year", "base_value", "required_growth",
             "projected_growth", "projected", "lower", "upper", "projected_gap", "projected_gap_pct", "probability",
-            "on_track", "methods_reaching", "methods_fitted", "verdict", "verdict_text", "note"] + [
+            "on_track", "methods_reaching", "methods_fitted", "verdict", "note"] + [
             f"proj_{m}" for m in methods]
     out = pd.DataFrame(rows).reindex(columns=cols)
     out["on_track"] = out["on_track"].astype("boolean")
@@ -574,5 +561,5 @@ def propose_targets(
         "parent_target", "plan_target", "plan_source", "proposed_vs_plan", "note"])
 
 
-__all__ = ["BENCHMARKS", "VERDICT_LABELS", "VERDICT_RULE", "group_average", "growth_caps", "propose_targets",
+__all__ = ["BENCHMARKS", "VERDICTS", "VERDICT_RULE", "group_average", "growth_caps", "propose_targets",
            "reach_probability", "required_growth", "target_check", "verdict"]

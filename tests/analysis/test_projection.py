@@ -381,7 +381,9 @@ def test_explosive_gm11_is_shown_with_its_checks_but_left_out_of_the_ensemble():
     assert m.a == pytest.approx(-2 / 3) and not m.ratio_check and m.explosive and not m.usable
     assert m.grade == 1  # the posterior-difference grade alone would call it good …
     assert "class-ratio test failed" in m.check_text() and "explosive" in m.check_text()
-    assert "级比检验未通过" in m.check_text("zh")
+    c = m.checks()
+    assert not c["ratio_ok"] and c["explosive"] and not c["usable"] and c["ratio_min"] == pytest.approx(0.5)
+    assert c["lo"] == pytest.approx(math.exp(-2 / 7)) and c["hi"] == pytest.approx(math.exp(2 / 7))
     p = pj.project(s, ["cagr", "linear", "gm11", "ensemble"])
     gm = p[p["method"] == "gm11"]
     assert gm["value"].notna().all() and gm["lower"].isna().all()  # … so it gets no interval
@@ -389,6 +391,7 @@ def test_explosive_gm11_is_shown_with_its_checks_but_left_out_of_the_ensemble():
     w = p.pivot(index="year", columns="method", values="value")
     np.testing.assert_allclose(w["ensemble"], (w["cagr"] + w["linear"]) / 2)
     assert p.attrs["weights"] == {"cagr": 0.5, "linear": 0.5}
+    assert p.attrs["gm11_checks"]["usable"] is False and p.attrs["last_year"] == 2020
     assert pj.gm11([100 * 1.1**k for k in range(6)]).usable  # 10 % growth passes every check
 
 

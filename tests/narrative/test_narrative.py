@@ -379,3 +379,46 @@ def test_composite_note():
     assert (
         nv.composite_note({"weights": {"ip_talent": 1.0}}, "en") == "The composite index uses 1 indicator."
     )
+
+
+# ------------------------------------------------------------------ uncertainty wording (issue 14)
+def test_target_sentence_gives_the_method_count_and_verdict():
+    s = nv.target_sentence("invention_patents_per_10k", "溧阳市", 2025, 40.0, 35.0, 12.0, None, "zh",
+                                  n_reaching=1, n_fitted=4, verdict="unlikely")
+    assert "四种方法中有一种达到目标，难以达到" in s and "达标概率" not in s
+    en = nv.target_sentence("invention_patents_per_10k", "溧阳市", 2025, 40.0, 35.0, 12.0, None, "en",
+                                   n_reaching=3, n_fitted=4, verdict="likely")
+    assert "3 of 4 methods reach it: likely to be reached" in en
+    none = nv.target_sentence("pct_applications", "溧阳市", 2025, 7.0, 4.0, 3.1, None, "zh", n_reaching=0, n_fitted=4,
+                              verdict="unlikely")
+    assert "四种方法都未达到目标，难以达到" in none
+    rule = nv.verdict_rule_sentence("zh")
+    assert "75.0%及以上为“有望达到”" in rule and "25.0%及以下为“难以达到”" in rule
+
+
+def test_gm_check_sentence_says_why_a_fit_is_not_used():
+    from liyang_ip.analysis import projection as pj
+
+    c = pj.gm11([1, 2, 4, 8, 16, 32]).checks()  # doubling: class ratios 0.5, outside (0.751, 1.331)
+    zh = nv.gm_check_sentence(c, "zh")
+    assert "级比0.500—0.500，不在可容覆盖区间（0.751，1.331）内" in zh and "级比检验未通过" in zh
+    assert "不参与组合预测" in zh
+    ok = nv.gm_check_sentence(pj.gm11([100 * 1.1**k for k in range(6)]).checks(), "en")
+    assert "within (0.751, 1.331)" in ok and "left out" not in ok
+    assert nv.gm_check_sentence(None) == ""
+
+
+def test_composite_headline_is_the_median_rank():
+    import pandas as pd
+
+    robust = pd.DataFrame({"median_rank": [7.0, 1.0], "rank_lo": [6, 1], "rank_hi": [7, 1], "best_rank": [3, 1],
+                           "worst_rank": [7, 2]}, index=pd.Index(["溧阳市", "新北区"], name="region"))
+    robust.attrs = {"n_variants": 1218, "level": 0.9, "indicators": ["invention_patents_per_10k"]}
+    s = nv.composite_robust_paragraph(robust, "溧阳市", "zh")
+    assert "排名中位数为第7位，90%区间为第6至第7位" in s and "最好第3位，最差第7位" in s and "1218种" in s
+    note = nv.composite_note({"weights": {"invention_patents_per_10k": 1.0, "ip_protection_satisfaction": 0.0},
+                                     "constant": ["ip_protection_satisfaction"], "dropped": [],
+                                     "ties": {"ip_protection_satisfaction": (1.6, 2.0)},
+                                     "excluded": ["patent_grants"]}, "zh")
+    assert "最大相差1.6分，小于其测量误差2.0分，视为持平" in note and "专利授权量" in note
+    assert "综合指数使用一项指标" in note

@@ -33,6 +33,12 @@ VALUES = {
     "n_narrowed": 3, "n_issues": 4, "n_conflicts": 1, "n_up": 2, "top_name": "丁", "top_share": 23.46,
     "n_met": 3, "n_unknown": 1, "n_fell": 2, "publisher": "常州市统计局", "title": "统计公报",
     "titles": ["常州市统计局《统计公报》"], "derived": True, "demo": True,
+    # uncertainty (issue 14): robust composite rank, ties, excluded counts, interval coverage, GM checks, verdicts
+    "best": 3, "worst": 7, "n_variants": 1218, "used": ["甲指标"], "names": ["丙指标"], "coverage": 95.24, "horizon": 5,
+    "tied": [{"name": "满意度", "unit": "分", "spread": 1.6, "error": 2.0}], "C": 0.1234, "P": 1.0, "grade": 1,
+    "ratio_min": 0.9351, "ratio_max": 0.9654, "lo": 0.7515, "hi": 1.3307, "ratio_ok": True, "a": -0.0551,
+    "explosive": False, "usable": True, "verdict": "有望达到", "n_reaching": 3, "n_fitted": 4, "likely": 75.0,
+    "unlikely": 25.0,
 }
 # How each number must appear, by the formatter's rules worked out by hand (≥ 100: no decimals with
 # thousands separators; 10–100: one decimal; < 10: two; percentages one decimal).
@@ -42,11 +48,13 @@ FORMATTED = {
     "target": "1,500", "required": "8.8%", "projected": "1,450", "probability": "83%", "proposed": "1,481",
     "plan_target": "1,520", "share_pct": "50%", "reference_value": "1,701", "trend_value": "1,390",
     "share": "79.2%", "fast_cagr": "12.3%", "slow_cagr": "1.2%", "top_share": "23.5%", "level_pct": "90%",
+    "coverage": "95.2%", "C": "0.12", "ratio_min": "0.935", "lo": "0.751", "likely": "75.0%",
 }
 FLIPPED = {k: (not v) for k, v in VALUES.items() if isinstance(v, bool)} | {
     "n_sources": None, "required": None, "projected": None, "probability": None, "plan_target": None,
     "reference_value": None, "trend_value": None, "cagr": None, "rel": None, "mape": None, "share": None,
     "dropped": [], "constant": [], "titles": [], "publisher": "", "n_more": 0, "n_unknown": 0, "n_issues": 0, "n_conflicts": 0, "method": "",
+    "coverage": None, "horizon": None, "C": None, "verdict": "", "rank_hi": 2,
 }
 
 
