@@ -28,6 +28,7 @@ lint: setup
 bench: data calibration
 	$(PY) scripts/benchmark.py
 	$(PY) scripts/bench_patents.py
+	$(PY) scripts/bench_data.py
 
 calibration: setup
 	$(PY) scripts/calibration.py

@@ -261,8 +261,10 @@ def build(spec: str | Path, name: str | None = None) -> Built:
         issues.append(e.issue)
         targets = pd.DataFrame(columns=TARGET_COLUMNS)
     # Reports name files relative to the project (a report should not carry a machine's directory layout).
-    issues = [dataclasses.replace(i, file=_display_path(Path(i.file.split("#")[0])) + (
-        "#" + i.file.split("#", 1)[1] if "#" in i.file else "")) if i.file else i for i in issues]
+    shown: dict[str, str] = {}
+    for f in {i.file for i in issues if i.file}:
+        shown[f] = _display_path(Path(f.split("#")[0])) + ("#" + f.split("#", 1)[1] if "#" in f else "")
+    issues = [dataclasses.replace(i, file=shown[i.file]) if i.file else i for i in issues]
     cov, summary = coverage(obs)
     status_counts = obs["status"].value_counts().to_dict()
     metadata = {

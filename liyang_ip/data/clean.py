@@ -90,45 +90,65 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
     if n == 0:
         return pd.DataFrame(columns=CLEAN_COLUMNS), []
     cat = registry.indicators()
-    col = {c: (raw[c].fillna("").astype(str).to_numpy(dtype=object) if c in raw else np.full(n, "", dtype=object))
-           for c in ("region", "year", "indicator", "value", "unit", "status", "source_id", "note", "quote",
-                     "_file", "_field")}
+    empty = pd.Series([""] * n, dtype=object)
+
+    def column(c: str) -> pd.Series:
+        if c not in raw:
+            return empty
+        s = raw[c]
+        return s if pd.api.types.is_string_dtype(s) and not s.hasnans else s.fillna("").astype(str)
+
+    def factor(c: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct texts as an object array) of a column: work is done once per distinct text."""
+        codes, uniques = pd.factorize(column(c))
+        return codes, np.asarray(uniques, dtype=object)
+
     rows = raw["_row"].to_numpy()
+    file_codes, files = factor("_file")
+    field_codes, fields = factor("_field")
+    raw_value = column("value")
     found: list[tuple[int, int, Issue]] = []  # (position, field order, issue)
 
-    def add(pos_arr, field_of, value_of, msg_of, severity="error"):
-        for p in np.flatnonzero(pos_arr) if isinstance(pos_arr, np.ndarray) and pos_arr.dtype == bool else pos_arr:
+    def field_at(p: int) -> str:
+        return fields[field_codes[p]] or "value"
+
+    def add(where, field_of, value_of, msg_of, severity="error"):
+        pos = np.flatnonzero(where) if isinstance(where, np.ndarray) and where.dtype == bool else where
+        for p in pos:
             field = field_of(p) if callable(field_of) else field_of
             found.append((int(p), _FIELD_ORDER.get(field, 3), Issue(
-                severity, col["_file"][p], int(rows[p]), field, value_of(p), msg_of(p))))
+                severity, files[file_codes[p]], int(rows[p]), field, value_of(p), msg_of(p))))
 
     # names and years, once per distinct text
-    reg_map = {u: _region_check(u) for u in pd.unique(col["region"])}
-    region = np.array([reg_map[u][0] for u in col["region"]], dtype=object)
-    ind_map = {u: _indicator_check(u) for u in pd.unique(col["indicator"])}
-    code = np.array([ind_map[u][0] for u in col["indicator"]], dtype=object)
-    year_map = {u: _year_check(u) for u in pd.unique(col["year"])}
-    year_obj = np.array([year_map[u] for u in col["year"]], dtype=object)
-    bad_region = np.array([r is None for r in region])
-    bad_code = np.array([c is None for c in code])
-    bad_year = np.array([y is None for y in year_obj])
-    add(bad_region, "region", lambda p: col["region"][p], lambda p: reg_map[col["region"][p]][1])
-    add(bad_code, "indicator", lambda p: col["indicator"][p], lambda p: ind_map[col["indicator"][p]][1])
-    add(bad_year, "year", lambda p: col["year"][p], lambda p: "year must be a whole calendar year such as 2020")
+    rc, ru = factor("region")
+    reg = [_region_check(u) for u in ru]
+    region = np.array([r for r, _ in reg] + [None], dtype=object)[rc]
+    ic, iu = factor("indicator")
+    ind = [_indicator_check(u) for u in iu]
+    code = np.array([c for c, _ in ind] + [None], dtype=object)[ic]
+    yc, yu = factor("year")
+    yr = np.array([_year_check(u) for u in yu] + [None], dtype=object)
+    bad_region = np.array([r is None for r, _ in reg], dtype=bool)[rc]
+    bad_code = np.array([c is None for c, _ in ind], dtype=bool)[ic]
+    bad_year = np.array([y is None for y in yr[:-1]], dtype=bool)[yc]
+    add(bad_region, "region", lambda p: ru[rc[p]], lambda p: reg[rc[p]][1])
+    add(bad_code, "indicator", lambda p: iu[ic[p]], lambda p: ind[ic[p]][1])
+    add(bad_year, "year", lambda p: yu[yc[p]], lambda p: "year must be a whole calendar year such as 2020")
+    year_val = np.array([y if y is not None else 0 for y in yr], dtype="int64")[yc]
 
     # values: plain numbers vectorised, everything else through parse_cell (once per distinct text)
-    vals = pd.Series(col["value"])
-    plain = vals.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    plain = raw_value.str.fullmatch(_PLAIN).fillna(False).to_numpy(dtype=bool)
     value = np.full(n, np.nan)
-    value[plain] = pd.to_numeric(vals[plain]).to_numpy(dtype=float) if plain.any() else []
+    if plain.any():
+        value[plain] = raw_value[plain].astype("float64").to_numpy()
     approx = np.zeros(n, dtype=bool)
-    footnote = np.full(n, "", dtype=object)
+    footnote: dict[int, str] = {}
     scale = np.ones(n)
     percent = np.zeros(n, dtype=bool)
     bad_value = np.zeros(n, dtype=bool)
     parsed: dict[str, object] = {}
-    for p in np.flatnonzero(~plain):
-        t = col["value"][p]
+    other = np.flatnonzero(~plain)
+    for p, t in zip(other, raw_value.iloc[other].tolist(), strict=True):
         if t not in parsed:
             try:
                 parsed[t] = parse_cell(t)
@@ -137,27 +157,33 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
         c = parsed[t]
         if isinstance(c, NumberParseError):
             bad_value[p] = True
-            add([p], lambda p: col["_field"][p] or "value", lambda p: col["value"][p],
-                lambda p, c=c: f"non-numeric value ({c.reason})")
+            add([p], field_at, lambda p, t=t: t, lambda p, c=c: f"non-numeric value ({c.reason})")
             continue
         if c.value is not None:
             value[p] = c.value
-        approx[p], footnote[p], scale[p], percent[p] = c.approximate, c.footnote, c.scale, c.percent
+        approx[p], scale[p], percent[p] = c.approximate, c.scale, c.percent
+        if c.footnote:
+            footnote[int(p)] = c.footnote
     missing = np.isnan(value) & ~bad_value
 
     # status and source, only for rows with a figure (as a row-by-row check stops at a bad value)
     live = ~bad_value & ~missing
-    st_map = {u: _status_of(u, default_status) for u in pd.unique(col["status"])}
-    status = np.array([st_map[u] for u in col["status"]], dtype=object)
-    bad_status = live & ~np.isin(status, STATUSES)
+    sc, su = factor("status")
+    st_u = np.array([_status_of(u, default_status) for u in su], dtype=object)
+    status = st_u[sc]
+    bad_status = live & ~np.isin(st_u, STATUSES)[sc]
     add(bad_status, "status", lambda p: status[p], lambda p: f"status must be one of {', '.join(STATUSES)} "
         "(or 官方, 估计)")
-    source_id = np.array([s.strip() for s in col["source_id"]], dtype=object)
+    oc, ou = factor("source_id")
+    src_u = np.array([u.strip() for u in ou], dtype=object)
+    source_id = src_u[oc]
     bad_source = np.zeros(n, dtype=bool)
     if known_sources is not None:
         need = live & (status != "derived")
-        no_src = need & (source_id == "")
-        unknown_src = need & (source_id != "") & ~np.isin(source_id, list(known_sources))
+        blank = (src_u == "")[oc]
+        unknown = np.array([u not in known_sources for u in src_u], dtype=bool)[oc]
+        no_src = need & blank
+        unknown_src = need & ~blank & unknown
         add(no_src, "source_id", lambda p: "",
             lambda p: "every figure needs a source_id that is listed in the sources table")
         add(unknown_src, "source_id", lambda p: source_id[p], lambda p: "source_id not found in the sources table")
@@ -165,65 +191,81 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
 
     ok = live & ~bad_region & ~bad_code & ~bad_year & ~bad_status & ~bad_source
     # units, once per (indicator, unit) pair
-    unit_in = np.array([u.strip() for u in col["unit"]], dtype=object)
-    unit_in = np.where((unit_in == "") & percent, "%", unit_in)
-    no_unit = ok & (unit_in == "")
+    uc, uu = factor("unit")
+    unit_u = np.array([u.strip() for u in uu], dtype=object)
+    unit_in = unit_u[uc]
+    blank_unit = (unit_u == "")[uc]
+    unit_in = np.where(blank_unit & percent, "%", unit_in)
+    no_unit = ok & blank_unit & ~percent
     add(no_unit, "unit", lambda p: "", lambda p: f"no unit given; assumed {cat[code[p]].unit!r} "
         f"(the catalogue unit of {code[p]})", severity="warning")
-    unit_in = np.where(no_unit, np.array([cat[c].unit if c else "" for c in code], dtype=object), unit_in)
-    factor = np.full(n, np.nan)
-    rules: dict[tuple[str, str], object] = {}
-    for p in np.flatnonzero(ok):
-        key = (code[p], unit_in[p])
-        if key not in rules:
-            rules[key] = registry.unit_rule(*key)
-        r = rules[key]
-        if r is not None:
-            factor[p] = r.factor
-    bad_unit = ok & np.isnan(factor)
+    if no_unit.any():
+        unit_in = np.where(no_unit, np.array([cat[c].unit if c else "" for c in code], dtype=object), unit_in)
+    factor_v = np.full(n, np.nan)
+    pairs = pd.DataFrame({"c": code, "u": unit_in})[ok]
+    if len(pairs):
+        pc, pu = pd.factorize(pd.MultiIndex.from_frame(pairs))
+        rule_f = np.array([(r.factor if (r := registry.unit_rule(c, u)) is not None else np.nan) for c, u in pu])
+        factor_v[ok] = rule_f[pc]
+    bad_unit = ok & np.isnan(factor_v)
     add(bad_unit, "unit", lambda p: unit_in[p], lambda p: f"cannot convert {unit_in[p]!r} to "
         f"{cat[code[p]].unit!r} for {code[p]}; use {cat[code[p]].unit!r} or a unit that converts to it")
     ok &= ~bad_unit
-    twice = ok & (scale != 1) & np.array([bool(_SCALED_UNIT.match(unicodedata.normalize("NFKC", u)))
-                                          for u in unit_in])
-    add(twice, lambda p: col["_field"][p] or "value", lambda p: col["value"][p],
+    scaled = ok & (scale != 1)
+    twice = np.zeros(n, dtype=bool)
+    for p in np.flatnonzero(scaled):
+        twice[p] = bool(_SCALED_UNIT.match(unicodedata.normalize("NFKC", unit_in[p])))
+    add(twice, field_at, lambda p: raw_value.iloc[p],
         lambda p: f"scale given twice: the value has its own 万/亿 and the unit is {unit_in[p]!r}; write the "
         f"number alone (e.g. {value[p] / scale[p]:g} with unit {unit_in[p]}) or the unit without the scale")
     ok &= ~twice
-    final = value * factor
-    kind = np.array([cat[c].kind if c else "" for c in code], dtype=object)
-    negative = ok & np.isin(kind, ["stock", "flow"]) & (final < 0)
-    add(negative, lambda p: col["_field"][p] or "value", lambda p: col["value"][p],
+    final = value * factor_v
+    kinds = {c: i.kind for c, i in cat.items()}
+    counts = np.array([kinds.get(c, "") in ("stock", "flow") for c in iu_codes(ind)] + [False], dtype=bool)[ic]
+    negative = ok & counts & (final < 0)
+    add(negative, field_at, lambda p: raw_value.iloc[p],
         lambda p: f"negative count for {code[p]} ({cat[code[p]].name_zh}); counts cannot be negative")
     ok &= ~negative
-    for p in np.flatnonzero(ok):
-        rng = cat[code[p]].range
-        if rng and not (rng[0] <= final[p] <= rng[1]):
-            add([p], lambda p: col["_field"][p] or "value", lambda p: col["value"][p],
-                lambda p, rng=rng: f"{code[p]} is usually within {rng[0]:g}–{rng[1]:g} {cat[code[p]].unit}; "
-                f"check the figure and its unit (kept as given)", severity="warning")
+    for c, i in cat.items():
+        if not i.range:
+            continue
+        out_of = ok & (code == c) & ~((final >= i.range[0]) & (final <= i.range[1]))
+        add(out_of, field_at, lambda p: raw_value.iloc[p],
+            lambda p, i=i, c=c: f"{c} is usually within {i.range[0]:g}–{i.range[1]:g} {i.unit}; "
+            "check the figure and its unit (kept as given)", severity="warning")
 
     keep = np.flatnonzero(ok)
-    notes = []
-    for p in keep:
-        note = col["note"][p].strip()
-        if approx[p]:
-            note = "; ".join(x for x in (note, "approximate in source") if x)
-        if footnote[p]:
-            note = "; ".join(x for x in (note, f"footnote {footnote[p]} in source") if x)
-        notes.append(note)
+    note = column("note").iloc[keep].str.strip().reset_index(drop=True)
+    updates: dict[int, str] = {}
+    for j in (np.flatnonzero(approx[keep]) if approx.any() else []):
+        updates[int(j)] = "; ".join(x for x in (note.iat[j], "approximate in source") if x)
+    if footnote:
+        pos_in_keep = {int(p): j for j, p in enumerate(keep)}
+        for p, mark in footnote.items():
+            j = pos_in_keep.get(p)
+            if j is not None:
+                updates[j] = "; ".join(x for x in (updates.get(j, note.iat[j]), f"footnote {mark} in source") if x)
+    if updates:
+        note = note.astype(object)
+        for j, text in updates.items():
+            note.iat[j] = text
+    unit_of = {c: i.unit for c, i in cat.items()}
     out = pd.DataFrame({
-        "region": region[keep], "year": np.array([year_obj[p] for p in keep], dtype="int64"),
-        "indicator": code[keep], "value": final[keep].astype(float),
-        "unit": np.array([cat[c].unit for c in code[keep]], dtype=object), "status": status[keep],
-        "source_id": source_id[keep], "note": np.array(notes, dtype=object),
-        "quote": np.array([q.strip() for q in col["quote"][keep]], dtype=object),
-        "_file": col["_file"][keep], "_row": rows[keep], "_field": np.array(
-            [col["_field"][p] or "value" for p in keep], dtype=object),
+        "region": region[keep], "year": year_val[keep], "indicator": code[keep], "value": final[keep].astype(float),
+        "unit": np.array([unit_of.get(c, "") for c in iu_codes(ind)] + [""], dtype=object)[ic[keep]],
+        "status": status[keep], "source_id": source_id[keep], "note": note,
+        "quote": column("quote").iloc[keep].str.strip().reset_index(drop=True),
+        "_file": files[file_codes[keep]], "_row": rows[keep],
+        "_field": np.array([f or "value" for f in fields], dtype=object)[field_codes[keep]],
     }, columns=CLEAN_COLUMNS)
     found.sort(key=lambda x: (x[0], x[1]))
     issues = list(dict.fromkeys(i for _, _, i in found))
     return out, issues
+
+
+def iu_codes(checked: list[tuple[str | None, str]]) -> list[str | None]:
+    """Indicator codes of the distinct indicator texts (None where unknown)."""
+    return [c for c, _ in checked]
 
 
 def _unknown_msg(e: registry.UnknownNameError, valid: list[str] | None) -> str:

@@ -32,38 +32,45 @@ def derive_ratios(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     A ratio is derived only where both inputs exist for the region and year; an existing row of the ratio
     is kept and compared with the derived value.
     """
-    issues, new = [], []
-    have = obs.set_index(KEY)["value"]
-    status = obs.set_index(KEY)["status"]
+    issues, parts = [], []
+    est = estimate_mask(obs).to_numpy()
     for code, ind in registry.indicators().items():
         if ind.aggregate != "ratio" or not ind.derive:
             continue
         num, den, scale = ind.derive["numerator"], ind.derive["denominator"], float(ind.derive.get("scale", 1))
-        a = obs[obs.indicator == num].set_index(["region", "year"])
-        b = obs[obs.indicator == den].set_index(["region", "year"])
-        both = a.merge(b, left_index=True, right_index=True, how="inner", suffixes=("_n", "_d"))
-        if "note_n" not in both.columns:
-            both["note_n"] = both["note_d"] = ""
-        for (region, year), r in both.iterrows():
-            if r["value_d"] <= 0:
-                continue
-            v = r["value_n"] / r["value_d"] * scale
-            key = (region, year, code)
-            if key in have.index:
-                old = float(have.loc[key])
-                if abs(old - v) > 0.01 * max(abs(v), 1e-9) and status.loc[key] != "demo":
-                    issues.append(Issue("warning", "", None, code, f"{old:g}",
-                                        f"{region} {year}: reported {code} {old:g} differs from {num}/{den} = {v:.4g} "
-                                        "by more than 1% (denominator may differ, e.g. 户籍 vs 常住人口)"))
-                continue
-            new.append({"region": region, "year": int(year), "indicator": code, "value": v, "unit": ind.unit,
-                        "status": _status_of(pd.Series([r["status_n"], r["status_d"]])),
-                        "source_id": "derived", "quote": "",
-                        "note": _estimate_note(f"derived: {num} / {den} × {scale:g}", pd.DataFrame({
-                            "status": [r["status_n"], r["status_d"]], "note": [r["note_n"], r["note_d"]]}))})
-    if not new:
+
+        def part(c, suffix):
+            m = (obs.indicator == c).to_numpy()
+            return pd.DataFrame({"region": obs["region"].to_numpy()[m], "year": obs["year"].to_numpy()[m],
+                                 f"value{suffix}": obs["value"].to_numpy()[m],
+                                 f"status{suffix}": obs["status"].to_numpy()[m], f"est{suffix}": est[m]})
+
+        both = part(num, "_n").merge(part(den, "_d"), on=["region", "year"], how="inner")
+        both = both[both["value_d"] > 0]
+        if both.empty:
+            continue
+        both["v"] = both["value_n"] / both["value_d"] * scale
+        both = both.merge(part(code, "_old")[["region", "year", "value_old", "status_old"]], on=["region", "year"],
+                          how="left")
+        old = both[both["value_old"].notna()]
+        differ = old[((old["value_old"] - old["v"]).abs() > 0.01 * old["v"].abs().clip(lower=1e-9))
+                     & (old["status_old"] != "demo")]
+        for r in differ.itertuples():
+            issues.append(Issue("warning", "", None, code, f"{r.value_old:g}",
+                                f"{r.region} {r.year}: reported {code} {r.value_old:g} differs from {num}/{den} = "
+                                f"{r.v:.4g} by more than 1% (denominator may differ, e.g. 户籍 vs 常住人口)"))
+        add = both[both["value_old"].isna()]
+        note = f"derived: {num} / {den} × {scale:g}"
+        parts.append(pd.DataFrame({
+            "region": add["region"].to_numpy(), "year": add["year"].astype(int).to_numpy(), "indicator": code,
+            "value": add["v"].to_numpy(dtype=float), "unit": ind.unit,
+            "status": np.where((add["status_n"] == "demo") | (add["status_d"] == "demo"), "demo", "derived"),
+            "source_id": "derived", "quote": "",
+            "note": np.where(add["est_n"] | add["est_d"], f"{ESTIMATE_MARK}: {note}", note)}))
+    parts = [p for p in parts if len(p)]
+    if not parts:
         return obs.copy(), issues
-    return pd.concat([obs, pd.DataFrame(new)], ignore_index=True), issues
+    return pd.concat([obs, *parts], ignore_index=True), issues
 
 
 def city_totals(obs: pd.DataFrame) -> pd.DataFrame:
@@ -79,15 +86,20 @@ def city_totals(obs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     bobs = obs[obs.region.isin(blocks)]
     cat = registry.indicators()
-    for code, ind in cat.items():
-        if ind.aggregate != "sum":
-            continue
-        for year, g in bobs[bobs.indicator == code].groupby("year"):
-            if (year, code) in have or g.region.nunique() < len(blocks):
+    sums = [c for c, ind in cat.items() if ind.aggregate == "sum"]
+    sel = bobs[bobs.indicator.isin(sums)]
+    if len(sel):
+        sel = sel.assign(_demo=(sel["status"] == "demo").to_numpy(), _est=estimate_mask(sel).to_numpy())
+        g = sel.groupby(["indicator", "year"], sort=True).agg(
+            n=("region", "nunique"), value=("value", "sum"), demo=("_demo", "any"), est=("_est", "any"))
+        note = "derived: sum of the seven blocks"
+        for r in g[g["n"] >= len(blocks)].reset_index().itertuples():
+            if (r.year, r.indicator) in have:
                 continue
-            rows.append({"region": city, "year": int(year), "indicator": code, "value": float(g.value.sum()),
-                         "unit": ind.unit, "status": _status_of(g.status), "source_id": "derived",
-                         "note": _estimate_note("derived: sum of the seven blocks", g), "quote": ""})
+            rows.append({"region": city, "year": int(r.year), "indicator": r.indicator, "value": float(r.value),
+                         "unit": cat[r.indicator].unit, "status": "demo" if r.demo else "derived",
+                         "source_id": "derived", "note": f"{ESTIMATE_MARK}: {note}" if r.est else note, "quote": ""})
+    rows.sort(key=lambda x: (list(cat).index(x["indicator"]), x["year"]))
     out = pd.concat([obs, pd.DataFrame(rows)], ignore_index=True) if rows else obs.copy()
     # Weighted means need block values and weights; ratios come from the city totals just made.
     wrows = []

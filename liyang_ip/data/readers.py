@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .schema import HEADER_ALIASES, SOURCE_HEADER_ALIASES, Issue
@@ -300,16 +301,100 @@ def check_header(path: str | Path, raw_header: list[str], headers: list[str], wh
     return issues
 
 
+#: Files at least this large are read with pyarrow when they are plain (see `_read_tidy_fast`).
+FAST_MIN_BYTES = 4_000_000
+_ZW_BYTES = tuple(c.encode("utf-8") for c in ZERO_WIDTH)
+
+
+def _read_tidy_fast(path: Path, data: bytes) -> tuple[pd.DataFrame, list[Issue]] | None:
+    """pyarrow's multi-threaded CSV reader for a large plain file, or None to use the careful reader.
+
+    Plain means: UTF-8 (BOM allowed), comma-separated, one row per line (no quoted line breaks, no blank
+    lines, as many fields in every row as in the header), no NUL or zero-width characters, no ``sep=``
+    line. Anything else goes through `read_text_rows`, which names every problem with its line; both
+    give the same records for a plain file.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pac
+    import pyarrow.csv as pcsv
+
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if b"\x00" in body or any(z in body for z in _ZW_BYTES):
+        return None
+    nl = body.find(b"\n")
+    first = body[: nl if nl >= 0 else len(body)].rstrip(b"\r")
+    try:
+        first_text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if first_text.lower().lstrip('"').startswith("sep=") or "\r" in first_text:
+        return None
+    if first_text.count(",") < max(first_text.count("\t"), first_text.count(";"), 1):
+        return None
+    header = next(csv.reader([first_text]))
+    headers = _canon_headers(header, HEADER_ALIASES)
+    if "indicator" not in headers and "indicator_name" in headers:
+        headers = ["indicator" if h == "indicator_name" else h for h in headers]
+    if any(c not in headers for c in ("region", "year", "indicator", "value")):
+        return None
+    head_issues = check_header(path, header, headers)
+    if any(i.severity == "error" for i in head_issues):
+        return None
+    names = [f"c{i}" for i in range(len(headers))]
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(body), read_options=pcsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(newlines_in_values=False),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    n_lines = body.count(b"\n") + body.count(b"\r") - body.count(b"\r\n")
+    if body and not body.endswith((b"\n", b"\r")):
+        n_lines += 1
+    if n_lines != table.num_rows + 1:  # quoted line breaks or blank lines: line numbers need the careful reader
+        return None
+    cols = {}
+    for name, h in zip(names, headers, strict=True):
+        if h in TIDY_COLUMNS and h not in cols:
+            cols[h] = table.column(name).to_pandas()
+        elif not h and pac.any(pac.not_equal(table.column(name), "")).as_py():
+            return None  # text under an empty header: the careful reader names the rows
+    n = table.num_rows
+    empty = pd.Series([""] * n, dtype="str") if n else pd.Series([], dtype="str")
+    df = pd.DataFrame({c: cols.get(c, empty) for c in TIDY_COLUMNS})
+    df["attribute"], df["basis"] = empty, empty
+    df["_file"] = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=[str(path)])
+    df["_row"] = np.arange(2, n + 2, dtype="int64")
+    df["_field"] = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=["value"])
+    # Blank rows are skipped by the careful reader too.
+    blank = np.ones(n, dtype=bool)
+    for name in names:
+        blank &= pac.equal(pac.utf8_trim_whitespace(table.column(name)), "").to_numpy(zero_copy_only=False)
+    if blank.any():
+        df = df[~blank].reset_index(drop=True)
+    encoding = "utf-8-sig" if body is not data else "utf-8"
+    detail = "UTF-8 byte-order mark" if body is not data else "valid UTF-8"
+    return df, [Issue("info", str(path), None, "encoding", encoding, f"encoding: {detail}"), *head_issues]
+
+
 def read_tidy_csv(path: str | Path) -> tuple[pd.DataFrame, list[Issue]]:
     """Read a tidy CSV into raw records with provenance (`_file`, `_row`).
 
     Required columns: region, year, indicator, value (Chinese headers accepted). Missing optional columns
     (unit, status, source_id, note, quote) are added empty. A row with more or fewer fields than the
     header, and a duplicate column, are errors (the row is left out; nothing is shifted into the wrong
-    column).
+    column). Large plain files are read with pyarrow (same records, see `_read_tidy_fast`).
     """
     path = Path(path)
-    t = read_text_rows(path)
+    data = path.read_bytes()
+    if len(data) >= FAST_MIN_BYTES:
+        fast = _read_tidy_fast(path, data)
+        if fast is not None:
+            del data
+            return fast
+    t = read_text_rows(path, data)
+    del data
     rows = t.rows
     issues = [_encoding_issue(path, t.decoded), *t.notes]
     if not rows:

@@ -35,60 +35,91 @@ def resolve_conflicts(obs: pd.DataFrame, sources: pd.DataFrame | None = None
     prio = {}
     if sources is not None and len(sources):
         prio = dict(zip(sources["source_id"], sources["priority"].astype(int), strict=False))
-    work = obs.copy()
-    work["_status_rank"] = work["status"].map({s: i for i, s in enumerate(STATUSES)}).fillna(len(STATUSES))
-    work["_src_rank"] = work["source_id"].map(prio).fillna(5)
-    work["_order"] = np.arange(len(work))
-    work = work.sort_values(KEY + ["_status_rank", "_src_rank", "_order"], kind="stable")
-    conflicts, issues, keep = [], [], []
-    for key, g in work.groupby(KEY, sort=False):
-        best = g.iloc[0]
-        keep.append(best.name)
-        if len(g) == 1:
-            continue
-        distinct = g["value"].round(9).unique()
-        if len(distinct) == 1:
-            others = [s for s in g["source_id"].iloc[1:] if s and s != best["source_id"]]
-            if others:
-                work.loc[best.name, "note"] = "; ".join(
-                    x for x in (best["note"], f"corroborated by {', '.join(sorted(set(others)))}") if x)
-            continue
-        vals = g["value"].to_numpy()
-        spread = float((vals.max() - vals.min()) / max(abs(vals).max(), 1e-12))
-        rejected = "; ".join(f"{v:g} ({s}, {st})" for v, s, st in
-                             zip(g["value"].iloc[1:], g["source_id"].iloc[1:], g["status"].iloc[1:], strict=True))
-        conflicts.append({
-            "region": key[0], "year": key[1], "indicator": key[2], "n_values": len(distinct),
-            "values": "; ".join(f"{v:g}" for v in g["value"]), "chosen_value": best["value"],
-            "chosen_source": best["source_id"], "rejected": rejected, "relative_spread": round(spread, 6),
-            "rule": "status rank, then source priority, then file order",
-        })
-        issues.append(Issue(
-            "warning", str(best.get("_file", "")), _int_or_none(best.get("_row")), "value", f"{best['value']:g}",
-            f"{key[0]} {key[1]} {key[2]}: sources disagree ({rejected} vs chosen {best['value']:g} from "
-            f"{best['source_id']}); see conflicts report"))
-    resolved = work.loc[keep].drop(columns=["_status_rank", "_src_rank", "_order"])
-    resolved = resolved.sort_values(KEY, kind="stable").reset_index(drop=True)
+    obs = obs.reset_index(drop=True)
+    n = len(obs)
+    status_rank = obs["status"].map({s: i for i, s in enumerate(STATUSES)}).fillna(len(STATUSES)).to_numpy()
+    src_rank = obs["source_id"].map(prio).fillna(5).to_numpy()
+    # Integer sort keys (codes in lexical order), so a million rows sort in a second; only the keys and
+    # the rows that need it are copied (not the notes and quotes of every row).
+    rcode = pd.factorize(obs["region"], sort=True)[0].astype("int64")
+    icode = pd.factorize(obs["indicator"], sort=True)[0].astype("int64")
+    years = obs["year"].to_numpy(dtype="int64")
+    order = np.lexsort((np.arange(n), src_rank, status_rank, icode, years, rcode))
+    key = ((rcode * (years.max() - years.min() + 1) + (years - years.min())) * (icode.max() + 1) + icode)[order]
+    del rcode, icode, status_rank, src_rank
+    first = np.r_[True, key[1:] != key[:-1]]
+    group = np.cumsum(first) - 1
+    size = np.bincount(group)[group]
+    resolved = obs.iloc[order[first]].copy()  # one row per key, sorted by KEY
+    conflicts, issues = [], []
+    if (size > 1).any():
+        pos = order[size > 1]
+        cols = [*KEY, "value", "source_id", "status"] + [c for c in ("_file", "_row") if c in obs.columns]
+        multi = pd.DataFrame({c: obs[c].to_numpy()[pos] for c in cols}, index=pos)
+        multi["_g"] = group[size > 1]
+        multi["_rv"] = multi["value"].round(9)
+        n_distinct = multi.groupby("_g", sort=False)["_rv"].transform("nunique").to_numpy()
+        # Equal values from several sources: a corroboration, noted on the chosen row.
+        same = multi[n_distinct == 1]
+        if len(same):
+            best_src = same.groupby("_g", sort=False)["source_id"].transform("first")
+            others = same[(same["source_id"] != "") & (same["source_id"] != best_src)]
+            if len(others):
+                o = others[["_g", "source_id"]].drop_duplicates().sort_values(["_g", "source_id"], kind="stable")
+                starts = np.flatnonzero(np.r_[True, o["_g"].to_numpy()[1:] != o["_g"].to_numpy()[:-1]])
+                src = o["source_id"].tolist()
+                bounds = [*starts.tolist(), len(src)]
+                texts = [", ".join(src[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+                heads = ~same["_g"].duplicated().to_numpy()
+                best_label = pd.Series(same.index[heads], index=same["_g"].to_numpy()[heads])
+                labels = best_label.loc[o["_g"].to_numpy()[starts]].to_numpy()
+                before = resolved.loc[labels, "note"].fillna("").astype(str).to_numpy()
+                notes = resolved["note"].astype(object).copy()
+                notes.loc[labels] = [f"{b}; corroborated by {t}" if b else f"corroborated by {t}"
+                                     for b, t in zip(before, texts, strict=True)]
+                resolved["note"] = notes
+        # Different values: a conflict, resolved by the stated rule and reported.
+        diff = multi[n_distinct > 1]
+        for _, g in diff.groupby("_g", sort=True):
+            key = (g["region"].iloc[0], g["year"].iloc[0], g["indicator"].iloc[0])
+            best = g.iloc[0]
+            vals = g["value"].to_numpy()
+            spread = float((vals.max() - vals.min()) / max(abs(vals).max(), 1e-12))
+            rejected = "; ".join(f"{v:g} ({s}, {st})" for v, s, st in
+                                 zip(g["value"].iloc[1:], g["source_id"].iloc[1:], g["status"].iloc[1:], strict=True))
+            conflicts.append({
+                "region": key[0], "year": key[1], "indicator": key[2], "n_values": int(g["_rv"].nunique()),
+                "values": "; ".join(f"{v:g}" for v in g["value"]), "chosen_value": best["value"],
+                "chosen_source": best["source_id"], "rejected": rejected, "relative_spread": round(spread, 6),
+                "rule": "status rank, then source priority, then file order",
+            })
+            issues.append(Issue(
+                "warning", str(best.get("_file", "")), _int_or_none(best.get("_row")), "value", f"{best['value']:g}",
+                f"{key[0]} {key[1]} {key[2]}: sources disagree ({rejected} vs chosen {best['value']:g} from "
+                f"{best['source_id']}); see conflicts report"))
+    resolved = resolved.reset_index(drop=True)
     return resolved, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS), issues
 
 
 def jump_warnings(obs: pd.DataFrame, factor: float = JUMP_FACTOR) -> list[Issue]:
     """Flag consecutive-year changes by more than `factor` (up or down) as implausible jumps."""
+    if obs.empty:
+        return []
+    g = obs.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+    same = (g["region"].eq(g["region"].shift()) & g["indicator"].eq(g["indicator"].shift())).to_numpy()
+    years, vals = g["year"].to_numpy(), g["value"].to_numpy(dtype=float)
+    prev_y = np.roll(years, 1)
+    prev_v = np.roll(vals, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = vals / prev_v
+    hit = same & (years == prev_y + 1) & (prev_v > 0) & (vals > 0) & ((ratio > factor) | (ratio < 1 / factor))
     issues = []
-    for (region, ind), g in obs.groupby(["region", "indicator"]):
-        g = g.sort_values("year")
-        years, vals = g["year"].to_numpy(), g["value"].to_numpy()
-        for i in range(1, len(g)):
-            if years[i] != years[i - 1] + 1 or vals[i - 1] <= 0 or vals[i] <= 0:
-                continue
-            ratio = vals[i] / vals[i - 1]
-            if ratio > factor or ratio < 1 / factor:
-                row = g.iloc[i]
-                issues.append(Issue(
-                    "warning", str(row.get("_file", "")), _int_or_none(row.get("_row")), "value",
-                    f"{vals[i]:g}",
-                    f"implausible jump for {region} {ind}: {vals[i - 1]:g} in {years[i - 1]} → {vals[i]:g} in "
-                    f"{years[i]} (×{ratio:.2f}); check units (万/亿) and the source"))
+    for i in np.flatnonzero(hit):
+        row = g.iloc[i]
+        issues.append(Issue(
+            "warning", str(row.get("_file", "")), _int_or_none(row.get("_row")), "value", f"{vals[i]:g}",
+            f"implausible jump for {row['region']} {row['indicator']}: {prev_v[i]:g} in {prev_y[i]} → {vals[i]:g} in "
+            f"{years[i]} (×{ratio[i]:.2f}); check units (万/亿) and the source"))
     return issues
 
 

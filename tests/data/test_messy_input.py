@@ -288,3 +288,39 @@ def test_fuzz_cell_parser_raises_only_number_parse_error(cell):
         parse_cell(cell)
     except NumberParseError as e:
         assert len(str(e)) < 400
+
+
+# ----------------------------------------------------------------------------------- large-file reader
+
+
+PLAIN = (HEAD + "溧阳市,2020,patent_grants,\"1,856\",件,official,S1,备注,“原文”\n"
+         "金坛区,2020,专利授权量,1.2万,件,官方,S1,,\n"
+         ",,,,,,,,\n"
+         "溧阳市,2021,patent_grants,—,件,official,S1,,\n"
+         "溧阳市,2019,patent_grants,abc,件,official,S1,,\n")
+
+
+@pytest.mark.parametrize("text, fast", [
+    (PLAIN, True),
+    ("\ufeff" + PLAIN.replace("\n", "\r\n"), True),
+    (PLAIN.replace("备注", '"备注\n第二行"'), False),  # a quoted line break: line numbers need the careful reader
+    (PLAIN + "溧阳市,2018,patent_grants,1,856,件,official,S1,,\n", False),  # ragged row
+    (PLAIN.replace(",,,,,,,,\n", "\n"), False),  # blank line
+    (PLAIN.replace("金坛区", "金\u200b坛区"), False),
+])
+def test_pyarrow_reader_gives_the_same_records_or_steps_aside(tmp_path, monkeypatch, text, fast):
+    from liyang_ip.data.clean import clean_records
+
+    p = tmp_path / "x.csv"
+    p.write_text(text, encoding="utf-8")
+    careful_raw, careful_issues = readers.read_tidy_csv(p)
+    assert (readers._read_tidy_fast(p, p.read_bytes()) is not None) == fast
+    monkeypatch.setattr(readers, "FAST_MIN_BYTES", 0)
+    raw, issues = readers.read_tidy_csv(p)
+    cols = ["region", "year", "indicator", "value", "unit", "status", "source_id", "note", "quote", "_row"]
+    assert raw[cols].astype(str).values.tolist() == careful_raw[cols].astype(str).values.tolist()
+    assert [str(i) for i in issues] == [str(i) for i in careful_issues]
+    a, ia = clean_records(raw, {"S1"})
+    b, ib = clean_records(careful_raw, {"S1"})
+    assert a.astype(str).values.tolist() == b.astype(str).values.tolist() and ia == ib
+    assert a["value"].tolist()[:2] == [1856.0, 12000.0]
