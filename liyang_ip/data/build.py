@@ -238,11 +238,13 @@ def build(spec: str | Path, name: str | None = None) -> Built:
     if sources is None:
         sources = pd.DataFrame(columns=["source_id", "title", "publisher", "url", "date", "accessed", "priority", "notes"])
     clean_parts = []
-    for raw in raws:
-        c, iss = clean_records(raw, known_sources=known)
+    while raws:  # each raw frame is let go once cleaned (peak memory on large files)
+        c, iss = clean_records(raws.pop(0), known_sources=known)
         issues += iss
         clean_parts.append(c)
-    obs = pd.concat(clean_parts, ignore_index=True) if clean_parts else empty_observations()
+    obs = (clean_parts[0] if len(clean_parts) == 1 else pd.concat(clean_parts, ignore_index=True)) if clean_parts \
+        else empty_observations()
+    del clean_parts
     if obs.empty and not any(i.severity == "error" for i in issues):
         issues.append(Issue("error", str(src), None, "", "",
                             "no observations: the dataset has no figures (only a header, an empty template, or "
