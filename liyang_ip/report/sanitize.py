@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from html.parser import HTMLParser
 
 #: Elements dropped together with everything inside them.
@@ -34,6 +35,9 @@ DROPPED_ATTRIBUTES = frozenset({"srcdoc", "formaction"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
 SAFE_DATA_URL = re.compile(r"^data:(image/(png|jpeg|gif|webp)|font/|application/(font|x-font))", re.IGNORECASE)
+
+
+_BASE64_IMAGE = re.compile(r"(data:image/(?:png|jpeg|gif|webp);base64,)([A-Za-z0-9+/=\s]{256,})")
 
 
 def _safe_url(value: str) -> bool:
@@ -147,7 +151,19 @@ def inert_html(page: str) -> str:
     >>> inert_html('<img src="javascript:alert(1)" onerror="alert(2)" alt="图 1">')
     '<img alt="图 1">'
     """
+    # Embedded images are most of a report's bytes and cannot hold markup (base64 has no quotes or
+    # angle brackets): parked while the parser reads the page, put back unchanged afterwards.
+    parked: list[str] = []
+    token = f"liyang-ip-image-{uuid.uuid4().hex}-"  # unguessable: text in the page cannot imitate it
+
+    def park(m: re.Match) -> str:
+        parked.append(m.group(2))
+        return f"{m.group(1)}{token}{len(parked) - 1}."
+
     parser = _Inert()
-    parser.feed(page)
+    parser.feed(_BASE64_IMAGE.sub(park, page))
     parser.close()
-    return "".join(parser.out)
+    out = "".join(parser.out)
+    if parked:
+        out = re.sub(re.escape(token) + r"(\d+)\.", lambda m: parked[int(m.group(1))], out)
+    return out

@@ -61,6 +61,15 @@ def test_inert_html_leaves_a_clean_page_unchanged():
     assert inert_html(page) == page.replace("<br/>", "<br />")
 
 
+def test_inert_html_keeps_large_embedded_images_byte_for_byte():
+    import base64
+
+    png = "data:image/png;base64," + base64.b64encode(bytes(range(256)) * 40).decode()
+    page = f'<p>liyang-ip-parked-image-0.</p><img src="{png}" alt="图 1" onerror="alert(1)"><script>x</script>'
+    out = inert_html(page)
+    assert out == f'<p>liyang-ip-parked-image-0.</p><img src="{png}" alt="图 1">'
+
+
 # ------------------------------------------------------------------------------------ tables
 
 
