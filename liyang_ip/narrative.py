@@ -298,16 +298,22 @@ def proposed_target_sentence(
     plan_target: float | None = None,
     binding: str | None = None,
     lang: str = "zh",
+    benchmark: str = "city",
 ) -> str:
     """A proposed target: closes ``gap_share`` of the gap to the reference, never below the trend.
 
-    ``binding`` is 'trend' when the trend projection set the value (it was higher than the gap rule),
+    ``benchmark`` names the reference (``references.<benchmark>`` in the wording files: city, others,
+    leader, city_plan).
+
+    ``binding`` is 'cap' when the feasibility cap set it,
+    'trend' when the trend projection set the value (it was higher than the gap rule),
     'ahead' when the block is already at or ahead of the benchmark (the trend is proposed), and 'gap' when
     the gap rule did; None leaves it unsaid.
     """
     name, unit = _ind(indicator, lang)
     reg = _region(focus, lang)
-    common = {"region": reg, "name": name, "target_year": target_year, "unit": unit}
+    common = {"region": reg, "name": name, "target_year": target_year, "unit": unit,
+              "reference": _reference(benchmark, lang)}
     if _missing(proposed):
         return _say("proposed.missing", lang, region=reg, name=name)
     if binding == "ahead":
@@ -315,6 +321,7 @@ def proposed_target_sentence(
     return _say(
         "proposed.sentence", lang, proposed=float(proposed), share_pct=float(gap_share) * 100,
         reference_value=_num(reference_value), trend_value=_num(trend_value), trend_binding=binding == "trend",
+        cap_binding=binding == "cap",
         plan_target=_num(plan_target), **common,
     )
 
@@ -731,9 +738,12 @@ def proposed_target_sentences(
                     if "ahead" in binding
                     else "trend"
                     if binding.startswith("trend")
+                    else "cap"
+                    if binding == "cap"
                     else ("gap" if binding else None)
                 ),
                 lang=lang,
+                benchmark=str(r.get("benchmark_kind") or "city"),
             )
         )
     return out
@@ -755,7 +765,79 @@ def no_targets_sentence(focus: str, year: int, lang: str = "zh") -> str:
     return _say("target.no_targets", lang, region=_region(focus, lang), year=year)
 
 
+
+# ------------------------------------------------------------------------------------------ evaluation
+
+
+def _period_words(plan: Any, lang: str) -> str:
+    from liyang_ip.registry import plans
+
+    return plans.period_label(plan.base_year, plan.end, lang, quoted=True)
+
+
+def evaluation_no_plan(year: int, lang: str = "zh") -> str:
+    """No plan period contains the evaluation year."""
+    return _say("evaluation.no_plan", lang, year=int(year))
+
+
+def evaluation_paragraph(ev: pd.DataFrame, focus: str, plan: Any, year: int, lang: str = "zh") -> str:
+    """What an evaluation (``analysis.evaluation.evaluate_targets``) found: how many targets in each status,
+    which lag behind, the thresholds, and whether the latest figures are estimates."""
+    from liyang_ip.analysis import evaluation
+
+    reg = _region(focus, lang)
+    kind = evaluation.evaluation_kind(plan.base_year, plan.end, int(year))
+    common = {"region": reg, "plan": _period_words(plan, lang), "kind": evaluation.evaluation_kind_label(kind, lang),
+              "year": int(year), "target_year": plan.end}
+    if ev is None or len(ev) == 0:
+        return _say("evaluation.no_targets", lang, **common)
+    final = kind == "final"
+    counts = evaluation.status_counts(ev)
+    parts = [(evaluation.status_label(c, final, lang), n) for c, n in counts.items() if n > 0]
+    behind = [_ind(c, lang)[0] for c in ev.loc[ev["status"] == "behind", "indicator"]]
+    th = evaluation.DEFAULT_THRESHOLDS
+    return paragraph(
+        _say("evaluation.summary", lang, total=len(ev), counts=parts, **common),
+        _say("evaluation.behind", lang, names=behind, label=evaluation.status_label("behind", final, lang)),
+        _say("evaluation.thresholds", lang, exceeded=th["exceeded"] * 100, met=th["met"] * 100,
+             nearly=th["nearly"] * 100, labels=[evaluation.status_label(c, final, lang) for c in evaluation.STATUS_CODES]),
+        _say("evaluation.estimate", lang, year=int(year)) if bool(ev["latest_estimate"].any()) else "",
+        lang=lang,
+    )
+
+
+def evaluation_projection_paragraph(ev: pd.DataFrame, focus: str, plan: Any, lang: str = "zh") -> str:
+    """How the projection made at the plan's start compares with the outturn."""
+    sub = ev[ev["projection_error"].notna()]
+    if sub.empty:
+        return ""
+    err = sub["projection_error"].astype(float)
+    return _say("evaluation.projection", lang, region=_region(focus, lang), base_year=plan.base_year,
+                year=plan.end, total=len(sub), high=int((err > 0).sum()), low=int((err < 0).sum()),
+                mape=float(err.abs().mean()))
+
+
+def evaluation_no_outturn(plan: Any, year: int, lang: str = "zh") -> str:
+    """The plan has not ended (or no plan contains the year): no outturn to compare with."""
+    if plan is None:
+        return _say("evaluation.no_plan", lang, year=int(year))
+    return _say("evaluation.no_outturn", lang, plan=_period_words(plan, lang), year=int(year), target_year=plan.end)
+
+
+def evaluation_display(ev: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The evaluation with a ``latest_note`` column (预计 / estimate) for the report table."""
+    out = ev.copy()
+    mark = _say("evaluation.estimate_mark", lang)
+    out["latest_note"] = [mark if bool(e) else "" for e in out["latest_estimate"]]
+    out["latest_year"] = out["latest_year"].astype("Int64")
+    return out
+
 __all__ = [
+    "evaluation_display",
+    "evaluation_no_outturn",
+    "evaluation_no_plan",
+    "evaluation_paragraph",
+    "evaluation_projection_paragraph",
     "UNIT_EN",
     "attainment_paragraph",
     "composite_note",

@@ -49,38 +49,11 @@ DEFAULT_THRESHOLDS: dict[str, float] = {"exceeded": 1.10, "met": 1.00, "nearly":
 
 STATUS_CODES = ("exceeded", "met", "nearly", "behind", "no_data")
 
-_LABELS = {
-    "final": {"zh": {"exceeded": "超额完成", "met": "完成", "nearly": "基本完成", "behind": "滞后",
-                     "no_data": "无数据"},
-              "en": {"exceeded": "exceeded", "met": "met", "nearly": "nearly met", "behind": "behind",
-                     "no_data": "no data"}},
-    "interim": {"zh": {"exceeded": "超前", "met": "符合进度", "nearly": "基本符合进度", "behind": "滞后",
-                       "no_data": "无数据"},
-                "en": {"exceeded": "ahead of schedule", "met": "on schedule", "nearly": "nearly on schedule",
-                       "behind": "behind schedule", "no_data": "no data"}},
-}
+def _say(key: str, lang: str, **values) -> str:
+    """Wording from liyang_ip/wording/<lang>.yaml (status words, notes): no report text in this module."""
+    from liyang_ip import wording
 
-_KINDS = {"zh": {"final": "终期评估", "midterm": "中期评估", "annual": "年度监测"},
-          "en": {"final": "final evaluation", "midterm": "mid-term evaluation", "annual": "annual monitoring"}}
-
-_NOTES = {
-    "zh": {
-        "no_base": "无{year}年基期值",
-        "no_latest": "{b}—{e}年无实际值",
-        "gap": "累计值缺{years}年数据，不计算进度",
-        "maintain": "目标不高于基期值（保持型目标），按是否达到目标值判断",
-        "not_projected": "无法做期初预测：{why}",
-        "estimate": "最新值为预计数",
-    },
-    "en": {
-        "no_base": "no base value for {year}",
-        "no_latest": "no actual figure for {b}–{e}",
-        "gap": "cumulative total lacks {years}; progress not computed",
-        "maintain": "target no better than the base (maintain target): judged by reaching the target value",
-        "not_projected": "no projection at the start: {why}",
-        "estimate": "latest figure is an estimate",
-    },
-}
+    return wording.render(key, "en" if lang == "en" else "zh", **values)
 
 
 def evaluation_kind(base_year: int, target_year: int, eval_year: int) -> str:
@@ -94,13 +67,14 @@ def evaluation_kind(base_year: int, target_year: int, eval_year: int) -> str:
 
 
 def evaluation_kind_label(kind: str, lang: str = "zh") -> str:
-    """'终期评估' / 'final evaluation', etc."""
-    return _KINDS["en" if lang == "en" else "zh"][kind]
+    """'终期评估' / 'final evaluation', etc. (wording key ``evaluation.kind.<kind>``)."""
+    return _say(f"evaluation.kind.{kind}", lang)
 
 
 def status_label(code: str, final: bool = True, lang: str = "zh") -> str:
-    """Display of a status code: '超额完成' … (final) or '超前' … (before the end of the plan)."""
-    return _LABELS["final" if final else "interim"]["en" if lang == "en" else "zh"][code]
+    """Display of a status code: '超额完成' … (final) or '超前' … (before the end of the plan); wording keys
+    ``evaluation.status.final.<code>`` / ``evaluation.status.interim.<code>``."""
+    return _say(f"evaluation.status.{'final' if final else 'interim'}.{code}", lang)
 
 
 def classify(pace: float, thresholds: Mapping[str, float] | None = None) -> str:
@@ -198,7 +172,6 @@ def evaluate_targets(
     sel = sel[sel["year"].astype(int) > int(base_year)]
     if target_year is not None:
         sel = sel[sel["year"].astype(int) == int(target_year)]
-    notes_txt = _NOTES["en" if lang == "en" else "zh"]
     pol = polarity_map(sel["indicator"].unique(), polarity)
     use = "ensemble" if "ensemble" in methods else methods[0]
     sources = source_column(sel) if len(sel) else pd.Series(dtype=str)
@@ -227,12 +200,12 @@ def evaluate_targets(
             "projected_at_start": np.nan, "projection_error": np.nan, "source": src,
         }
         if not cum_basis and np.isnan(bv):
-            notes.append(notes_txt["no_base"].format(year=base_year))
+            notes.append(_say("evaluation.note.no_base", lang, year=base_year))
         if ly is None:
-            notes.append(notes_txt["no_latest"].format(b=base_year + 1, e=min(ey, ty)))
+            notes.append(_say("evaluation.note.no_latest", lang, start=base_year + 1, end=min(ey, ty)))
         else:
             if row["latest_estimate"]:
-                notes.append(notes_txt["estimate"])
+                notes.append(_say("evaluation.note.estimate", lang))
             tau = (ly - base_year) / (ty - base_year)
             row["time_share"] = tau * 100
             remaining = ty - ly
@@ -240,8 +213,7 @@ def evaluate_targets(
             if cum_basis:
                 gaps = [y for y in range(base_year + 1, ly + 1) if y not in s.index]
                 if gaps:
-                    notes.append(notes_txt["gap"].format(years="、".join(map(str, gaps)) if lang != "en"
-                                                         else ", ".join(map(str, gaps))))
+                    notes.append(_say("evaluation.note.gap", lang, years=[str(y) for y in gaps]))
                 else:
                     done = float(s.loc[base_year + 1:ly].sum())
                     row["cumulative"] = done
@@ -250,7 +222,7 @@ def evaluate_targets(
                         row["required_per_year"] = (target - done) / remaining
             elif np.isfinite(bv):
                 if pol[code] * (target - bv) <= 0:  # maintain target
-                    notes.append(notes_txt["maintain"])
+                    notes.append(_say("evaluation.note.maintain", lang))
                     row["status"] = "met" if pol[code] * (lv - target) >= 0 else "behind"
                 else:
                     progress = (lv - bv) / (target - bv)
@@ -268,11 +240,12 @@ def evaluate_targets(
                     if np.isfinite(outturn) and outturn:
                         row["projection_error"] = (proj - outturn) / abs(outturn) * 100
                 elif why:
-                    notes.append(notes_txt["not_projected"].format(why=why))
+                    notes.append(_say("evaluation.note.not_projected", lang))
         # final wording only when the target year's own figure is in (a 2024 figure at the end of a plan
         # ending 2025 is still progress)
         row["status_label"] = status_label(row["status"], final=(ly == ty) if ly else ey >= ty, lang=lang)
-        row["note"] = "；".join(notes) if lang != "en" else "; ".join(notes)
+        sep = _say("evaluation.note.separator", lang) + (" " if lang == "en" else "")  # templates are stripped
+        row["note"] = sep.join(notes)
         rows.append(row)
     cols = ["region", "indicator", "attribute", "basis", "unit", "base_year", "base_value", "base_estimate",
             "target_year", "target", "latest_year", "latest_value", "latest_estimate", "cumulative",

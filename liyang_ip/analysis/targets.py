@@ -281,11 +281,11 @@ def _catalogue_code(code: str) -> str | None:
 #: Benchmarks a proposal can close the gap to (see the module docstring).
 BENCHMARKS = ("others", "city", "leader", "city_plan")
 
-_FEASIBILITY = {
-    "zh": "按规则需年均{sign}{req:.1f}%，超过各板块历史年均增速的{q:.0f}%分位数（{cap:.1f}%），按该增速封顶",
-    "en": "the rule needs {sign}{req:.1f}% a year, beyond the {q:.0f}th percentile of the blocks' own "
-          "historical growth ({cap:.1f}%); capped at that growth",
-}
+def _feasibility_text(lang: str, **values) -> str:
+    """The feasibility reason, worded in liyang_ip/wording/<lang>.yaml (``targets.feasibility``)."""
+    from liyang_ip import wording
+
+    return wording.render("targets.feasibility", "en" if lang == "en" else "zh", **values)
 
 
 def group_average(obs: pd.DataFrame, code: str, regions: Sequence[str], aggregate: str | None = None) -> pd.Series:
@@ -452,7 +452,6 @@ def propose_targets(
     else:
         caps = {c: float(growth_cap) for c in codes}
     years = target_year - fit_end
-    ftxt = _FEASIBILITY["en" if lang == "en" else "zh"]
 
     def trend_of(s, label):
         p = _projection_at(s, target_year, methods, fit_start, fit_end, level, weights)
@@ -525,9 +524,8 @@ def propose_targets(
             if np.isfinite(cap) and np.isfinite(req) and (req - cap) * pc > 0:
                 cap_value = f0 * (1 + cap / 100) ** years
                 capped = True
-                feasibility = ftxt.format(sign="" if req >= 0 else "-", req=abs(req),
-                                          q=cap_quantile * 100 if pc > 0 else (1 - cap_quantile) * 100,
-                                          cap=cap)
+                feasibility = _feasibility_text(
+                    lang, required=req, cap=cap, quantile=cap_quantile * 100 if pc > 0 else (1 - cap_quantile) * 100)
                 proposed, binding = (cap_value, "cap") if (cap_value - ft) * pc > 0 else (ft, "trend")
         else:
             proposed, binding = ft, "trend"

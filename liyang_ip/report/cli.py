@@ -373,7 +373,7 @@ def cmd_table(args) -> int:
     except ValueError as e:
         return _fail(f"table: {e}")
     from ..data import load_dataset
-    from .plan_table import plan_table, write_docx, write_xlsx
+    from .plan_table import plan_table, source_in, write_docx, write_xlsx
 
     datasets: dict[str, Any] = {}
     for p, set_dir in checked:
@@ -381,10 +381,11 @@ def cmd_table(args) -> int:
             ds = datasets.setdefault(p.dataset, load_dataset(p.dataset))
         except (FileNotFoundError, ValueError, RuntimeError) as e:  # BuildError is a RuntimeError
             return _fail(f"table: dataset {p.dataset}: {e}", 1)
-        source = str(ds.metadata.get("title") or ds.name)
+        source = source_in(str(ds.metadata.get("title") or ds.name), p.lang)
         table = plan_table(ds.observations, ds.targets, p.focus, p.end_year, p.target_year,
                            indicators=list(p.indicators), start_year=p.start_year, share=p.gap_share,
-                           benchmark=args.benchmark, lang=p.lang, is_demo=ds.is_demo, source=source)
+                           benchmark=args.benchmark, lang=p.lang, is_demo=ds.is_demo, source=source,
+                           methods=list(p.methods))
         out = Path(args.out) if args.out else (set_dir or Path("outputs") / "tables" / p.focus)
         writers = {"docx": write_docx, "xlsx": write_xlsx}
         for fmt in formats:

@@ -21,19 +21,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-#: Column keys of :func:`plan_table` in display order, with zh/en headers ({by}, {ty}: years).
-COLUMNS = {
-    "pillar": ("类别", "Category"),
-    "number": ("序号", "No."),
-    "indicator": ("指标", "Indicator"),
-    "unit": ("单位", "Unit"),
-    "base_value": ("{by}年基期值", "{by} base"),
-    "target": ("{ty}年目标值", "{ty} target"),
-    "change": ("年均增速/累计增量", "Annual growth / increase"),
-    "attribute": ("属性", "Type"),
-    "parent_target": ("{parent}{ty}年目标", "{parent_en} {ty} target"),
-    "parent_average": ("{parent}平均（{by}年）", "{parent_en} average ({by})"),
-}
+#: Column keys of :func:`plan_table` in display order; headers are worded in liyang_ip/wording/<lang>.yaml
+#: (``plan_table.headers``).
+COLUMNS = ("pillar", "number", "indicator", "unit", "base_value", "target", "change", "attribute", "parent_target",
+           "parent_average")
+
+
+def _say(key: str, lang: str, **values) -> str:
+    from liyang_ip import wording
+
+    return wording.render(key, "en" if lang == "en" else "zh", **values)
+
+
 ESTIMATE_SUFFIX = "*"  # beside a 预计 base value; explained in the note
 CAPPED_SUFFIX = "△"  # beside a target capped by the feasibility check; the reason is in the note
 
@@ -55,10 +54,9 @@ class PlanTable:
     def headers(self) -> dict[str, str]:
         from liyang_ip import registry
 
-        en = self.lang == "en"
-        parent_en = registry.label(self.parent, "en") if self.parent else ""
-        return {k: (v[1] if en else v[0]).format(by=self.base_year, ty=self.target_year, parent=self.parent,
-                                                  parent_en=parent_en) for k, v in COLUMNS.items()}
+        parent = registry.label(self.parent, self.lang) if self.parent else ""
+        return {k: _say(f"plan_table.headers.{k}", self.lang, base_year=self.base_year,
+                        target_year=self.target_year, parent=parent) for k in COLUMNS}
 
 
 def _growth(base: float, target: float, years: int) -> float:
@@ -82,6 +80,7 @@ def plan_table(
     lang: str = "zh",
     is_demo: bool | None = None,
     source: str = "",
+    methods: Sequence[str] | None = None,
 ) -> PlanTable:
     """Assemble the indicator table for `focus` (base year → target year).
 
@@ -102,6 +101,8 @@ def plan_table(
         the note).
     is_demo : bool, optional
         Marks the title and the note; default: any row of `obs` has status ``demo``.
+    methods : sequence of str, optional
+        Projection methods of the proposals (default all, as ``propose_targets``).
 
     Returns
     -------
@@ -126,8 +127,10 @@ def plan_table(
     codes = sorted(codes, key=lambda c: (pillar_order.index(cat[c].pillar), list(cat).index(c)))
     targets = targets if targets is not None else pd.DataFrame(columns=["region", "indicator", "year", "value"])
     if proposals is None:
+        extra = {"methods": list(methods)} if methods else {}
         proposals = tg.propose_targets(obs, focus, codes, target_year, share, benchmark,
-                                       fit_start=start_year, fit_end=base_year, plan_targets=targets, lang=lang)
+                                       fit_start=start_year, fit_end=base_year, plan_targets=targets, lang=lang,
+                                       **extra)
     prop = proposals.set_index("indicator")
     nb = city_block_count(city)
     years = target_year - base_year
@@ -144,7 +147,7 @@ def plan_table(
         if attr is None and "attribute" in own.columns:
             given = [a for a in own["attribute"].fillna("").astype(str) if a.strip()]
             attr = given[-1] if given else None
-        attr = plans.attribute_label(attr or "预期性", lang)
+        attr = plans.attribute_label(attr or next(iter(plans.attributes())), lang)  # default: the first, 预期性
         parent_t = targets[(targets["region"] == city) & (targets["indicator"] == code)
                            & (targets["year"].astype(int) == target_year)]
         parent_target = to_planning(float(parent_t["value"].iloc[0]), code) if len(parent_t) else float("nan")
@@ -172,73 +175,47 @@ def plan_table(
         is_demo = bool((obs.get("status", pd.Series(dtype=str)) == "demo").any())
     region = registry.label(focus, lang)
     plan = plans.plan_ending(target_year)
-    if en:
-        period = f"the {plan.name_en}" if plan else f"{base_year}–{target_year}"
-        title = f"{region}: main IP indicators for {period}"
-    else:
-        period = f"“{plan.name_zh}”" if plan else f"{base_year}—{target_year}年"
-        title = f"{region}{period}知识产权发展主要指标"
-    if is_demo:
-        title += " (demo data)" if en else "（演示数据）"
+    title = _say("plan_table.title", lang, region=region, plan=plan.label(lang) if plan else "",
+                 base_year=base_year, target_year=target_year, demo=bool(is_demo))
     notes = _notes(df, base_year, target_year, benchmark, share, is_demo, source, lang,
                    attributes_given=attributes is not None)
     return PlanTable(df, focus, int(base_year), int(target_year), title, notes, lang, city, bool(is_demo))
+
+
+def source_in(title: str, lang: str = "zh") -> str:
+    """A dataset title for the source note in one language: of a bilingual "中文 / English" title (as the
+    bundled datasets have) the half in `lang`; any other title as it is."""
+    parts = [t.strip() for t in str(title).split(" / ")]
+    if len(parts) == 2 and all(parts):
+        return parts[1] if lang == "en" else parts[0]
+    return str(title)
 
 
 def _notes(df: pd.DataFrame, base_year: int, target_year: int, benchmark: str, share, is_demo: bool,
            source: str, lang: str, attributes_given: bool) -> list[str]:
     from liyang_ip import registry
 
-    en = lang == "en"
-    city = registry.CITY if not en else registry.label(registry.CITY, "en")
-    bench = {"others": ("其他板块平均水平", "the other blocks' average"),
-             "city": (f"{city}平均水平", f"the {city} average"),
-             "leader": ("领先板块", "the leading block"),
-             "city_plan": (f"{city}规划目标", f"{city}'s own plan target")}[benchmark][1 if en else 0]
+    parent = registry.label(registry.CITY, lang)
+    reference = _say(f"references.{benchmark}", lang)
     shares = sorted({float(v) for v in share.values()}) if isinstance(share, Mapping) else [float(share)]
-    share_txt = ("、" if not en else ", ").join(f"{s * 100:g}%" for s in shares)
     capped = df[df["feasibility"].astype(str).str.len() > 0]
-    notes = []
-    if en:
-        notes.append(f"Targets are proposals: close {share_txt} of the {base_year} gap to {bench} by {target_year}, "
-                     "never below the block's own trend, capped at the blocks' historical growth (90th percentile).")
-        if df["base_estimate"].any():
-            notes.append(f"{ESTIMATE_SUFFIX} estimate (预计), not a final figure.")
-        if len(capped):
-            notes.append(f"{CAPPED_SUFFIX} the rule would need annual growth above the 90th percentile of the "
-                         "blocks' own historical growth; capped at it: " + "; ".join(
-                             f"{r.indicator} (needs {r.rule_growth:.1f}%, cap {r.growth_cap:.1f}%)"
-                             for r in capped.itertuples()) + ".")
-        if df["parent_target"].isna().all():
-            notes.append(f"No {city} target for {target_year} is given as data.")
-        notes.append("Growth is compound annual growth from the base value to the target as shown; ratios and "
-                     "scores show the increase instead.")
-        notes.append("Counts are whole numbers, amounts in 亿元 with two decimals, ratios with one decimal "
-                     "(rounded half up).")
-        if not attributes_given:
-            notes.append("Type: the existing target's, else expected (预期性).")
-        if is_demo:
-            notes.append("DEMO DATA: synthetic figures, not real statistics.")
-    else:
-        notes.append(f"目标值为建议值：到{target_year}年缩小与{bench}在{base_year}年差距的{share_txt}，"
-                     "且不低于本地区趋势预测，年均增速不超过各板块历史增速的90%分位数。")
-        if df["base_estimate"].any():
-            notes.append(f"带“{ESTIMATE_SUFFIX}”的基期值为预计数。")
-        if len(capped):
-            notes.append(f"带“{CAPPED_SUFFIX}”的目标值按规则所需年均增速超过各板块历史年均增速的90%分位数，"
-                         "已按该分位数封顶：" + "；".join(
-                             f"{r.indicator}（需{r.rule_growth:.1f}%，上限{r.growth_cap:.1f}%）"
-                             for r in capped.itertuples()) + "。")
-        if df["parent_target"].isna().all():
-            notes.append(f"{city}{target_year}年目标暂无数据，以“—”表示。")
-        notes.append("年均增速按表中基期值和目标值计算；比率类、评分类指标列累计增量。")
-        notes.append("计数类指标取整数，金额以亿元计保留两位小数，比率保留一位小数（四舍五入）。")
-        if not attributes_given:
-            notes.append("属性沿用现行规划目标，未设定的按预期性列示。")
-        if is_demo:
-            notes.append("本表为演示数据，非真实统计。")
+    notes = [_say("plan_table.note.rule", lang, target_year=target_year, base_year=base_year, reference=reference,
+                  shares=[s * 100 for s in shares])]
+    if df["base_estimate"].any():
+        notes.append(_say("plan_table.note.estimate", lang, mark=ESTIMATE_SUFFIX))
+    if len(capped):
+        notes.append(_say("plan_table.note.capped", lang, mark=CAPPED_SUFFIX, capped=[
+            (r.indicator, r.rule_growth, r.growth_cap) for r in capped.itertuples()]))
+    if df["parent_target"].isna().all():
+        notes.append(_say("plan_table.note.no_parent_target", lang, parent=parent, target_year=target_year))
+    notes.append(_say("plan_table.note.growth", lang))
+    notes.append(_say("plan_table.note.rounding", lang))
+    if not attributes_given:
+        notes.append(_say("plan_table.note.attribute", lang))
+    if is_demo:
+        notes.append(_say("plan_table.note.demo", lang))
     if source:
-        notes.append(("Source: " if en else "数据来源：") + source)
+        notes.append(_say("plan_table.source_prefix", lang) + (" " if lang == "en" else "") + source)
     return notes
 
 
@@ -293,13 +270,15 @@ def to_html(table: PlanTable) -> str:
             align = ' style="text-align:left"' if j == 2 else ""
             tds.append(f"<td{span}{align}>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(tds) + "</tr>")
-    label = "Notes" if table.lang == "en" else "注"
+    label = html.escape(_say("plan_table.notes_prefix", table.lang))
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in table.notes)
     return (f'<table class="plan-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-            f'<p class="plan-table-notes">{label}：</p><ol class="plan-table-notes">{notes}</ol>'
-            if table.lang != "en" else
-            f'<table class="plan-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-            f'<p class="plan-table-notes">{label}:</p><ol class="plan-table-notes">{notes}</ol>')
+            f'<p class="plan-table-notes">{label}</p><ol class="plan-table-notes">{notes}</ol>')
+
+
+def _notes_prefix(lang: str) -> str:
+    """'注：' / 'Notes: ' (the template is stripped, so the English space is added here)."""
+    return _say("plan_table.notes_prefix", lang) + (" " if lang == "en" else "")
 
 
 BODY_FONT = "仿宋_GB2312"
@@ -366,7 +345,7 @@ def write_docx(table: PlanTable, path: str | Path) -> Path:
             merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     for k, text in enumerate(table.notes):
         para = doc.add_paragraph()
-        prefix = ("Notes: " if table.lang == "en" else "注：") if k == 0 else "　　"
+        prefix = _notes_prefix(table.lang) if k == 0 else chr(0x3000) * 2  # two ideographic spaces: indent
         _set_run_font(para.add_run(f"{prefix}{k + 1}. {text}"), BODY_FONT, 9)
     import io
 
@@ -390,7 +369,7 @@ def write_xlsx(table: PlanTable, path: str | Path) -> Path:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "主要指标" if table.lang != "en" else "Main indicators"
+    ws.title = _say("plan_table.sheet", table.lang)
     headers = list(table.headers().values())
     ncol = len(headers)
     thin = Side(style="thin")
@@ -425,7 +404,7 @@ def write_xlsx(table: PlanTable, path: str | Path) -> Path:
             ws.merge_cells(start_row=first_data + first, start_column=1, end_row=first_data + last, end_column=1)
     note_row = first_data + len(table.rows) + 1
     for k, text in enumerate(table.notes):
-        prefix = ("Notes: " if table.lang == "en" else "注：") if k == 0 else ""
+        prefix = _notes_prefix(table.lang) if k == 0 else ""
         c = ws.cell(note_row + k, 1, f"{prefix}{k + 1}. {text}")
         c.font = Font(name=BODY_FONT, size=10)
         c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -443,4 +422,4 @@ def write_xlsx(table: PlanTable, path: str | Path) -> Path:
     return path
 
 
-__all__ = ["CAPPED_SUFFIX", "COLUMNS", "ESTIMATE_SUFFIX", "PlanTable", "display_rows", "pillar_spans", "plan_table", "to_html", "write_docx", "write_xlsx"]
+__all__ = ["CAPPED_SUFFIX", "COLUMNS", "ESTIMATE_SUFFIX", "PlanTable", "display_rows", "pillar_spans", "plan_table", "source_in", "to_html", "write_docx", "write_xlsx"]

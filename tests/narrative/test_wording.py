@@ -39,6 +39,12 @@ VALUES = {
     "ratio_min": 0.9351, "ratio_max": 0.9654, "lo": 0.7515, "hi": 1.3307, "ratio_ok": True, "a": -0.0551,
     "explosive": False, "usable": True, "verdict": "有望达到", "n_reaching": 3, "n_fitted": 4, "likely": 75.0,
     "unlikely": 25.0,
+    # plan evaluation and the plan's indicator table ("names" above serves the evaluation too)
+    "plan": "“十四五”", "kind": "终期评估", "total": 14, "counts": [("超额完成", 2), ("滞后", 3)],
+    "label": "滞后", "labels": ["超额完成", "完成", "基本完成", "滞后", "无数据"],
+    "exceeded": 110.0, "met": 100.0, "nearly": 90.0, "high": 3, "low": 2, "base_year": 2020,
+    "years": ["2022", "2023"], "quantile": 90.0, "cap": 18.24, "parent": "常州市", "mark": "*",
+    "shares": [50.0], "capped": [("甲指标", 21.84, 18.24)], "cap_binding": True,
 }
 # How each number must appear, by the formatter's rules worked out by hand (≥ 100: no decimals with
 # thousands separators; 10–100: one decimal; < 10: two; percentages one decimal).
@@ -46,14 +52,14 @@ FORMATTED = {
     "value": "1,234", "diff": "12.3", "rel": "5.7%", "start_value": "100", "end_value": "161", "cagr": "3.2%",
     "gap": "12.3%", "median_rank": "2", "score": "61.3", "lower": "1,100", "upper": "1,388", "mape": "7.9%",
     "target": "1,500", "required": "8.8%", "projected": "1,450", "probability": "83%", "proposed": "1,481",
-    "plan_target": "1,520", "share_pct": "50%", "reference_value": "1,701", "trend_value": "1,390",
+    "plan_target": "1,520", "share_pct": "50%", "cap": "18.2%", "reference_value": "1,701", "trend_value": "1,390",
     "share": "79.2%", "fast_cagr": "12.3%", "slow_cagr": "1.2%", "top_share": "23.5%", "level_pct": "90%",
     "coverage": "95.2%", "C": "0.12", "ratio_min": "0.935", "lo": "0.751", "likely": "75.0%",
 }
 FLIPPED = {k: (not v) for k, v in VALUES.items() if isinstance(v, bool)} | {
     "n_sources": None, "required": None, "projected": None, "probability": None, "plan_target": None,
     "reference_value": None, "trend_value": None, "cagr": None, "rel": None, "mape": None, "share": None,
-    "dropped": [], "constant": [], "titles": [], "publisher": "", "n_more": 0, "n_unknown": 0, "n_issues": 0, "n_conflicts": 0, "method": "",
+    "dropped": [], "constant": [], "titles": [], "publisher": "", "high": 0, "low": 0, "plan": "", "n_more": 0, "n_unknown": 0, "n_issues": 0, "n_conflicts": 0, "method": "",
     "coverage": None, "horizon": None, "C": None, "verdict": "", "rank_hi": 2,
 }
 

@@ -133,3 +133,9 @@ def test_html_has_rowspan_for_categories_and_escapes():
     t = _table()
     t.notes = ["<script>x</script>"]
     assert "<script>" not in pt.to_html(t) and "&lt;script&gt;" in pt.to_html(t)
+
+
+def test_source_note_in_one_language():
+    assert pt.source_in("演示数据（合成） / Synthetic demonstration panel") == "演示数据（合成）"
+    assert pt.source_in("演示数据（合成） / Synthetic demonstration panel", "en") == "Synthetic demonstration panel"
+    assert pt.source_in("常州统计年鉴 2021") == "常州统计年鉴 2021"
