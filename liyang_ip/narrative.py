@@ -514,8 +514,11 @@ def benchmark_paragraph(
     if changes is not None and "improved" in changes.columns:
         imp = changes["improved"].dropna()
         ch_against = str(changes["against"].iloc[0]) if "against" in changes.columns and len(changes) else against
+        from liyang_ip.analysis.benchmark import DEFAULT_MATERIALITY
+
         parts.append(_say("benchmark.narrowed", lang, start=start, reference=_reference(ch_against, lang),
-                          n_narrowed=int(imp.astype(bool).sum()), n_total=len(imp)))
+                          n_narrowed=int(imp.astype(bool).sum()), n_total=len(imp),
+                          materiality=float(changes.attrs.get("materiality", DEFAULT_MATERIALITY))))
     return paragraph(*parts, lang=lang)
 
 

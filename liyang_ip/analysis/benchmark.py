@@ -308,6 +308,7 @@ def gap_change(
                                       "bench_end", "shortfall_start", "shortfall_end", "change", "improved",
                                       "status"])
     out["improved"] = out["improved"].astype("boolean")
+    out.attrs["materiality"] = float(materiality)  # so prose can state the threshold it was judged by
     return out
 
 

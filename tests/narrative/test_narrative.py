@@ -262,8 +262,9 @@ def test_benchmark_sentences_use_median_for_counts_and_city_for_ratios():
     )
     p = nv.benchmark_paragraph(gaps, changes, "溧阳市", 2015, 2020, against="median")
     assert p == (
-        "2020年溧阳市在两项指标中有零项优于板块中位数；排名最好的是每万人口发明专利拥有量（第6），"
-        "最差的是PCT国际专利申请量（第7）。与2015年相比，与板块中位数的相对差距在两项中有一项缩小。"
+        "2020年溧阳市在两项指标中没有一项优于板块中位数；排名最好的是每万人口发明专利拥有量（第6），"
+        "最差的是PCT国际专利申请量（第7）。与2015年相比，与板块中位数的相对差距在两项中有一项缩小"
+        "（变化不足1.0个百分点视为基本持平）。"
     )
     ch = nv.gap_change_sentences(changes, "溧阳市", 2015, 2020)
     assert (
@@ -322,7 +323,7 @@ def test_benchmark_sentences_with_city_average():
         "2020年溧阳市PCT国际专利申请量为6件，在七个板块中排名第7，比常州平均低21.6件（低78.2%）。"
     ]
     p = nv.benchmark_paragraph(gaps, None, "溧阳市", 2015, 2020)
-    assert p.startswith("2020年溧阳市在一项指标中有零项优于常州平均；")
+    assert p.startswith("2020年溧阳市在一项指标中没有一项优于常州平均；")
     en = nv.gap_change_sentences(
         pd.DataFrame(
             {

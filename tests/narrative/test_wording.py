@@ -44,7 +44,7 @@ VALUES = {
     "label": "滞后", "labels": ["超额完成", "完成", "基本完成", "滞后", "无数据"],
     "exceeded": 110.0, "met": 100.0, "nearly": 90.0, "high": 3, "low": 2, "base_year": 2020,
     "years": ["2022", "2023"], "quantile": 90.0, "cap": 18.24, "parent": "常州市", "mark": "*",
-    "shares": [50.0], "capped": [("甲指标", 21.84, 18.24)], "cap_binding": True,
+    "shares": [50.0], "capped": [("甲指标", 21.84, 18.24)], "cap_binding": True, "materiality": 1.0,
 }
 # How each number must appear, by the formatter's rules worked out by hand (≥ 100: no decimals with
 # thousands separators; 10–100: one decimal; < 10: two; percentages one decimal).
@@ -171,3 +171,15 @@ def test_report_labels_come_from_the_wording_files():
     assert export.LABELS["zh"]["demo_note"] == wording.text("report.labels.demo_note", "zh")
     assert set(export.LABELS["zh"]) == set(export.LABELS["en"])
     assert export.PARAM_LABELS["en"]["gap_share"] == "Gap-closing share"
+
+
+def test_zero_counts_read_no_one_not_zero():
+    """A count of zero reads 没有一项…, never 零项 (issue 13, Chinese output quality)."""
+    zero = {"n_grew": 0, "n_ahead": 0, "n_narrowed": 0, "n_up": 0, "n_met": 0, "n_fell": 0, "n": 4}
+    for key, words in [("baseline.summary", "没有一项增长"), ("benchmark.summary", "没有一项优于常州平均"),
+                       ("benchmark.narrowed", "没有一项缩小"), ("share.sentence", "没有一项上升"),
+                       ("attainment.sentence", "没有一项完成"), ("sigma.sentence", "没有一项下降")]:
+        text = wording.render(key, "zh", **(VALUES | zero))
+        assert words in text and "零项" not in text, (key, text)
+    assert "不足1.0个百分点视为基本持平" in wording.render("benchmark.narrowed", "zh", **VALUES)
+    assert "其余四项" in wording.render("sigma.sentence", "zh", **(VALUES | zero))
