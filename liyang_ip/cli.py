@@ -1,6 +1,6 @@
 """`liyang-ip` command line: thin over the library.
 
-    liyang-ip data build [--dataset demo|public|PATH ...] [--out DIR]
+    liyang-ip data build [--dataset demo|public|cnipa|PATH ...] [--out DIR]
     liyang-ip data check PATH
     liyang-ip data demo [--out DIR] [--seed N]
     liyang-ip data template [--out FILE.xlsx] [--layout both|long|wide] [--force]
@@ -38,7 +38,9 @@ def _cmd_build(args) -> int:
     from .data.readers import RawFileError
 
     status = 0
-    for spec in args.dataset or ["demo", "public"]:
+    from .data.build import BUNDLED
+
+    for spec in args.dataset or list(BUNDLED):
         try:
             built, out = build_and_write(spec, out_root=args.out)
         except BuildError as e:
@@ -99,8 +101,13 @@ def _cmd_template(args) -> int:
         print(f"liyang-ip data template: {out} exists; not overwritten (it may hold filled-in data). Use --force "
               "to replace it, or --out for another file", file=sys.stderr)
         return 1
+    from .registry import RegionSetError
+
     try:
-        print(write_template(out, layout=args.layout))
+        print(write_template(out, layout=args.layout, region_set=args.region_set))
+    except RegionSetError as e:
+        print(f"liyang-ip data template: {e}", file=sys.stderr)
+        return 2
     except OSError as e:
         print(_data_error("template", e), file=sys.stderr)
         return 1
@@ -161,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .patents import cli as patents_cli
     from .report import cli as report_cli
 
-    p = argparse.ArgumentParser(prog="liyang-ip", description="County-level IP planning analytics (Liyang / Changzhou).")
+    p = argparse.ArgumentParser(prog="liyang-ip", description="County-level IP planning analytics: a unit against its siblings and their parent.")
     p.add_argument("--version", action="version", version=f"liyang-ip {__version__}")
     p.add_argument("--debug", action="store_true",
                    help="show the full traceback of an error (for bug reports) instead of one line")
@@ -170,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="build, check and generate datasets")
     dsub = data.add_subparsers(dest="data_command", required=True)
     b = dsub.add_parser("build", help="raw → data/processed/<name>/ (atomic)")
-    b.add_argument("--dataset", action="append", help="demo, public or a path (repeatable; default: demo and public)")
+    b.add_argument("--dataset", action="append", help="demo, public, cnipa or a path (repeatable; default: all bundled)")
     b.add_argument("--out", help="processed root directory (default data/processed)")
     b.add_argument("-v", "--verbose", action="store_true", help="print warnings")
     b.set_defaults(func=_cmd_build)
@@ -185,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     t = dsub.add_parser("template", help="write the Excel data-collection template")
     t.add_argument("--out")
     t.add_argument("--force", action="store_true", help="replace an existing file")
+    t.add_argument("--region-set", default=None, metavar="NAME|PATH",
+                   help="regions in the drop-down: a bundled region set (changzhou, china, jiangsu) or a YAML file")
     t.set_defaults(func=_cmd_template)
     im = dsub.add_parser("import", help="a 统计年鉴 table (.csv/.xlsx) → tidy observations.csv + sources.csv stub",
                          description="Read a yearbook table in one of its two common layouts: regions down × "

@@ -43,7 +43,7 @@ class Context:
     obs : pandas.DataFrame
         ``ds.observations``: the tidy table (region, year, indicator, value, unit, status, …).
     coverage : pandas.DataFrame
-        Coverage of the selection (常州市 and the chosen blocks × the chosen indicators × the period's
+        Coverage of the selection (the parent and the chosen members × the chosen indicators × the period's
         years), one row per region × indicator with ``years_covered``, ``years_total`` and ``share``.
     """
 
@@ -59,6 +59,11 @@ class Context:
     @property
     def is_demo(self) -> bool:
         return bool(self.ds.is_demo)
+
+    @property
+    def region_set(self):
+        """The dataset's region set: parent, members, unit word (see liyang_ip.registry.regionsets)."""
+        return self.ds.region_set
 
     def status_lines(self) -> list[str]:
         """The data-status line and the parameters line, in the notebook's language."""
@@ -98,7 +103,6 @@ def setup(*, style: bool = True, quiet: bool = False, **params: Any) -> Context:
 
     import pandas as pd
 
-    from liyang_ip import registry
     from liyang_ip.data import load_dataset
     from liyang_ip.params import validate_params
 
@@ -106,12 +110,12 @@ def setup(*, style: bool = True, quiet: bool = False, **params: Any) -> Context:
     warnings.filterwarnings("ignore", category=pd.errors.PerformanceWarning)
     p = validate_params(**params)
     ds = load_dataset(p.dataset)
-    p = validate_params(**p.as_dict(), available_years=ds.years)
+    p = validate_params(**p.as_dict(), available_years=ds.years, region_set=ds.region_set)
     if style:
         from liyang_ip import charts
 
         charts.use_style()
-    coverage = ds.coverage_of(list(p.indicators), [registry.CITY, *p.regions], p.years)
+    coverage = ds.coverage_of(list(p.indicators), [ds.region_set.parent, *p.regions], p.years)
     ctx = Context(p=p, ds=ds, obs=ds.observations, coverage=coverage)
     if not quiet:
         for line in ctx.status_lines():

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 LANGS = ("zh", "en")
-BUNDLED_DATASETS = ("demo", "public")
+BUNDLED_DATASETS = ("demo", "public", "cnipa")
 # Used only when the analysis package cannot be imported (keeps this module importable on its own).
 _FALLBACK_METHODS = ("cagr", "linear", "loglinear", "holt", "gm11", "ensemble")
 
@@ -99,20 +99,31 @@ def _as_year(value: Any, name: str) -> int:
     return year
 
 
-def _block(text: Any, what: str) -> str:
-    from liyang_ip import registry
-
-    blocks = registry.blocks()
+def _block(text: Any, what: str, rset) -> str:
+    blocks = rset.members
     try:
-        name = registry.resolve_region(str(text))
+        name = rset.resolve(str(text))
     except KeyError:
         name = None
     if name not in blocks:
         kind = ""
         if name is not None:
-            kind = f" ({name} is a {registry.regions()[name].kind}, not one of the seven blocks)"
-        raise ValueError(f"unknown {what} {text!r}{kind}; valid blocks are: {_listing(blocks)}")
+            kind = (f" ({name} is the {rset.regions()[name].kind} of region set {rset.name!r}, not one of its "
+                    f"{rset.count_phrase(lang='en')})")
+        raise ValueError(f"unknown {what} {text!r}{kind}; valid {rset.unit_word('en', plural=True)} are: "
+                         f"{_listing(blocks)}")
     return name
+
+
+def _dataset_region_set(dataset: Any):
+    """The first region set the dataset declares, or None (the default set) when it cannot be read here
+    (the dataset parameter's own check below then says what is wrong)."""
+    try:
+        from liyang_ip.data.build import declared_region_sets
+
+        return declared_region_sets(str(dataset))[0]
+    except Exception:  # noqa: BLE001 - any unreadable dataset is reported by the dataset check
+        return None
 
 
 def _indicator(text: Any) -> str:
@@ -138,7 +149,7 @@ def _indicator(text: Any) -> str:
 
 
 def validate_params(
-    focus: str = "溧阳市",
+    focus: str | None = None,
     peers: Sequence[str] | None = None,
     start_year: int = 2015,
     end_year: int = 2020,
@@ -149,15 +160,16 @@ def validate_params(
     gap_share: float = 0.5,
     lang: str = "zh",
     available_years: Iterable[int] | None = None,
+    region_set: Any = None,
 ) -> NotebookParams:
     """Check the notebook parameters and return them normalised.
 
     Parameters
     ----------
-    focus : str
-        One of the seven blocks (aliases such as 溧阳 or Liyang are accepted).
+    focus : str, optional
+        A member of the region set (aliases and English names are accepted); default its first member.
     peers : list of str, optional
-        Blocks to compare with; default the other six. The focus block is dropped from the list.
+        Members to compare with; default all the others. The focus is dropped from the list.
     start_year, end_year : int
         The baseline period (inclusive); ``end_year`` must not be before ``start_year``.
     target_year : int
@@ -165,15 +177,18 @@ def validate_params(
     indicators : list of str, optional
         Codes, Chinese names or synonyms; default the plan's (``mission``) indicators.
     dataset : str or path
-        'demo', 'public' or a path to an existing file or directory.
+        A bundled dataset (demo, public, cnipa) or a path to an existing file or directory.
     methods : list of str, optional
         Projection methods (default all of them, see :func:`known_methods`).
     gap_share : float
-        Share of the gap to the Changzhou average a proposed target closes, in [0, 1].
+        Share of the gap to the parent average a proposed target closes, in [0, 1].
     lang : {'zh', 'en'}
         Language of labels and prose.
     available_years : iterable of int, optional
         Years the dataset has; when given, the period must lie within them.
+    region_set : RegionSet, name or path, optional
+        The geography focus and peers are members of; default the dataset's own (dataset.yaml
+        ``region_set``), else the default set.
 
     Returns
     -------
@@ -190,20 +205,26 @@ def validate_params(
     if lang not in LANGS:
         raise ValueError(f"unknown lang {lang!r}; valid values are: {_listing(LANGS)}")
 
-    focus_name = _block(focus, "focus block")
+    if region_set is None:
+        region_set = _dataset_region_set(dataset)
+    try:
+        rset = registry.region_set(region_set)
+    except registry.RegionSetError as e:
+        raise ValueError(f"region_set: {e}") from None
+    focus_name = _block(focus if focus is not None else rset.members[0], "focus block", rset)
     peer_list = _as_list(peers, "peers")
     if peer_list is None:
-        peer_names = [b for b in registry.blocks() if b != focus_name]
+        peer_names = [b for b in rset.members if b != focus_name]
     else:
         peer_names = []
         for p in peer_list:
-            name = _block(p, "peer block")
+            name = _block(p, "peer block", rset)
             if name != focus_name and name not in peer_names:
                 peer_names.append(name)
         if not peer_names:
             raise ValueError(
                 f"peers {peer_list!r} leave no block to compare {focus_name} with; give at least one of: "
-                f"{_listing(b for b in registry.blocks() if b != focus_name)} (or None for all six)"
+                f"{_listing(b for b in rset.members if b != focus_name)} (or None for all the others)"
             )
 
     start = _as_year(start_year, "start_year")
@@ -255,7 +276,7 @@ def validate_params(
     if isinstance(dataset, Path):
         dataset = str(dataset)
     if not isinstance(dataset, str) or not dataset.strip():
-        raise ValueError(f"dataset must be 'demo', 'public' or a path to a file/directory, got {dataset!r}")
+        raise ValueError(f"dataset must be a bundled dataset (demo, public, cnipa) or a path to a file/directory, got {dataset!r}")
     if dataset not in BUNDLED_DATASETS and not Path(dataset).expanduser().exists():
         raise ValueError(
             f"dataset {dataset!r} is neither a bundled dataset ({_listing(BUNDLED_DATASETS)}) nor an existing "

@@ -38,16 +38,32 @@ def _catalogue():
     return registry.indicators()
 
 
-def city_name() -> str:
+def get_region_set(region_set=None, obs: pd.DataFrame | None = None):
+    """The RegionSet for a set, a bundled name or a path to a region-set file; for None, the set recorded on
+    `obs` (``attrs['region_set']``, which ``load_dataset`` sets on a dataset's observations), else the
+    default set."""
     from liyang_ip import registry
 
-    return registry.CITY
+    if region_set is None and obs is not None:
+        region_set = getattr(obs, "attrs", {}).get("region_set")
+    return registry.region_set(region_set)
 
 
-def block_names() -> list[str]:
-    from liyang_ip import registry
+def city_name(region_set=None, obs: pd.DataFrame | None = None) -> str:
+    """The parent (aggregate) unit of the region set, e.g. the city whose blocks are benchmarked."""
+    return get_region_set(region_set, obs).parent
 
-    return list(registry.blocks())
+
+def block_names(region_set=None, obs: pd.DataFrame | None = None) -> list[str]:
+    """The member units of the region set, in set order."""
+    return list(get_region_set(region_set, obs).members)
+
+
+def mark_region_set(df: pd.DataFrame, region_set) -> pd.DataFrame:
+    """`df` with ``attrs['region_set']`` naming the set it was computed for (charts read their words
+    from it); returned for chaining."""
+    df.attrs["region_set"] = get_region_set(region_set).spec
+    return df
 
 
 def _lookup(codes: Iterable[str], mapping: Mapping | None, field: str) -> dict:
@@ -157,28 +173,57 @@ def rank_desc(values: pd.Series, polarity: int = 1) -> pd.Series:
     return v.rank(ascending=False, method="min")
 
 
-def city_block_count(city: str | None = None, n_blocks: int | None = None) -> int:
-    """How many blocks the city total covers: explicit, else the city's registry members, else the blocks."""
+def city_block_count(city: str | None = None, n_blocks: int | None = None, region_set=None) -> int:
+    """How many units the parent's total covers: explicit, else the set's ``total_of`` (its members unless
+    the total also includes units outside the benchmark)."""
     if n_blocks is not None:
         if int(n_blocks) < 1:
             raise ValueError(f"n_blocks must be >= 1, got {n_blocks}")
         return int(n_blocks)
-    from liyang_ip import registry
+    return len(get_region_set(region_set).total_of)
 
-    reg = registry.regions()
-    if city in reg and reg[city].members:
-        return len(reg[city].members)
-    return len(registry.blocks())
+
+def total_is_members(region_set=None) -> bool:
+    """True when the parent's total is exactly the sum of the benchmarked members."""
+    rset = get_region_set(region_set)
+    return set(rset.total_of) == set(rset.members)
 
 
 def city_average(city_value: float, aggregate: str, n_blocks: int) -> float:
-    """The Changzhou benchmark for one block, from the city row.
+    """The parent benchmark for one member, from the parent row.
 
-    For ``sum`` indicators (counts, amounts) the city row is a total, so the benchmark is the average block,
-    total / n_blocks. For ``ratio`` and ``weighted_mean`` indicators the city row already is the correctly
-    weighted average (total over total), and it is used as it is; so is an official figure under ``none``.
+    For ``sum`` indicators (counts, amounts) the parent row is a total, so the benchmark is the average
+    member, total / n_blocks. For ``ratio`` and ``weighted_mean`` indicators the parent row already is the
+    correctly weighted average (total over total), and it is used as it is; so is an official figure under
+    ``none``.
     """
     return city_value / n_blocks if aggregate == "sum" else city_value
+
+
+def parent_benchmark(parent_value: float, aggregate: str, region_set=None, n_blocks: int | None = None,
+                     member_values: pd.Series | None = None) -> tuple[float, str]:
+    """The parent benchmark for one member and a note ('' when none), for any region set.
+
+    ``sum`` indicators: the average member. When the parent's total is the sum of the members (or
+    `n_blocks` is given) that is parent / N; when the total also holds units outside the benchmark
+    (e.g. 港澳台 in a national total) it is the mean of the N members' own values, NaN unless all N have
+    one. Other aggregations: the parent figure as it is (:func:`city_average`).
+    """
+    if aggregate != "sum":
+        return parent_value, ""
+    if n_blocks is not None or total_is_members(region_set):
+        return city_average(parent_value, aggregate, city_block_count(None, n_blocks, region_set)), ""
+    rset = get_region_set(region_set)
+    if member_values is None:
+        return float("nan"), (f"no average {rset.unit_word('en')}: the {rset.parent} total includes units "
+                              "outside the benchmark and member values were not given")
+    m = member_values.reindex(rset.members)
+    if m.isna().any():
+        return float("nan"), (f"no average {rset.unit_word('en')}: {int(m.isna().sum())} of "
+                              f"{rset.n_members} members lack a value (the {rset.parent} total includes units "
+                              "outside the benchmark)")
+    return float(m.mean()), f"average of the {rset.n_members} members (the {rset.parent} total also covers " \
+        f"{', '.join(x for x in rset.total_of if x not in rset.members)})"
 
 
 def source_column(targets: pd.DataFrame) -> pd.Series:
@@ -195,5 +240,5 @@ def require_region(obs: pd.DataFrame, region: str) -> None:
         present = sorted(map(str, obs["region"].unique()))
         raise ValueError(
             f"no observations for region {region!r}; regions present: {', '.join(present)} "
-            "(use the canonical name, e.g. registry.resolve_region(text))"
+            "(use the canonical name, e.g. registry.region_set(name).resolve(text))"
         )

@@ -1,6 +1,6 @@
 """Baseline of one region over a plan period (default the 13th Five-Year Plan, 2015 → 2020).
 
-Levels, absolute increments, compound annual growth, year-on-year growth, share of the Changzhou total and
+Levels, absolute increments, compound annual growth, year-on-year growth, share of the parent total and
 attainment of stated targets. All functions read the tidy observation table (columns ``region, year,
 indicator, value`` at least; see docs/ARCHITECTURE.md) and return new DataFrames.
 
@@ -111,8 +111,9 @@ def share_of_city(
     indicators: Iterable[str] | None = None,
     city: str | None = None,
     aggregate: Mapping[str, str] | None = None,
+    region_set=None,
 ) -> pd.DataFrame:
-    """Share of the Changzhou total, for indicators whose city figure is a sum of the blocks.
+    """Share of the parent's total (e.g. the city's), for indicators whose parent figure is a sum.
 
     Parameters
     ----------
@@ -120,7 +121,7 @@ def share_of_city(
         ``sum`` | ``ratio`` | ``weighted_mean`` | ``none``; default from the catalogue. Shares are only
         meaningful for ``sum`` indicators (counts, amounts); other indicators get NaN and a note.
     city : str, optional
-        Region holding the city total; default ``registry.CITY`` (常州市).
+        Region holding the parent total; default the parent of `region_set` (default set if None).
 
     Returns
     -------
@@ -130,7 +131,7 @@ def share_of_city(
         city total is 0.
     """
     check_obs(obs)
-    city = city or city_name()
+    city = city or city_name(region_set, obs)
     lv = levels_table(obs, region, start, end, indicators)
     codes = list(lv.index)
     agg = aggregate_map(codes, aggregate)
@@ -216,6 +217,7 @@ def baseline_table(
     aggregate: Mapping[str, str] | None = None,
     targets: pd.DataFrame | None = None,
     polarity: Mapping[str, int] | None = None,
+    region_set=None,
 ) -> pd.DataFrame:
     """One row per indicator summarising a region's period: levels, increment, CAGR, share, target.
 
@@ -229,7 +231,7 @@ def baseline_table(
         Period end points (inclusive); default 2015 → 2020.
     indicators : iterable of str, optional
         Codes; default all indicators the region has.
-    city, aggregate :
+    city, aggregate, region_set :
         See :func:`share_of_city`.
     targets : DataFrame, optional
         Targets (``region, indicator, year, value, source``); those for `region` and year `end` are
@@ -247,7 +249,7 @@ def baseline_table(
         ``note``; ``missing_years`` lists the years start…end without a value.
     """
     check_obs(obs)
-    city = city or city_name()
+    city = city or city_name(region_set, obs)
     lv = levels_table(obs, region, start, end, indicators)
     codes = list(lv.index)
     units = unit_map(obs, codes)

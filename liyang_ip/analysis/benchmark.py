@@ -1,13 +1,16 @@
-"""Benchmark a focus block against its peers (by default the other six Changzhou blocks).
+"""Benchmark a focus unit against its peers (by default the other members of its region set).
 
+The geography comes from a region set (``region_set``: a bundled name, a path to a YAML file or a
+RegionSet; default the default set): its parent is the aggregate, its members are ranked.
 Ranks respect polarity (rank 1 = best). Gaps are measured to three benchmarks:
 
-* the Changzhou average: from the ``常州市`` row of the processed table (official, or derived total over
+* the parent average: from the parent's row of the processed table (official, or derived total over
   total by the data layer). For ratio and weighted-mean indicators that row is the correctly weighted
   average and is used as it is; for ``sum`` indicators (counts, amounts) it is a total, so the benchmark
-  is the average block, total / 7 (the number of blocks the city covers). It is never recomputed here as
-  a mean of block ratios, which would weight a small block like a large one; when the row is missing the
-  gap is NaN and a note says so;
+  is the average member, total / N (N members; when the parent's total also holds units outside the
+  benchmark, the mean of the N members' own values). It is never recomputed here as a mean of member
+  ratios, which would weight a small unit like a large one; when the row is missing the gap is NaN and a
+  note says so;
 * the median of the comparison group (focus + peers with a value that year);
 * the leader of the comparison group (best value given polarity).
 
@@ -29,20 +32,21 @@ from ._common import (
     aggregate_map,
     block_names,
     check_obs,
-    city_average,
-    city_block_count,
-    city_name,
+    get_region_set,
     indicators_in,
+    mark_region_set,
+    parent_benchmark,
     polarity_map,
     rank_desc,
     require_region,
 )
 
 
-def _group(focus: str | None, peers: Iterable[str] | None, regions: Iterable[str] | None = None) -> list[str]:
+def _group(focus: str | None, peers: Iterable[str] | None, regions: Iterable[str] | None = None,
+           region_set=None) -> list[str]:
     if regions is not None:
         return list(regions)
-    blocks = block_names()
+    blocks = block_names(region_set)
     if peers is None:
         peers = [b for b in blocks if b != focus]
     group = ([focus] if focus else []) + [p for p in peers if p != focus]
@@ -69,19 +73,22 @@ def rank_table(
     years: int | Iterable[int] | None = None,
     indicators: Iterable[str] | None = None,
     polarity: Mapping[str, int] | None = None,
+    region_set=None,
 ) -> pd.DataFrame:
     """Rank regions per indicator and year, respecting polarity.
 
     Parameters
     ----------
     regions : iterable of str, optional
-        Regions to rank; default the seven blocks (``registry.blocks()``), never the city total.
+        Regions to rank; default the members of `region_set`, never the parent total.
     years : int or iterable of int, optional
         Default all years in `obs`.
     indicators : iterable of str, optional
         Default all indicators in `obs`.
     polarity : mapping code → ±1, optional
         Default from the catalogue.
+    region_set : RegionSet, name or path, optional
+        Default the default set.
 
     Returns
     -------
@@ -91,7 +98,8 @@ def rank_table(
         value are absent (not ranked last).
     """
     check_obs(obs)
-    group = _group(None, None, regions) if regions is not None else block_names()
+    region_set = get_region_set(region_set, obs)
+    group = _group(None, None, regions) if regions is not None else block_names(region_set)
     yrs = _years(obs, years)
     sel = obs[obs["region"].isin(group) & obs["year"].isin(yrs)]
     codes = indicators_in(sel, indicators)
@@ -105,7 +113,7 @@ def rank_table(
     sel["rank"] = sel["rank"].astype("int64")
     order = {r: i for i, r in enumerate(group)}
     sel = sel.assign(_o=sel["region"].map(order)).sort_values(["indicator", "year", "rank", "_o"])
-    return sel.drop(columns="_o").reset_index(drop=True)
+    return mark_region_set(sel.drop(columns="_o").reset_index(drop=True), region_set)
 
 
 def gap_table(
@@ -118,44 +126,48 @@ def gap_table(
     city: str | None = None,
     aggregate: Mapping[str, str] | None = None,
     n_blocks: int | None = None,
+    region_set=None,
 ) -> pd.DataFrame:
-    """Gaps of the focus block to the Changzhou figure, the group median and the group leader.
+    """Gaps of the focus unit to the parent average, the group median and the group leader.
 
     Parameters
     ----------
     focus : str
-        The block under study (e.g. 溧阳市).
+        The unit under study (a member of `region_set`).
     peers : iterable of str, optional
-        Comparison blocks; default the other blocks of ``registry.blocks()``.
+        Comparison units; default the other members of `region_set`.
     years, indicators, polarity :
         As in :func:`rank_table`.
     city : str, optional
-        Region holding the city figure; default ``registry.CITY``.
+        Region holding the parent figure; default the parent of `region_set`.
     aggregate : mapping code → rule, optional
-        Default from the catalogue; ``sum`` indicators are compared with the average block (total / n_blocks).
+        Default from the catalogue; ``sum`` indicators are compared with the average member (module
+        docstring).
     n_blocks : int, optional
-        Number of blocks the city total covers; default the city's members in the registry (7).
+        Number of units the parent total covers; default from `region_set`.
+    region_set : RegionSet, name or path, optional
+        Default the default set.
 
     Returns
     -------
     DataFrame
         One row per indicator and year: ``indicator, year, value, rank, n, city_value, city_avg, median,
         leader, leader_value, gap_city, gap_city_pct, gap_median, gap_median_pct, gap_leader,
-        gap_leader_pct, note``. ``value`` is the focus value; ``city_value`` the 常州市 row, ``city_avg`` the
-        benchmark derived from it (module docstring) to which ``gap_city*`` refer; gaps follow the module's
-        sign convention; ``note`` reports a missing focus value or city row. ``rank`` is missing (with a
-        note) when only one block of the group has a figure (``n`` = 1); so are median and leader.
+        gap_leader_pct, note``. ``value`` is the focus value; ``city_value`` the parent's row, ``city_avg``
+        the benchmark derived from it (module docstring) to which ``gap_city*`` refer; gaps follow the
+        module's sign convention; ``note`` reports a missing focus value or parent row. ``rank`` is missing
+        (with a note) when only one member of the group has a figure (``n`` = 1); so are median and leader.
     """
     check_obs(obs)
     require_region(obs, focus)
-    city = city or city_name()
-    group = _group(focus, peers)
+    rset = get_region_set(region_set, obs)
+    city = city or rset.parent
+    group = _group(focus, peers, region_set=rset)
     yrs = _years(obs, years)
     sel = obs[obs["year"].isin(yrs)]
     codes = indicators_in(sel[sel["region"].isin(group)], indicators)
     pol = polarity_map(codes, polarity)
     agg = aggregate_map(codes, aggregate)
-    nb = city_block_count(city, n_blocks)
     val = sel[sel["indicator"].isin(codes)].set_index(["indicator", "year", "region"])["value"].sort_index()
     rows = []
     for code in codes:
@@ -173,8 +185,10 @@ def gap_table(
                 notes.append(f"no {focus} value")
             cv = float(cur.get(city, np.nan))
             if np.isnan(cv):
-                notes.append(f"no {city} row (the city figure is not averaged from blocks here)")
-            ca = city_average(cv, agg[code], nb)
+                notes.append(f"no {city} row (the parent figure is not averaged from members here)")
+            ca, why = parent_benchmark(cv, agg[code], rset, n_blocks, cur)
+            if why and np.isnan(ca) and not np.isnan(cv):
+                notes.append(why)
             ranks = rank_desc(g, pol[code])
             n_data = len(g)
             if n_data == 1:
@@ -197,7 +211,7 @@ def gap_table(
     out = pd.DataFrame(rows, columns=cols)
     out["rank"] = out["rank"].astype("Int64")
     out["year"] = out["year"].astype("int64")
-    return out
+    return mark_region_set(out, rset)
 
 
 def benchmark_table(
@@ -210,6 +224,7 @@ def benchmark_table(
     city: str | None = None,
     aggregate: Mapping[str, str] | None = None,
     n_blocks: int | None = None,
+    region_set=None,
 ) -> pd.DataFrame:
     """:func:`gap_table` for one year (default the latest year in which the focus has any value).
 
@@ -222,7 +237,7 @@ def benchmark_table(
     require_region(obs, focus)
     if year is None:
         year = int(obs.loc[obs["region"] == focus, "year"].max())
-    return gap_table(obs, focus, peers, [int(year)], indicators, polarity, city, aggregate, n_blocks)
+    return gap_table(obs, focus, peers, [int(year)], indicators, polarity, city, aggregate, n_blocks, region_set)
 
 
 #: Default materiality of a change in a relative gap, in percentage points (see :func:`gap_change`).
@@ -242,6 +257,7 @@ def gap_change(
     aggregate: Mapping[str, str] | None = None,
     n_blocks: int | None = None,
     materiality: float = DEFAULT_MATERIALITY,
+    region_set=None,
 ) -> pd.DataFrame:
     """Did the focus block's relative gap to a benchmark narrow between two years?
 
@@ -270,7 +286,8 @@ def gap_change(
         raise ValueError(f"start ({start}) must be before end ({end})")
     if not (np.isfinite(materiality) and materiality >= 0):
         raise ValueError(f"materiality must be a number of percentage points ≥ 0, got {materiality}")
-    g = gap_table(obs, focus, peers, [start, end], indicators, polarity, city, aggregate, n_blocks)
+    region_set = get_region_set(region_set, obs)
+    g = gap_table(obs, focus, peers, [start, end], indicators, polarity, city, aggregate, n_blocks, region_set)
     codes = indicators_in(g, indicators)
     pol = polarity_map(codes, polarity)
     bench_col = {"city": "city_avg", "median": "median", "leader": "leader_value"}[against]
@@ -309,7 +326,7 @@ def gap_change(
                                       "status"])
     out["improved"] = out["improved"].astype("boolean")
     out.attrs["materiality"] = float(materiality)  # so prose can state the threshold it was judged by
-    return out
+    return mark_region_set(out, region_set)
 
 
 def sigma_convergence(
@@ -317,14 +334,15 @@ def sigma_convergence(
     indicators: Iterable[str] | None = None,
     regions: Iterable[str] | None = None,
     years: int | Iterable[int] | None = None,
+    region_set=None,
 ) -> pd.DataFrame:
     """σ-convergence: coefficient of variation across regions, per indicator and year.
 
     Parameters
     ----------
     regions : iterable of str, optional
-        Default the seven blocks. Unweighted: each block counts once (this measures dispersion between
-        blocks, not inequality between residents).
+        Default the members of `region_set` (default set if None). Unweighted: each unit counts once
+        (this measures dispersion between units, not inequality between residents).
 
     Returns
     -------
@@ -335,7 +353,8 @@ def sigma_convergence(
         years). A falling CV over time is σ-convergence.
     """
     check_obs(obs)
-    group = list(regions) if regions is not None else block_names()
+    region_set = get_region_set(region_set, obs)
+    group = list(regions) if regions is not None else block_names(region_set)
     yrs = _years(obs, years)
     sel = obs[obs["region"].isin(group) & obs["year"].isin(yrs)]
     codes = indicators_in(sel, indicators)
@@ -346,7 +365,8 @@ def sigma_convergence(
     out["complete"] = out["n"] == len(group)
     order = {c: i for i, c in enumerate(codes)}
     out = out.assign(_o=out["indicator"].map(order)).sort_values(["_o", "year"]).drop(columns="_o")
-    return out[["indicator", "year", "n", "mean", "std", "cv", "complete"]].reset_index(drop=True)
+    return mark_region_set(out[["indicator", "year", "n", "mean", "std", "cv", "complete"]].reset_index(drop=True),
+                           region_set)
 
 
 __all__ = ["benchmark_table", "gap_change", "gap_table", "rank_table", "sigma_convergence"]

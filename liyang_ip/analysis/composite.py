@@ -52,7 +52,15 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._common import block_names, check_obs, city_name, indicators_in, pillar_map, polarity_map
+from ._common import (
+    block_names,
+    check_obs,
+    city_name,
+    get_region_set,
+    indicators_in,
+    pillar_map,
+    polarity_map,
+)
 
 NORMALISATIONS = ("vector", "minmax", "zscore")
 AGGREGATIONS = ("topsis", "mean")
@@ -268,18 +276,20 @@ def indicator_matrix(
     year: int,
     regions: Iterable[str] | None = None,
     indicators: Iterable[str] | None = None,
+    region_set=None,
 ) -> pd.DataFrame:
     """Regions × indicators for one year from the tidy table (NaN where a row is missing).
 
     Parameters
     ----------
     regions : iterable of str, optional
-        Default the seven blocks (``registry.blocks()``), in that order.
+        Default the members of `region_set` (a RegionSet, bundled name or path; default set if None), in
+        set order.
     indicators : iterable of str, optional
         Default every indicator present that year.
     """
     check_obs(obs)
-    group = list(regions) if regions is not None else block_names()
+    group = list(regions) if regions is not None else block_names(region_set, obs)
     sel = obs[(obs["year"] == int(year)) & obs["region"].isin(group)]
     codes = indicators_in(sel, indicators)
     wide = sel[sel["indicator"].isin(codes)].pivot(index="region", columns="indicator", values="value")
@@ -299,6 +309,7 @@ def composite_scores(
     missing: str = "raise",
     include_counts: bool = False,
     measurement_error: Mapping[str, float] | None = None,
+    region_set=None,
 ) -> pd.DataFrame:
     """Both composite indices for one year, side by side (intensive indicators only unless asked).
 
@@ -307,7 +318,7 @@ def composite_scores(
     obs : DataFrame
         Tidy observation table.
     year : int
-    regions, indicators : optional
+    regions, indicators, region_set : optional
         As in :func:`indicator_matrix`.
     polarity, pillars : mapping, optional
         Default from the catalogue.
@@ -330,7 +341,7 @@ def composite_scores(
         indicator), ``dropped``, ``constant``, ``excluded``, ``ties`` ({code: (spread, error)}).
         For the headline rank and its uncertainty use :func:`composite_robustness`.
     """
-    m = indicator_matrix(obs, year, regions, indicators)
+    m = indicator_matrix(obs, year, regions, indicators, region_set)
     keep = list(m.columns) if include_counts else intensive_indicators(m.columns)
     excluded = [c for c in m.columns if c not in keep]
     m = m.drop(columns=excluded)
@@ -353,7 +364,8 @@ def composite_scores(
     out = pd.DataFrame({"topsis": et.scores["closeness"], "topsis_rank": et.scores["rank"]})
     out = out.join(mm.drop(columns=["overall", "rank"])).assign(minmax=mm["overall"], minmax_rank=mm["rank"])
     out.attrs = {"weights": et.weights.to_dict(), "dropped": dropped, "constant": mm.attrs["constant"],
-                 "year": int(year), "excluded": excluded, "ties": ties}
+                 "year": int(year), "excluded": excluded, "ties": ties,
+                 "region_set": get_region_set(region_set, obs).spec}
     return out
 
 

@@ -56,6 +56,7 @@ from ._common import (
     city_average,
     city_block_count,
     city_name,
+    get_region_set,
     indicators_in,
     polarity_map,
     require_region,
@@ -373,6 +374,7 @@ def propose_targets(
     cap_quantile: float = 0.9,
     rounding: bool = True,
     lang: str = "zh",
+    region_set=None,
 ) -> pd.DataFrame:
     """Proposed target-year values for the focus block (rule in the module docstring), beside plan targets.
 
@@ -411,6 +413,8 @@ def propose_targets(
         indicators only); ``proposed_exact`` keeps the unrounded value.
     lang : {'zh', 'en'}
         Language of the ``feasibility`` reason.
+    region_set : RegionSet, name or path, optional
+        The geography: the parent (``city``) and the members (``peers``); default the default set.
 
     Returns
     -------
@@ -436,14 +440,15 @@ def propose_targets(
         raise ValueError(f"benchmark must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
     if target_year <= fit_end:
         raise ValueError(f"target_year ({target_year}) must be after fit_end ({fit_end})")
-    city = city or city_name()
+    region_set = get_region_set(region_set, obs)
+    city = city or city_name(region_set)
     use = "ensemble" if "ensemble" in methods else methods[0]
     base = obs[(obs["region"] == focus) & (obs["year"] == fit_end)]
     codes = indicators_in(base, indicators)
     pol = polarity_map(codes, polarity)
     agg = aggregate_map(codes, aggregate)
-    nb = city_block_count(city, n_blocks)
-    others = [p for p in (peers if peers is not None else block_names()) if p != focus]
+    nb = city_block_count(city, n_blocks, region_set)
+    others = [p for p in (peers if peers is not None else block_names(region_set)) if p != focus]
     group = [focus, *others]
     if growth_cap is None:
         caps = growth_caps(obs, codes, group, fit_start, fit_end, cap_quantile, pol)

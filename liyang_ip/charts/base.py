@@ -59,7 +59,7 @@ LATIN_FALLBACK = "DejaVu Sans"
 
 
 # Characters a usable font must render (region names, the demo mark, common chart words).
-CJK_PROBE = "溧阳市金坛区武进新北天宁钟楼常州经开演示数据件万人发明专利排名"
+CJK_PROBE = "省市区县板块地区平均演示数据件万人发明专利排名"
 
 
 DEMO_MARK = "演示数据 / demo data"
@@ -242,7 +242,7 @@ def region_name(name: str, lang: str = "zh") -> str:
         return str(name)
     from liyang_ip import registry
 
-    r = registry.regions().get(name)
+    r = registry.all_regions().get(name)
     return r.name_en if r and r.name_en else str(name)
 
 
@@ -264,10 +264,50 @@ def pillar_name(pillar: str, lang: str = "zh") -> str:
     return p.get(lang, p.get("zh", pillar))
 
 
-def _city() -> str:
+def _rset(region_set=None):
+    """The RegionSet for a set, bundled name, path or None (the default set)."""
     from liyang_ip import registry
 
-    return registry.CITY
+    return registry.region_set(region_set)
+
+
+def _set_of(region_set=None, *frames):
+    """`region_set` as given, else the one recorded on the first frame that has one (analysis results and
+    a dataset's observations carry ``attrs['region_set']``), else None (the default set)."""
+    if region_set is not None:
+        return region_set
+    for df in frames:
+        spec = getattr(df, "attrs", {}).get("region_set") if df is not None else None
+        if spec:
+            return spec
+    return None
+
+
+def _city(region_set=None) -> str:
+    """The parent (aggregate) unit of the region set."""
+    return _rset(region_set).parent
+
+
+def _focus(focus: str | None, region_set=None) -> str:
+    """The focus unit, or the region set's first member when none is given."""
+    return focus if focus else _rset(region_set).members[0]
+
+
+def unit_label(kind: str, lang: str = "zh", region_set=None) -> str:
+    """Words that name the set's units: kind 'others' (其他板块 / other blocks), 'median' (板块中位数 /
+    median block), 'leader' (领先板块 / leading block), 'average' (全国平均 / national average), 'all'
+    (各板块 / all blocks)."""
+    rs = _rset(region_set)
+    zh, en, ens = rs.unit_word("zh"), rs.unit_word("en"), rs.unit_word("en", plural=True)
+    words = {
+        "others": (f"其他{zh}", f"other {ens}"),
+        "median": (f"{zh}中位数", f"median {en}"),
+        "leader": (f"领先{zh}", f"leading {en}"),
+        "average": (rs.average_label("zh"), rs.average_label("en")),
+        "all": (f"各{zh}", f"all {ens}"),
+    }
+    z, e = words[kind]
+    return _t(lang, z, e)
 
 
 # ------------------------------------------------------------------------------ demo and sources

@@ -20,9 +20,11 @@ from .base import (
     _check_columns,
     _city,
     _finish,
+    _focus,
     _new_figure,
     _polarity,
     _region_column,
+    _set_of,
     _t,
     indicator_name,
     is_demo,
@@ -31,6 +33,7 @@ from .base import (
     region_name,
     source_text,
     style,
+    unit_label,
 )
 
 
@@ -38,7 +41,7 @@ from .base import (
 def gap_bars(
     gaps: pd.DataFrame,
     *,
-    focus: str = "溧阳市",
+    focus: str | None = None,
     value_col: str = "gap_city_pct",
     adjust_polarity: bool = True,
     lang: str = "zh",
@@ -47,8 +50,9 @@ def gap_bars(
     source: str | None = None,
     demo: bool | None = None,
     title: str | None = None,
+    region_set=None,
 ) -> Figure:
-    """Horizontal bars of the focus block's relative gap to a benchmark, per indicator.
+    """Horizontal bars of the focus unit's relative gap to a benchmark, per indicator.
 
     Parameters
     ----------
@@ -58,13 +62,18 @@ def gap_bars(
         Columns indicator and ``value_col``: focus − benchmark in % of the benchmark. A ``region`` column
         is filtered to ``focus``.
     value_col : str
-        ``gap_city_pct`` (default: the Changzhou average), ``gap_median_pct`` or ``gap_leader_pct`` of the
+        ``gap_city_pct`` (default: the parent average), ``gap_median_pct`` or ``gap_leader_pct`` of the
         gap table; the benchmark named in the axis label follows from it unless ``reference`` is given.
     adjust_polarity : bool
         Multiply by the catalogue polarity so that positive always means better (green).
     reference : str, optional
         Name of the benchmark in the axis label.
+    focus, region_set : optional
+        The focus unit (default the set's first member) and the region set whose words name the
+        benchmark (default the default set).
     """
+    region_set = _set_of(region_set, gaps)
+    focus = _focus(focus, region_set)
     if gaps is None or len(gaps) == 0:
         return no_data_figure(lang=lang, source=source, demo=bool(demo), title=title)
     _check_columns(gaps, ["indicator", value_col], "gap_bars")
@@ -94,11 +103,11 @@ def gap_bars(
     order += [c for c in dict.fromkeys(df["indicator"]) if c not in order]
     if reference is None:
         if "median" in value_col:
-            reference = _t(lang, "板块中位数", "median block")
+            reference = unit_label("median", lang, region_set)
         elif "leader" in value_col:
-            reference = _t(lang, "领先板块", "leading block")
+            reference = unit_label("leader", lang, region_set)
         else:
-            reference = _t(lang, "常州平均", "Changzhou average")
+            reference = unit_label("average", lang, region_set)
     with style():
         fig, axes = _new_figure(7.5, 1.2 + 0.42 * len(order) * (1 + 0.35 * (len(years) - 1)))
         ax = axes[0, 0]
@@ -164,7 +173,7 @@ def gap_bars(
 def score_heatmap(
     scores: pd.DataFrame,
     *,
-    focus: str = "溧阳市",
+    focus: str | None = None,
     column: str = "indicator",
     value_col: str = "score",
     lang: str = "zh",
@@ -175,6 +184,7 @@ def score_heatmap(
     source: str | None = None,
     demo: bool | None = None,
     title: str | None = None,
+    region_set=None,
 ) -> Figure:
     """Heatmap of scores, blocks × indicators (or pillars), focus row outlined.
 
@@ -188,6 +198,8 @@ def score_heatmap(
     column : 'indicator' or 'pillar'
         What the columns are (chooses the labels).
     """
+    region_set = _set_of(region_set, scores)
+    focus = _focus(focus, region_set)
     import seaborn as sns
 
     from liyang_ip import registry
@@ -275,7 +287,7 @@ def score_heatmap(
 def coverage_heatmap(
     coverage_summary: pd.DataFrame,
     *,
-    focus: str = "溧阳市",
+    focus: str | None = None,
     lang: str = "zh",
     source: str | None = None,
     demo: bool | None = None,
@@ -313,7 +325,7 @@ def coverage_heatmap(
 def pillar_dots(
     scores: pd.DataFrame,
     *,
-    focus: str = "溧阳市",
+    focus: str | None = None,
     column: str = "pillar",
     value_col: str = "score",
     lang: str = "zh",
@@ -323,9 +335,10 @@ def pillar_dots(
     source: str | None = None,
     demo: bool | None = None,
     title: str | None = None,
+    region_set=None,
 ) -> Figure:
-    """Dot plot of scores by pillar: a grey dot per block, the focus block large and coloured,
-    the city (if present) as a dark diamond.
+    """Dot plot of scores by pillar: a grey dot per member, the focus unit large and coloured,
+    the parent (if present) as a dark diamond; `region_set` (default the default set) names them.
 
     Parameters
     ----------
@@ -333,6 +346,8 @@ def pillar_dots(
         Long (region, ``column`` (pillar or indicator code), ``value_col``) or wide with the region as
         index or column and one column per pillar (``analysis.composite.composite_scores``).
     """
+    region_set = _set_of(region_set, scores)
+    focus = _focus(focus, region_set)
     if scores is None or len(scores) == 0:
         return no_data_figure(lang=lang, source=source, demo=bool(demo), title=title)
     scores = _region_column(scores)
@@ -350,7 +365,7 @@ def pillar_dots(
     demo = is_demo(scores) if demo is None else demo
     if df.empty:
         return no_data_figure(lang=lang, source=source, demo=demo, title=title)
-    city = _city()
+    city = _city(region_set)
     cats = list(dict.fromkeys(df[column]))
     labeler = pillar_name if column == "pillar" else indicator_name
     value_label = value_label or _t(lang, "得分（0–100）", "Score (0–100)")
@@ -366,7 +381,7 @@ def pillar_dots(
             color=PEER_COLOR,
             alpha=0.9,
             zorder=2,
-            label=_t(lang, "其他板块", "other blocks"),
+            label=unit_label("others", lang, region_set),
         )
         cty = df[df["region"] == city]
         if len(cty):
@@ -419,7 +434,7 @@ def pillar_dots(
 def composite_rank_interval(
     ranks: pd.DataFrame,
     *,
-    focus: str = "溧阳市",
+    focus: str | None = None,
     median_col: str = "median_rank",
     low_col: str = "rank_lo",
     high_col: str = "rank_hi",
@@ -430,6 +445,7 @@ def composite_rank_interval(
     source: str | None = None,
     demo: bool | None = None,
     title: str | None = None,
+    region_set=None,
 ) -> Figure:
     """Composite-index rank of each block with its uncertainty interval (Monte Carlo, e.g. 90 %).
 
@@ -440,6 +456,8 @@ def composite_rank_interval(
         ``median_col`` and the interval ``low_col``–``high_col`` (rank numbers, 1 = best); the nominal
         rank ``point_col`` (default ``nominal_rank`` or ``rank`` when present) is drawn as a hollow marker.
     """
+    region_set = _set_of(region_set, ranks)
+    focus = _focus(focus, region_set)
     if ranks is None or len(ranks) == 0:
         return no_data_figure(lang=lang, source=source, demo=bool(demo), title=title)
     ranks = _region_column(ranks)

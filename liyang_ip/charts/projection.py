@@ -18,7 +18,9 @@ from .base import (
     _finish,
     _first,
     _fmt,
+    _focus,
     _new_figure,
+    _set_of,
     _t,
     axis_label,
     indicator_name,
@@ -91,7 +93,7 @@ def projection_fan(
     projections: pd.DataFrame,
     *,
     indicator: str | None = None,
-    focus: str = "溧阳市",
+    focus: str | None = None,
     targets: pd.DataFrame | None = None,
     backtest: pd.DataFrame | None = None,
     highlight: str = "ensemble",
@@ -105,6 +107,7 @@ def projection_fan(
     source: str | None = None,
     demo: bool | None = None,
     title: str | None = None,
+    region_set=None,
 ) -> Figure:
     """Fan chart: history, each method's projection (thin), the highlighted method's prediction
     interval (band), target markers, and each method's backtest error in the legend.
@@ -126,6 +129,8 @@ def projection_fan(
         Last year of the fit window. Observations after it (e.g. 2021–2024 when fitting 2015–2020) are
         drawn as hollow markers, so the projection can be compared with what happened.
     """
+    region_set = _set_of(region_set, history)
+    focus = _focus(focus, region_set)
     hist = history
     if "region" in hist.columns:
         hist = hist[hist["region"] == focus]

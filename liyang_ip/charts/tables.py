@@ -10,7 +10,7 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     pass
 
-from .base import _t, indicator_name, pillar_name, region_name
+from .base import _set_of, _t, indicator_name, pillar_name, region_name
 
 COLUMN_LABELS = {
     "indicator": ("指标", "Indicator"),
@@ -47,18 +47,19 @@ COLUMN_LABELS = {
     "accessed": ("访问日期", "Accessed"),
     "source_id": ("来源编号", "Source id"),
     "n": ("比较地区数", "Regions compared"),
-    "city_value": ("常州市数值", "Changzhou figure"),
-    "city_avg": ("常州平均", "Changzhou average"),
-    "gap_city": ("与常州平均之差", "Gap to Changzhou average"),
-    "gap_city_pct": ("与常州平均之差（%）", "Gap to Changzhou average (%)"),
-    "median": ("板块中位数", "Median block"),
+    # {parent}, {average}, {unit} are filled from the region set (format_table's region_set).
+    "city_value": ("{parent}数值", "{parent} figure"),
+    "city_avg": ("{average}", "{Average}"),
+    "gap_city": ("与{average}之差", "Gap to {average}"),
+    "gap_city_pct": ("与{average}之差（%）", "Gap to {average} (%)"),
+    "median": ("{unit}中位数", "Median {unit}"),
     "gap_median_pct": ("与中位数之差（%）", "Gap to median (%)"),
-    "leader": ("领先板块", "Leader"),
+    "leader": ("领先{unit}", "Leader"),
     "leader_value": ("领先值", "Leader value"),
-    "gap_leader_pct": ("与领先板块之差（%）", "Gap to leader (%)"),
+    "gap_leader_pct": ("与领先{unit}之差（%）", "Gap to leader (%)"),
     "mean": ("均值", "Mean"),
     "cv": ("变异系数", "Coefficient of variation"),
-    "complete": ("各板块齐全", "All blocks present"),
+    "complete": ("各{unit}齐全", "All {units} present"),
     "base_year": ("基期", "Base year"),
     "base_value": ("基期值", "Base value"),
     "required_growth": ("所需年均增速（%）", "Required growth (%/yr)"),
@@ -110,14 +111,28 @@ def _decimals(col: pd.Series) -> int:
     return 0 if mag >= 100 else 1 if mag >= 10 else 2
 
 
+def column_words(lang: str = "zh", region_set=None) -> dict[str, str]:
+    """The words COLUMN_LABELS' placeholders take from a region set: parent, average, unit, units."""
+    from liyang_ip import registry
+
+    rs = registry.region_set(region_set)
+    avg = rs.average_label(lang)
+    return {"parent": region_name(rs.parent, lang), "average": avg, "Average": avg[:1].upper() + avg[1:],
+            "unit": rs.unit_word(lang), "units": rs.unit_word(lang, plural=True)}
+
+
 def format_table(
     df: pd.DataFrame,
     lang: str = "zh",
     columns: Sequence[str] | None = None,
     labels: dict[str, str] | None = None,
     decimals: int | None = None,
+    region_set=None,
 ) -> pd.DataFrame:
     """A copy of a result frame for display: codes → names, column labels in ``lang``, rounded numbers.
+
+    Labels that name the geography (parent figure, parent average, median member) use the words of
+    `region_set` (a RegionSet, bundled name or path; default the default set).
 
     A named index (e.g. ``region``) becomes a column first, so ``columns`` may name it. Indicator codes,
     region names and method names become display names; column names are translated with
@@ -142,7 +157,8 @@ def format_table(
         if pd.api.types.is_float_dtype(out[c]):
             col = out[c].astype(float)
             out[c] = col.round(decimals if decimals is not None else _decimals(col))
-    names = {k: (en if lang == "en" else zh) for k, (zh, en) in COLUMN_LABELS.items()}
+    words = column_words(lang, _set_of(region_set, df))
+    names = {k: (en if lang == "en" else zh).format(**words) for k, (zh, en) in COLUMN_LABELS.items()}
     names.update(labels or {})
     return out.rename(columns=names)
 
@@ -154,6 +170,7 @@ def table(
     labels: dict[str, str] | None = None,
     decimals: int | None = None,
     demo: bool = False,
+    region_set=None,
 ):
     """:func:`format_table` as a pandas Styler for notebooks and reports: no index column, numbers with
     thousands separators and the rounding of :func:`format_table`, booleans as 是/否 (yes/no), missing
@@ -165,7 +182,7 @@ def table(
         from IPython.display import Markdown
 
         return Markdown(_t(lang, "（无）", "(none)"))
-    shown = format_table(df, lang, columns, labels, decimals)
+    shown = format_table(df, lang, columns, labels, decimals, region_set)
     yes, no = ("yes", "no") if lang == "en" else ("是", "否")
     fmt = {}
     for c in shown.columns:

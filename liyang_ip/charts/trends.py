@@ -21,7 +21,10 @@ from .base import (
     _city,
     _finish,
     _fmt,
+    _focus,
     _new_figure,
+    _rset,
+    _set_of,
     _t,
     indicator_name,
     indicator_unit,
@@ -30,6 +33,7 @@ from .base import (
     region_name,
     source_text,
     style,
+    unit_label,
     year_axis,
 )
 
@@ -39,7 +43,7 @@ def trend_small_multiples(
     obs: pd.DataFrame,
     indicators: Sequence[str] | None = None,
     *,
-    focus: str = "溧阳市",
+    focus: str | None = None,
     regions: Sequence[str] | None = None,
     years: tuple[int, int] | None = None,
     show_city: bool = True,
@@ -49,8 +53,9 @@ def trend_small_multiples(
     source: str | None = None,
     demo: bool | None = None,
     title: str | None = None,
+    region_set=None,
 ) -> Figure:
-    """Trend lines per indicator, one panel each: focus block in colour, other blocks grey, city dashed.
+    """Trend lines per indicator, one panel each: focus unit in colour, other members grey, parent dashed.
 
     Parameters
     ----------
@@ -63,10 +68,14 @@ def trend_small_multiples(
     years : (start, end), optional
         Inclusive year range.
     show_city : bool
-        Draw the 常州市 row, when present, as a dashed line.
+        Draw the parent's row (e.g. the city total), when present, as a dashed line.
+    focus, region_set : optional
+        The focus unit (default the set's first member); the region set (default the default set).
     """
     _check_columns(obs, ["region", "year", "indicator", "value"], "trend_small_multiples")
-    city = _city()
+    region_set = _set_of(region_set, obs)
+    focus = _focus(focus, region_set)
+    city = _city(region_set)
     df = obs
     if indicators is None:
         indicators = list(dict.fromkeys(df["indicator"]))
@@ -82,7 +91,7 @@ def trend_small_multiples(
     if df.empty:
         return no_data_figure(
             _t(
-                lang, "所选指标、板块和年份内没有数据", "No data for the chosen indicators, regions and years"
+                lang, "所选指标、地区和年份内没有数据", "No data for the chosen indicators, regions and years"
             ),
             lang=lang,
             source=source,
@@ -154,7 +163,7 @@ def trend_small_multiples(
             labels.append(region_name(city, lang))
         if ((df["region"] != city) & (df["region"] != focus)).any():
             handles.append(Line2D([], [], color=PEER_COLOR, lw=1.0))
-            labels.append(_t(lang, "其他板块", "other blocks"))
+            labels.append(unit_label("others", lang, region_set))
         if any_estimate:
             handles.append(Line2D([], [], ls="none", marker="o", ms=5.5, mfc="white", mec=FOCUS_COLOR, mew=1.4))
             labels.append(_t(lang, "预计数", "estimate"))
@@ -167,7 +176,7 @@ def trend_small_multiples(
 def rank_bump(
     ranks: pd.DataFrame,
     *,
-    focus: str = "溧阳市",
+    focus: str | None = None,
     indicator: str | None = None,
     rank_col: str = "rank",
     lang: str = "zh",
@@ -175,15 +184,20 @@ def rank_bump(
     source: str | None = None,
     demo: bool | None = None,
     title: str | None = None,
+    region_set=None,
 ) -> Figure:
-    """Bump chart of ranks over the years (1 = best at the top), focus block highlighted.
+    """Bump chart of ranks over the years (1 = best at the top), focus unit highlighted.
 
     Parameters
     ----------
     ranks : DataFrame
         Columns region, year and ``rank_col`` (1 = best, polarity already applied by the analysis);
         an ``indicator`` column is filtered to ``indicator`` when given.
+    focus, region_set : optional
+        The focus unit (default the set's first member); the region set naming the units.
     """
+    region_set = _set_of(region_set, ranks)
+    focus = _focus(focus, region_set)
     if ranks is None or len(ranks) == 0:
         return no_data_figure(lang=lang, source=source, demo=bool(demo), title=title)
     _check_columns(ranks, ["region", "year", rank_col], "rank_bump")
@@ -251,8 +265,8 @@ def rank_bump(
         if title is None and indicator is not None:
             title = _t(
                 lang,
-                f"{indicator_name(indicator, lang)}：各板块排名",
-                f"{indicator_name(indicator, lang)}: rank of blocks",
+                f"{indicator_name(indicator, lang)}：{unit_label('all', 'zh', region_set)}排名",
+                f"{indicator_name(indicator, lang)}: rank of {_rset(region_set).unit_word('en', plural=True)}",
             )
         src = source if source is not None else source_text(ranks, sources=sources, lang=lang, demo=demo)
         return _finish(fig, source=src, demo=demo, title=title)

@@ -24,11 +24,11 @@ import pandas as pd
 from .. import __version__, registry
 from . import readers
 from .clean import clean_records
-from .derive import city_totals, derive_ratios
+from .derive import derive_ratios, parent_totals
 from .schema import Issue, conform, empty_observations, issues_frame
 from .validate import CONFLICT_COLUMNS, jump_warnings, resolve_conflicts
 
-BUNDLED = ("demo", "public")
+BUNDLED = ("demo", "public", "cnipa")
 TARGET_COLUMNS = ["region", "indicator", "year", "value", "unit", "status", "source_id", "note", "attribute", "basis"]
 #: Optional columns of targets (schema.HEADER_ALIASES): 属性 and whether the value is the level in the target
 #: year or a total over the plan's years (累计).
@@ -86,13 +86,14 @@ class Built:
 
 
 def resolve_source(spec: str | Path) -> Path:
-    """'demo' / 'public' → bundled raw dir; anything else is a path to a file or directory."""
+    """A bundled name (BUNDLED: demo, public, cnipa) → its raw dir; anything else is a path to a file or
+    directory."""
     if str(spec) in BUNDLED:
         return raw_dir(str(spec))
     p = Path(spec)
     if not p.exists():
-        raise FileNotFoundError(f"dataset {str(spec)!r} not found: give 'demo', 'public', or a path to a CSV, .xlsx "
-                                "or dataset directory")
+        raise FileNotFoundError(f"dataset {str(spec)!r} not found: give {', '.join(BUNDLED)}, or a path to a CSV, "
+                                ".xlsx or dataset directory")
     return p
 
 
@@ -175,16 +176,94 @@ def builder_hash() -> str:
     return h.hexdigest()
 
 
-def build(spec: str | Path, name: str | None = None) -> Built:
+def dataset_region_sets(meta: dict, src: Path, override=None) -> list:
+    """The region sets of a dataset: `override` (a set, bundled name, any path, or a list), else
+    dataset.yaml's ``region_set`` (a bundled name, a YAML file inside the dataset directory, or a list of
+    them), else the default set.
+
+    Raises DatasetSpecError (one line naming dataset.yaml) for an unknown set, a file outside the dataset
+    or an invalid set file.
+    """
+    from ..registry.regionsets import region_set_list
+    from .spec import DatasetSpecError, member
+
+    if override is not None:
+        try:
+            return region_set_list(override)
+        except registry.RegionSetError as e:
+            raise DatasetSpecError(str(src), f"region_set: {e}", field="region_set") from None
+    spec = meta.get("region_set")
+    if spec is None:
+        return region_set_list(None)
+    where = str(src / "dataset.yaml")
+    out = []
+    for s in spec if isinstance(spec, list) else [spec]:
+        s = str(s)
+        if Path(s).suffix.lower() in (".yaml", ".yml") or "/" in s or "\\" in s:
+            s = str(member(src, s, where, None, what="region_set file"))
+        out.append(s)
+    try:
+        return region_set_list(out)
+    except registry.RegionSetError as e:
+        raise DatasetSpecError(where, f"region_set: {e}", field="region_set") from None
+
+
+def declared_region_sets(spec: str | Path, override=None) -> list:
+    """The region sets a dataset declares (dataset.yaml ``region_set``, a processed dataset's metadata,
+    else the default set), without building it; `override` wins as in :func:`build`."""
+    from .spec import read_spec
+
+    src = resolve_source(spec)
+    if override is None and is_processed(src):
+        import json
+
+        from ..registry.regionsets import region_set_list
+
+        meta = json.loads((src / "metadata.json").read_text(encoding="utf-8"))
+        entries = meta.get("region_sets") or []
+        return region_set_list([e["name"] if e.get("bundled") else str(project_root() / e["path"])
+                                for e in entries] or None)
+    meta = read_spec(src).meta if src.is_dir() else {}
+    return dataset_region_sets(meta, src if src.is_dir() else src.parent, override)
+
+
+RUN_PARAMETERS = ("start_year", "end_year", "target_year", "indicators", "methods", "gap_share", "lang", "peers")
+
+
+def run_defaults(spec: str | Path) -> dict:
+    """Notebook parameters a dataset's runs start from: dataset.yaml ``run_defaults`` (e.g. the years a
+    cross-section covers), {} when it has none. Only notebook parameters are accepted (DatasetSpecError
+    naming the key otherwise)."""
+    from .spec import DatasetSpecError, read_spec
+
+    src = resolve_source(spec)
+    if not src.is_dir() or is_processed(src):
+        return {}
+    meta = read_spec(src).meta
+    out = meta.get("run_defaults") or {}
+    where = str(src / "dataset.yaml")
+    if not isinstance(out, dict):
+        raise DatasetSpecError(where, "run_defaults: must be a mapping such as {start_year: 2018, end_year: 2023}",
+                               field="run_defaults")
+    bad = sorted(set(out) - set(RUN_PARAMETERS))
+    if bad:
+        raise DatasetSpecError(where, f"run_defaults: {', '.join(bad)} is not a notebook parameter; valid: "
+                               f"{', '.join(RUN_PARAMETERS)}", field="run_defaults")
+    return dict(out)
+
+
+def build(spec: str | Path, name: str | None = None, region_set=None) -> Built:
     """Build a dataset in memory (no files written). Errors are collected in `Built.issues`.
+
+    `region_set` (a set, bundled name, path or list) overrides the dataset's own ``region_set``.
 
     Raises
     ------
     FileNotFoundError
         The path does not exist.
     spec.DatasetSpecError
-        The dataset cannot be used at all (bad ``dataset.yaml``, not a regular file, a refused name);
-        one line naming the file and line.
+        The dataset cannot be used at all (bad ``dataset.yaml``, not a regular file, a refused name, an
+        unknown or invalid region set); one line naming the file and line.
     """
     from .spec import DatasetSpecError, read_spec
 
@@ -196,6 +275,7 @@ def build(spec: str | Path, name: str | None = None) -> Built:
     meta = dspec.meta
     name = dataset_name(spec, src, meta, name)
     files, sources_path, targets_path = dspec.files, dspec.sources, dspec.targets
+    sets = dataset_region_sets(meta, src if src.is_dir() else src.parent, region_set)
     issues: list[Issue] = list(dspec.issues)
     sources = None
     if sources_path is not None:
@@ -239,7 +319,7 @@ def build(spec: str | Path, name: str | None = None) -> Built:
         sources = pd.DataFrame(columns=["source_id", "title", "publisher", "url", "date", "accessed", "priority", "notes"])
     clean_parts = []
     while raws:  # each raw frame is let go once cleaned (peak memory on large files)
-        c, iss = clean_records(raws.pop(0), known_sources=known)
+        c, iss = clean_records(raws.pop(0), known_sources=known, region_sets=sets)
         issues += iss
         clean_parts.append(c)
     obs = (clean_parts[0] if len(clean_parts) == 1 else pd.concat(clean_parts, ignore_index=True)) if clean_parts \
@@ -255,10 +335,13 @@ def build(spec: str | Path, name: str | None = None) -> Built:
     obs = conform(obs)
     obs, iss = derive_ratios(obs)
     issues += iss
-    obs = city_totals(obs)
-    obs = conform(obs).sort_values(["region", "indicator", "year"], key=_region_sort, kind="stable").reset_index(drop=True)
+    obs, parent_conflicts = parent_totals(obs, sets)
+    if len(parent_conflicts):
+        conflicts = pd.concat([conflicts.reindex(columns=CONFLICT_COLUMNS), parent_conflicts], ignore_index=True)
+    obs = conform(obs).sort_values(["region", "indicator", "year"], key=_region_sorter(sets), kind="stable"
+                                   ).reset_index(drop=True)
     try:
-        targets = _read_targets(targets_path, issues, template_targets)
+        targets = _read_targets(targets_path, issues, template_targets, sets)
     except readers.RawFileError as e:
         issues.append(e.issue)
         targets = pd.DataFrame(columns=TARGET_COLUMNS)
@@ -267,7 +350,7 @@ def build(spec: str | Path, name: str | None = None) -> Built:
     for f in {i.file for i in issues if i.file}:
         shown[f] = _display_path(Path(f.split("#")[0])) + ("#" + f.split("#", 1)[1] if "#" in f else "")
     issues = [dataclasses.replace(i, file=shown[i.file]) if i.file else i for i in issues]
-    cov, summary = coverage(obs)
+    cov, summary = coverage(obs, region_set=sets[0])
     status_counts = obs["status"].value_counts().to_dict()
     metadata = {
         "name": name,
@@ -278,7 +361,9 @@ def build(spec: str | Path, name: str | None = None) -> Built:
         "status_counts": status_counts,
         "rows": int(len(obs)),
         "years": [int(obs.year.min()), int(obs.year.max())] if len(obs) else [],
-        "regions": sorted(obs.region.unique().tolist(), key=lambda r: registry.regions().get(r, registry.Region(r, "", "", "", 99)).order),
+        "regions": sorted(obs.region.unique().tolist(), key=_order_of(sets)),
+        "region_sets": [{"name": s.name, "bundled": s.is_bundled,
+                         "path": "" if s.is_bundled else _display_path(Path(s.path))} for s in sets],
         "fingerprint": fingerprint(src),
         "builder": builder_hash(),
         "built_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -298,20 +383,34 @@ def _display_path(p: Path) -> str:
         return str(p)
 
 
-def _region_sort(s: pd.Series) -> pd.Series:
-    if s.name == "region":
-        order = {r.name: r.order for r in registry.regions().values()}
-        return s.map(lambda r: order.get(r, 99))
-    if s.name == "indicator":
-        order = {c: i for i, c in enumerate(registry.indicators())}
-        return s.map(lambda c: order.get(c, 999))
-    return s
+def _order_of(sets):
+    """Sort key of region names: set by set (in the given order), then each set's own order."""
+    order: dict[str, int] = {}
+    for k, s in enumerate(sets):
+        for r in s.regions().values():
+            order.setdefault(r.name, k * 1000 + r.order)
+    return lambda r: order.get(r, 10**6)
 
 
-def _read_targets(path: Path | None, issues: list[Issue], extra: list[pd.DataFrame] | None = None) -> pd.DataFrame:
+def _region_sorter(sets):
+    region_key = _order_of(sets)
+    ind_order = {c: i for i, c in enumerate(registry.indicators())}
+
+    def key(s: pd.Series) -> pd.Series:
+        if s.name == "region":
+            return s.map(region_key)
+        if s.name == "indicator":
+            return s.map(lambda c: ind_order.get(c, 999))
+        return s
+
+    return key
+
+
+def _read_targets(path: Path | None, issues: list[Issue], extra: list[pd.DataFrame] | None = None,
+                  sets=None) -> pd.DataFrame:
     """Plan targets from targets.csv and the template's 规划目标 sheets, with 属性 (attribute, checked
     against the plan registry: 预期性/约束性) and 口径 (basis: level or cumulative 累计); bad values are
-    errors naming file, row and field."""
+    errors naming file, row and field. Region names resolve in `sets` (the dataset's region sets)."""
     from ..registry import plans
 
     raws = list(extra or [])
@@ -322,7 +421,7 @@ def _read_targets(path: Path | None, issues: list[Issue], extra: list[pd.DataFra
     if not raws:
         return pd.DataFrame(columns=TARGET_COLUMNS)
     raw = pd.concat(raws, ignore_index=True)
-    clean, iss = clean_records(raw, known_sources=None)
+    clean, iss = clean_records(raw, known_sources=None, region_sets=sets)
     issues += iss
     given = {(f, int(r)): (a, b) for f, r, a, b in zip(raw["_file"], raw["_row"], raw["attribute"], raw["basis"],
                                                        strict=True)}
@@ -350,14 +449,19 @@ def _read_targets(path: Path | None, issues: list[Issue], extra: list[pd.DataFra
 
 
 def coverage(obs: pd.DataFrame, regions: list[str] | None = None, indicators: list[str] | None = None,
-             years: list[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             years: list[int] | None = None, region_set=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Which (region, indicator, year) cells have a figure, and with which status ('missing' if none).
 
     Returns the long table and a summary per indicator × region: years covered, share covered, first and
-    last year present.
+    last year present. Regions default to the parent and members of `region_set` (default set if None).
     """
-    regions = regions or [registry.CITY, *registry.blocks()]
-    indicators = indicators or list(registry.indicators())
+    if not regions:
+        rset = registry.region_set(region_set)
+        regions = [rset.parent, *rset.members]
+    if not indicators:
+        # Optional indicators (outside the standard panel) are listed only where the data has them.
+        present = set(obs["indicator"]) if len(obs) else set()
+        indicators = [c for c, i in registry.indicators().items() if not i.optional or c in present]
     if years is None:
         years = list(range(int(obs.year.min()), int(obs.year.max()) + 1)) if len(obs) else []
     grid = pd.MultiIndex.from_product([regions, indicators, years], names=["region", "indicator", "year"])

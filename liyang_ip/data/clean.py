@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import registry
+from ..registry.regionsets import region_set_list, resolve_in
 from .numbers import NumberParseError, parse_cell
 from .schema import STATUS_ALIASES, STATUSES, Issue
 
@@ -29,12 +30,13 @@ _SCALED_UNIT = re.compile(r"^(?:十万|百万|千万|万亿|万|亿|千)")
 _FIELD_ORDER = {"region": 0, "indicator": 1, "year": 2, "value": 3, "status": 4, "source_id": 5, "unit": 6}
 
 
-def _region_check(name: str) -> tuple[str | None, str]:
+def _region_check(name: str, sets: list) -> tuple[str | None, str]:
+    """(canonical name, '') in the first of the region sets that knows `name`, else (None, why)."""
     try:
-        region = registry.resolve_region(name)
+        region, rset = resolve_in(name, sets)
     except registry.UnknownNameError as e:
-        return None, _unknown_msg(e, registry.blocks() + [registry.CITY])
-    r = registry.regions()[region]
+        return None, _unknown_msg(e, [n for s in sets for n in (s.parent, *s.members)])
+    r = rset.regions()[region]
     if r.kind == "former":
         return None, f"{region} no longer exists: {r.notes}"
     return region, ""
@@ -66,7 +68,7 @@ def _status_of(text: str, default: str) -> str:
 
 
 def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
-                  default_status: str = "official") -> tuple[pd.DataFrame, list[Issue]]:
+                  default_status: str = "official", region_sets=None) -> tuple[pd.DataFrame, list[Issue]]:
     """Normalise raw records (see `readers`) into observation rows in canonical units.
 
     Parameters
@@ -77,6 +79,9 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
         Source ids that exist; a row citing another id is an error. None skips the check.
     default_status : str
         Status for rows that leave it blank.
+    region_sets : RegionSet, name, path or a list of them, optional
+        The geography names are resolved in (the first set that knows a name wins); default the default
+        region set.
 
     Returns
     -------
@@ -121,7 +126,8 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
 
     # names and years, once per distinct text
     rc, ru = factor("region")
-    reg = [_region_check(u) for u in ru]
+    sets = region_set_list(region_sets)
+    reg = [_region_check(u, sets) for u in ru]
     region = np.array([r for r, _ in reg] + [None], dtype=object)[rc]
     ic, iu = factor("indicator")
     ind = [_indicator_check(u) for u in iu]
@@ -221,7 +227,7 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
     ok &= ~twice
     final = value * factor_v
     kinds = {c: i.kind for c, i in cat.items()}
-    counts = np.array([kinds.get(c, "") in ("stock", "flow") for c in iu_codes(ind)] + [False], dtype=bool)[ic]
+    counts = np.array([kinds.get(c, "") in ("stock", "flow", "cumulative") for c in iu_codes(ind)] + [False], dtype=bool)[ic]
     negative = ok & counts & (final < 0)
     add(negative, field_at, lambda p: raw_value.iloc[p],
         lambda p: f"negative count for {code[p]} ({cat[code[p]].name_zh}); counts cannot be negative")

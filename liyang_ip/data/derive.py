@@ -1,9 +1,10 @@
-"""Derived figures: per-10k-resident ratios, Changzhou totals and correctly weighted averages.
+"""Derived figures: per-10k-resident ratios, a region set's parent totals and correctly weighted averages.
 
-A city ratio is total over total (Σ patents / Σ population), never the mean of block ratios. Derived
+A parent ratio is total over total (Σ patents / Σ population), never the mean of member ratios. Derived
 rows are marked status `derived` (or `demo` when any input is demo, so demo data can never lose its
-mark) with a note stating the formula. Official figures always win over derived ones; where both exist
-and disagree by more than 1 %, a warning is issued.
+mark) with a note stating the formula. Given figures always win over derived ones; a parent total that
+disagrees with the sum of its units is reported as a conflict, a ratio that disagrees by more than 1 % as
+a warning.
 """
 
 from __future__ import annotations
@@ -73,54 +74,108 @@ def derive_ratios(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     return pd.concat([obs, *parts], ignore_index=True), issues
 
 
-def city_totals(obs: pd.DataFrame) -> pd.DataFrame:
-    """Add 常州市 rows derived from the seven blocks where the city has no figure of its own.
+#: An official parent figure and the sum of its units are "the same" within this tolerance (absolute, in
+#: the catalogue unit, plus a relative part for large totals and float noise); beyond it, a conflict.
+PARENT_ABS_TOL = 0.01
+PARENT_REL_TOL = 1e-6
 
-    Only complete years are aggregated (all seven blocks present, and their weights for weighted means);
-    a partial sum would understate the total, so it is left missing and coverage shows the gap.
-    Ratios are recomputed from the derived city numerator and denominator (total over total).
+
+def parent_totals(obs: pd.DataFrame, region_sets=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add the parent's rows derived from its units, and report official parent figures that disagree.
+
+    For each region set (default: the default set) the parent's figure is the sum of the set's
+    ``total_of`` units for ``sum`` indicators and their weighted mean for ``weighted_mean`` ones; ratios are
+    recomputed from the derived numerator and denominator (total over total, never a mean of ratios).
+    Only complete years are aggregated (every unit of ``total_of`` present, and their weights): a partial
+    sum would understate the total, so it is left missing and coverage shows the gap.
+
+    Where the parent has a figure of its own (official, estimate or demo) it is kept; when the derived
+    value differs by more than the tolerance the pair is reported as a conflict (never silently replaced).
+
+    Returns
+    -------
+    (observations, conflicts)
+        ``conflicts`` has the columns of ``validate.CONFLICT_COLUMNS``; ``rule`` says why the given figure
+        was kept.
     """
-    blocks = registry.blocks()
-    city = registry.CITY
-    have = set(map(tuple, obs.loc[obs.region == city, ["year", "indicator"]].to_numpy().tolist()))
-    rows = []
-    bobs = obs[obs.region.isin(blocks)]
+    from ..registry.regionsets import region_set_list
+    from .validate import CONFLICT_COLUMNS
+
+    out = obs.copy()
+    conflicts = []
+    for rset in region_set_list(region_sets):
+        out, c = _one_parent(out, rset)
+        conflicts += c
+    out, _ = derive_ratios(out)
+    return out, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS)
+
+
+def _one_parent(obs: pd.DataFrame, rset) -> tuple[pd.DataFrame, list[dict]]:
+    units, parent = rset.total_of, rset.parent
+    n = len(units)
+    what = f"{len(units)} units of region set {rset.name}"
+    given = obs[obs.region == parent].set_index(["year", "indicator"])
+    have = set(given.index)
+    rows, conflicts = [], []
+    bobs = obs[obs.region.isin(units)]
     cat = registry.indicators()
+
+    def check(year, code, derived, note):
+        g = given.loc[(year, code)]
+        v, src = float(g["value"]), str(g["source_id"])
+        if abs(v - derived) <= PARENT_ABS_TOL + PARENT_REL_TOL * max(abs(v), abs(derived)):
+            return
+        conflicts.append({
+            "region": parent, "year": int(year), "indicator": code, "n_values": 2,
+            "values": f"{v:g} ({src}, {g['status']}); {derived:g} (derived)", "chosen_value": v,
+            "chosen_source": src, "rejected": f"{derived:g} (derived: {note})",
+            "relative_spread": round(abs(v - derived) / max(abs(v), abs(derived), 1e-12), 6),
+            "rule": f"the given {parent} figure is kept; the {note} differs from it (not replaced)",
+        })
+
     sums = [c for c, ind in cat.items() if ind.aggregate == "sum"]
     sel = bobs[bobs.indicator.isin(sums)]
     if len(sel):
         sel = sel.assign(_demo=(sel["status"] == "demo").to_numpy(), _est=estimate_mask(sel).to_numpy())
         g = sel.groupby(["indicator", "year"], sort=True).agg(
             n=("region", "nunique"), value=("value", "sum"), demo=("_demo", "any"), est=("_est", "any"))
-        note = "derived: sum of the seven blocks"
-        for r in g[g["n"] >= len(blocks)].reset_index().itertuples():
+        note = f"sum of the {what}"
+        for r in g[g["n"] >= n].reset_index().itertuples():
             if (r.year, r.indicator) in have:
+                check(r.year, r.indicator, float(r.value), note)
                 continue
-            rows.append({"region": city, "year": int(r.year), "indicator": r.indicator, "value": float(r.value),
+            rows.append({"region": parent, "year": int(r.year), "indicator": r.indicator, "value": float(r.value),
                          "unit": cat[r.indicator].unit, "status": "demo" if r.demo else "derived",
-                         "source_id": "derived", "note": f"{ESTIMATE_MARK}: {note}" if r.est else note, "quote": ""})
+                         "source_id": "derived", "quote": "",
+                         "note": f"{ESTIMATE_MARK}: derived: {note}" if r.est else f"derived: {note}"})
     rows.sort(key=lambda x: (list(cat).index(x["indicator"]), x["year"]))
     out = pd.concat([obs, pd.DataFrame(rows)], ignore_index=True) if rows else obs.copy()
-    # Weighted means need block values and weights; ratios come from the city totals just made.
+    # Weighted means need the units' values and weights; ratios come from the totals just made.
     wrows = []
     for code, ind in cat.items():
         if ind.aggregate != "weighted_mean" or not ind.weight:
             continue
         for year in sorted(out.loc[out.indicator == code, "year"].unique()):
-            if (year, code) in have:
-                continue
-            v = weighted_average(out, code, blocks, year)
+            v = weighted_average(out, code, units, year)
             if np.isnan(v):
                 continue
-            src = out[(out.year == year) & out.region.isin(blocks) & out.indicator.isin([code, ind.weight])]
-            wrows.append({"region": city, "year": int(year), "indicator": code, "value": v, "unit": ind.unit,
+            note = f"mean of the {what} weighted by {ind.weight}"
+            if (year, code) in have:
+                check(year, code, v, note)
+                continue
+            src = out[(out.year == year) & out.region.isin(units) & out.indicator.isin([code, ind.weight])]
+            wrows.append({"region": parent, "year": int(year), "indicator": code, "value": v, "unit": ind.unit,
                           "status": _status_of(src.status), "source_id": "derived",
-                          "note": _estimate_note(f"derived: mean of the seven blocks weighted by {ind.weight}", src),
-                          "quote": ""})
+                          "note": _estimate_note(f"derived: {note}", src), "quote": ""})
     if wrows:
         out = pd.concat([out, pd.DataFrame(wrows)], ignore_index=True)
-    out, _ = derive_ratios(out)
-    return out
+    return out, conflicts
+
+
+def city_totals(obs: pd.DataFrame, region_sets=None) -> pd.DataFrame:
+    """Observations with the parent rows of :func:`parent_totals` (conflicts dropped; kept for callers
+    that predate region sets)."""
+    return parent_totals(obs, region_sets)[0]
 
 
 def weighted_average(obs: pd.DataFrame, indicator: str, regions: list[str], year: int | None = None) -> float | pd.Series:

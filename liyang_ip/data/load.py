@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import registry
-
 
 @dataclass
 class Dataset:
@@ -22,6 +20,13 @@ class Dataset:
     conflicts: pd.DataFrame
     issues: pd.DataFrame
     metadata: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # Analyses and charts called without a region_set use the dataset's (see analysis._common).
+        try:
+            self.observations.attrs["region_set"] = self.region_set.spec
+        except (OSError, ValueError):  # a set file gone since the build: analyses fall back to the default
+            pass
 
     @property
     def is_demo(self) -> bool:
@@ -45,6 +50,29 @@ class Dataset:
         return self.issues[self.issues["severity"] != "info"].reset_index(drop=True)
 
     @property
+    def region_sets(self) -> list:
+        """The dataset's region sets (dataset.yaml ``region_set``; the default set when it names none)."""
+        from ..registry.regionsets import region_set_list
+
+        specs = []
+        for entry in self.metadata.get("region_sets") or []:
+            if entry.get("bundled"):
+                specs.append(entry["name"])
+            else:
+                p = Path(entry["path"])
+                if not p.is_absolute():
+                    from .build import project_root
+
+                    p = project_root() / p
+                specs.append(str(p))
+        return region_set_list(specs or None)
+
+    @property
+    def region_set(self):
+        """The dataset's main region set (the first one): parent, members, unit word, name resolution."""
+        return self.region_sets[0]
+
+    @property
     def years(self) -> list[int]:
         return sorted(self.observations["year"].unique().tolist())
 
@@ -52,7 +80,9 @@ class Dataset:
         """Wide table of one indicator: index year, columns region (NaN where missing; never filled)."""
         obs = self.observations[self.observations.indicator == indicator]
         wide = obs.pivot_table(index="year", columns="region", values="value", aggfunc="first")
-        regions = regions or [r for r in [registry.CITY, *registry.blocks()] if r in wide.columns]
+        if not regions:
+            rset = self.region_set
+            regions = [r for r in [rset.parent, *rset.members] if r in wide.columns]
         years = years or (list(range(int(wide.index.min()), int(wide.index.max()) + 1)) if len(wide) else [])
         return wide.reindex(index=pd.Index(years, name="year"), columns=regions)
 
@@ -61,7 +91,7 @@ class Dataset:
         """Coverage table (region × indicator: years with a figure / years asked) for a selection."""
         from .build import coverage
 
-        _, summary = coverage(self.observations, regions, indicators, years)
+        _, summary = coverage(self.observations, regions, indicators, years, region_set=self.region_set)
         return summary
 
 
@@ -72,9 +102,13 @@ def _from_built(b) -> Dataset:
                    issues_frame(b.issues), b.metadata)
 
 
-def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None = None) -> Dataset:
-    """Load a processed dataset: 'demo' (default), 'public', a path to a user's file or directory, or a
-    processed dataset directory (``data build --out X`` → ``X/<name>``, read as it is).
+def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None = None,
+                 region_set=None) -> Dataset:
+    """Load a processed dataset: 'demo' (default), 'public', 'cnipa', a path to a user's file or directory,
+    or a processed dataset directory (``data build --out X`` → ``X/<name>``, read as it is).
+
+    `region_set` (a bundled name, a path to a region-set YAML file, or a list) overrides the dataset's own
+    (dataset.yaml ``region_set``); such a dataset is built in memory.
 
     Bundled datasets are read from data/processed/<name>/ when that build is current (its fingerprint
     matches the raw files and it was made by the current build code and registries); otherwise, and for user paths, the dataset is built in memory (nothing is
@@ -84,7 +118,7 @@ def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None
 
     spec = str(dataset)
     src = _build.resolve_source(spec)
-    if spec in _build.BUNDLED:
+    if spec in _build.BUNDLED and region_set is None:
         root = Path(processed_root) if processed_root else _build.project_root() / "data" / "processed"
         d = root / spec
         meta_path = d / "metadata.json"
@@ -92,10 +126,10 @@ def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             if meta.get("fingerprint") == _build.fingerprint(src) and meta.get("builder") == _build.builder_hash():
                 return _read_processed(d, meta)
-    if _build.is_processed(src):
+    if _build.is_processed(src) and region_set is None:
         meta = json.loads((src / "metadata.json").read_text(encoding="utf-8"))
         return _read_processed(src, meta)
-    built = _build.build(src, name=spec if spec in _build.BUNDLED else None)
+    built = _build.build(src, name=spec if spec in _build.BUNDLED else None, region_set=region_set)
     if built.errors:
         raise _build.BuildError(built.issues)
     return _from_built(built)

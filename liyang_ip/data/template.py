@@ -72,7 +72,7 @@ def _sheet_title(name: str) -> str:
 
 
 def write_template(path: str | Path, example: bool = True, layout: str = "both",
-                   years: list[int] | None = None) -> Path:
+                   years: list[int] | None = None, region_set=None) -> Path:
     """Write the template to `path` (atomically).
 
     Parameters
@@ -85,6 +85,9 @@ def write_template(path: str | Path, example: bool = True, layout: str = "both",
         Which data sheets: the long 数据 sheet, the wide per-indicator sheets, or both.
     years : list of int, optional
         Year columns of the wide sheets (default `template_years`).
+    region_set : RegionSet, name or path, optional
+        The regions of the drop-downs and the wide sheets: the set's parent and members (a bundled name,
+        a path to a region-set YAML file, or a RegionSet; default the default set).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -97,7 +100,8 @@ def write_template(path: str | Path, example: bool = True, layout: str = "both",
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     years = years or template_years()
     inds = list(registry.indicators().values())
-    regions = [registry.CITY, *registry.blocks()]
+    rset = registry.region_set(region_set)
+    regions = [rset.parent, *rset.members]
     units = sorted({u for u in registry.known_units() if u} | {i.unit for i in inds if i.unit})
     statuses = [STATUS_ZH[s] for s in FILL_STATUSES]
     attrs = list(plans.attributes())

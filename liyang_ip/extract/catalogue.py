@@ -1,6 +1,6 @@
 """What the extractor needs from the registries: indicator names and synonyms, units, region names.
 
-A small private reader of `liyang_ip/registry/indicators.yaml` and `regions.yaml`, so the extractor does
+A small private reader of `liyang_ip/registry/indicators.yaml` and the default region set, so the extractor does
 not depend on the shape of the registry module's dataclasses. A test or a user can pass another
 catalogue file (`load_catalogue(path)`) or a parsed dict.
 """
@@ -122,14 +122,16 @@ def _from_dicts(ind: dict[str, Any], reg: dict[str, Any] | None) -> Catalogue:
 def _bundled() -> Catalogue:
     pkg = resources.files("liyang_ip.registry")
     ind = yaml.safe_load(pkg.joinpath("indicators.yaml").read_text(encoding="utf-8"))
-    reg = yaml.safe_load(pkg.joinpath("regions.yaml").read_text(encoding="utf-8"))
+    from liyang_ip.registry.regionsets import DEFAULT
+
+    reg = yaml.safe_load(pkg.joinpath("regionsets", f"{DEFAULT}.yaml").read_text(encoding="utf-8"))
     return _from_dicts(ind, reg)
 
 
 def load_catalogue(source: Catalogue | str | Path | dict | None = None) -> Catalogue:
     """The bundled catalogue (None), a Catalogue as is, a parsed indicators.yaml dict, or a path to one.
 
-    A path or dict supplies indicators and units; region names still come from the bundled regions.yaml.
+    A path or dict supplies indicators and units; region names still come from the bundled default region set.
     """
     if source is None:
         return _bundled()

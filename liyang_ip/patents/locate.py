@@ -72,12 +72,8 @@ def city_and_blocks() -> tuple[str, tuple[str, ...]]:
     """The registry's city (the region whose members are the blocks) and its blocks, in registry order."""
     from liyang_ip import registry
 
-    regs = registry.regions()
-    blocks = tuple(r.name for r in sorted(regs.values(), key=lambda r: r.order) if r.kind == "block")
-    cities = [r for r in regs.values() if r.kind == "city" and set(blocks) <= set(r.members)]
-    if not cities:  # pragma: no cover - registry invariant
-        raise ValueError("region registry: no city whose members are the blocks")
-    return cities[0].name, blocks
+    rset = registry.region_set()  # the default region set: its parent and members
+    return rset.parent, tuple(rset.members)
 
 
 @lru_cache(maxsize=1)
@@ -93,9 +89,9 @@ def places() -> tuple[Place, ...]:
     raw: list[tuple[str, str | None, int, str, bool]] = []
     for r in registry.regions().values():
         names = [n for n in (r.name, *r.aliases) if n and _has_cjk(n)]
-        if r.kind == "city" and r.name == city:
+        if r.kind == "parent" and r.name == city:
             level, region, kind = LEVEL_CITY, r.name, "city"
-        elif r.kind == "block":
+        elif r.kind == "member":
             level, region, kind = LEVEL_BLOCK, r.name, "block"
         elif r.kind == "park" and r.parent in blocks:
             level, region, kind = LEVEL_TOWN, r.parent, "park"

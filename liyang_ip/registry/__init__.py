@@ -1,8 +1,13 @@
-"""Registries as data: regions and the indicator catalogue.
+"""Registries as data: region sets and the indicator catalogue.
 
 The YAML files beside this module are the single source of region names, aliases, indicator codes,
 units, polarity and aggregation rules. Everything else (loaders, validation, charts, the demo generator,
 the text extractor) reads them through the functions here.
+
+Geography comes in region sets (``regionsets/*.yaml``, or a user's file by path; see
+:mod:`liyang_ip.registry.regionsets`): ``region_set(name_or_path)`` gives the parent, the members, the
+unit word and name resolution. The module-level ``regions()``, ``blocks()``, ``resolve_region()`` and
+``CITY`` take an optional set and default to the bundled default set (``changzhou``).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from typing import Any
 
 import yaml
 
-CITY = "常州市"
+from . import regionsets as _regionsets
+from .regionsets import Region, RegionSet, RegionSetError, region_set
 
 
 class UnknownNameError(KeyError):
@@ -34,26 +40,13 @@ class UnknownNameError(KeyError):
 
 
 @dataclass(frozen=True)
-class Region:
-    name: str
-    name_en: str
-    code: str
-    kind: str  # city | block | composite | park | former
-    order: int
-    aliases: tuple[str, ...] = ()
-    members: tuple[str, ...] = ()
-    parent: str | None = None
-    notes: str = ""
-
-
-@dataclass(frozen=True)
 class Indicator:
     code: str
     name_zh: str
     name_en: str
     pillar: str
     unit: str
-    kind: str  # stock | flow | ratio
+    kind: str  # stock | flow | ratio | cumulative (accumulated since `since`)
     polarity: int  # +1 higher is better, -1 lower is better
     aggregate: str  # sum | ratio | weighted_mean | none
     mission: bool = False
@@ -63,6 +56,8 @@ class Indicator:
     description: str = ""
     range: tuple[float, float] | None = None
     measurement_error: float | None = None  # survey scores: differences below this are not told apart
+    optional: bool = False  # outside the standard county panel (no demo rows, not a gap where absent)
+    since: int | None = None  # cumulative indicators: first year accumulated
 
     def label(self, lang: str = "zh", unit: bool = False) -> str:
         name = self.name_en if lang == "en" else self.name_zh
@@ -83,54 +78,46 @@ def normalise_name(text: str) -> str:
     return t.replace("（", "(").replace("）", ")").lower()
 
 
-@lru_cache(maxsize=1)
-def regions() -> dict[str, Region]:
-    """All regions, keyed by canonical Chinese name, in registry order."""
-    out = {}
-    for r in _read_yaml("regions.yaml")["regions"]:
-        out[r["name"]] = Region(
-            name=r["name"],
-            name_en=r.get("name_en", ""),
-            code=str(r["code"]),
-            kind=r["kind"],
-            order=int(r.get("order", 99)),
-            aliases=tuple(r.get("aliases") or ()),
-            members=tuple(r.get("members") or ()),
-            parent=r.get("parent"),
-            notes=(r.get("notes") or "").strip(),
-        )
-    return out
+def regions(region_set: RegionSet | str | None = None) -> dict[str, Region]:
+    """All units of a region set (default: the default set), keyed by canonical Chinese name, in order."""
+    return _regionsets.region_set(region_set).regions()
 
 
-def blocks() -> list[str]:
-    """The seven benchmark blocks of Changzhou, in registry order (溧阳市 first)."""
-    return [r.name for r in sorted(regions().values(), key=lambda r: r.order) if r.kind == "block"]
+def blocks(region_set: RegionSet | str | None = None) -> list[str]:
+    """The member units of a region set in set order (default set: its seven blocks, 溧阳市 first)."""
+    return _regionsets.region_set(region_set).members
 
 
-@lru_cache(maxsize=1)
-def _region_index() -> dict[str, str]:
-    idx = {}
-    for r in regions().values():
-        for n in (r.name, r.name_en, r.code, *r.aliases):
-            if n:
-                idx[normalise_name(n)] = r.name
-    return idx
+def parent(region_set: RegionSet | str | None = None) -> str:
+    """The parent (aggregate) unit of a region set (default set: its city)."""
+    return _regionsets.region_set(region_set).parent
 
 
-def resolve_region(text: str) -> str:
-    """Canonical region name for a name, alias, English name or code.
+def __getattr__(name: str):
+    # CITY is kept for callers that predate region sets: the parent of the default set.
+    if name == "CITY":
+        return _regionsets.region_set(None).parent
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def resolve_region(text: str, region_set: RegionSet | str | None = None) -> str:
+    """Canonical region name for a name, alias, English name or code (in the default set unless given).
 
     Raises
     ------
     UnknownNameError
         With the closest known names as suggestions.
     """
-    key = normalise_name(text)
-    idx = _region_index()
-    if key in idx:
-        return idx[key]
-    close = difflib.get_close_matches(key, list(idx), n=3, cutoff=0.5)
-    raise UnknownNameError("region", str(text), sorted({idx[c] for c in close}))
+    return _regionsets.region_set(region_set).resolve(text)
+
+
+def all_regions() -> dict[str, Region]:
+    """Every unit of every bundled set by canonical name (first set wins), for labels of any region."""
+    out: dict[str, Region] = {}
+    for name in _regionsets.bundled():
+        for k, r in _regionsets.region_set(name).regions().items():
+            out.setdefault(k, r)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -161,6 +148,8 @@ def indicators() -> dict[str, Indicator]:
             range=tuple(rng) if rng else None,
             measurement_error=(float(d["measurement_error"]) if d.get("measurement_error") is not None
                                else None),
+            optional=bool(d.get("optional", False)),
+            since=int(d["since"]) if d.get("since") is not None else None,
         )
     return out
 
@@ -206,8 +195,10 @@ def label(code: str, lang: str = "zh", unit: bool = False) -> str:
     """Display name of an indicator (or a region, which keeps its Chinese name unless lang='en')."""
     if code in indicators():
         return indicators()[code].label(lang, unit)
-    if code in regions():
-        return regions()[code].name_en if lang == "en" else code
+    if lang == "en":
+        r = all_regions().get(code)
+        if r is not None and r.name_en:
+            return r.name_en
     return code
 
 
@@ -245,6 +236,11 @@ __all__ = [
     "CITY",
     "Indicator",
     "Region",
+    "RegionSet",
+    "RegionSetError",
+    "all_regions",
+    "parent",
+    "region_set",
     "UnitRule",
     "UnknownNameError",
     "blocks",

@@ -49,7 +49,7 @@ def register(subparsers) -> None:
                         "2020→2025, targets 2030; periods from registry/plans.yaml); other flags and the "
                         "parameters file override it")
     r.add_argument("--target-year", type=int, metavar="YEAR", help="target year of the plan")
-    r.add_argument("--dataset", metavar="demo|public|PATH", help="dataset (default demo)")
+    r.add_argument("--dataset", metavar="demo|public|cnipa|PATH", help="dataset (default demo)")
     r.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="any notebook parameter; VALUE is read as YAML (e.g. -p gap_share=0.5 -p lang=en)")
     r.add_argument("--notebooks", metavar="01_baseline,...",
@@ -124,24 +124,37 @@ def _parse_param(text: str) -> tuple[str, Any]:
                          f"[a, b] and quote text with brackets or colons, e.g. -p 'indicators=[a, b]'") from None
 
 
-def _block_resolver():
-    """(blocks, resolve) from the registry; resolve raises ValueError naming the valid blocks."""
+def _block_resolver(dataset: str | None = None, region_set: Any = None):
+    """(members, resolve) of the dataset's region set (or `region_set`); resolve raises ValueError naming
+    the valid members."""
     try:
-        from liyang_ip import registry
+        from liyang_ip.data.build import declared_region_sets
     except ImportError:
         return [], None
-    blocks = list(registry.blocks())
+    try:
+        rset = declared_region_sets(dataset or "demo", region_set)[0]
+    except (OSError, ValueError) as e:
+        raise ValueError(f"dataset {dataset}: {e}") from None
+    blocks = list(rset.members)
 
     def resolve(name: str) -> str:
         try:
-            canonical = registry.resolve_region(str(name))
-        except KeyError as e:
-            raise ValueError(f"{e}; valid blocks: {', '.join(blocks)} (or 'all')") from None
-        if canonical not in blocks:
-            raise ValueError(f"{name!r} is not one of the seven blocks: {', '.join(blocks)} (or 'all')")
-        return canonical
+            return rset.resolve_member(str(name), "focus")
+        except ValueError as e:
+            raise ValueError(f"{e} (or 'all')") from None
 
     return blocks, resolve
+
+
+def _dataset_run_defaults(dataset: str) -> dict:
+    try:
+        from liyang_ip.data.build import run_defaults
+    except ImportError:
+        return {}
+    try:
+        return run_defaults(dataset)
+    except (OSError, ValueError):  # the dataset's own problems are reported when it is loaded
+        return {}
 
 
 def _resolve_dataset(spec: str) -> str:
@@ -151,7 +164,7 @@ def _resolve_dataset(spec: str) -> str:
         return spec
     p = Path(spec).expanduser()
     if not p.exists():
-        raise ValueError(f"dataset {spec!r} not found: give demo, public, or a path to a CSV, .xlsx or "
+        raise ValueError(f"dataset {spec!r} not found: give demo, public, cnipa, or a path to a CSV, .xlsx or "
                          "dataset directory")
     # Absolute, because the kernels run in the notebooks directory.
     return str(p.resolve())
@@ -182,11 +195,19 @@ def build_sets(args) -> list[dict]:
         raise RunError(f"--plan: {e}") from None
     for s in sets:
         s["dataset"] = _resolve_dataset(str(s.get("dataset") or "demo"))
-    blocks, resolve = _block_resolver()
-    try:
-        return expand_focus(sets, blocks, resolve, default=blocks[0] if blocks else None)
-    except ValueError as e:
-        raise RunError(f"--focus: {e}") from None
+    # A dataset may name the parameters its runs start from (dataset.yaml run_defaults, e.g. the years a
+    # cross-section covers); the command line, --params and --plan win.
+    sets = [{**_dataset_run_defaults(s["dataset"]), **s} for s in sets]
+    out = []
+    for s in sets:  # focus names are members of each set's own dataset (or region_set parameter)
+        try:
+            blocks, resolve = _block_resolver(s.get("dataset"), s.get("region_set"))
+            out += expand_focus([s], blocks, resolve, default=blocks[0] if blocks else None)
+        except ValueError as e:
+            raise RunError(f"--focus: {e}") from None
+    from .runner import _dedupe
+
+    return _dedupe(out)
 
 
 def _warn_unknown_params(sets, notebooks) -> None:
@@ -215,7 +236,9 @@ def default_run_name(args, sets) -> str:
         return safe_name(Path(args.params).stem)
     datasets = sorted({str(s.get("dataset", "demo")) for s in sets})
     name = datasets[0] if len(datasets) == 1 else "mixed"
-    name = Path(name).stem if name not in ("demo", "public") else name
+    from .runner import BUNDLED_DATASETS
+
+    name = Path(name).stem if name not in BUNDLED_DATASETS else name
     if getattr(args, "plan", None) is not None:  # a run per preset, so --plan 15 does not overwrite --plan 14
         from ..registry import plans
 

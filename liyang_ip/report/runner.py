@@ -49,7 +49,7 @@ MANIFEST_LOCK = ".manifest.lock"
 # Runs remembered in the manifest's "runs" list (start, end, command, counts of each).
 MAX_RUN_HISTORY = 50
 MANIFEST_VERSION = 1
-BUNDLED_DATASETS = ("demo", "public")
+BUNDLED_DATASETS = ("demo", "public", "cnipa")
 
 
 class RunError(ValueError):

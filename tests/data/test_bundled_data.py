@@ -30,7 +30,8 @@ def test_demo_is_complete_and_all_demo(demo_built):
     assert demo_built.errors == [] and demo_built.metadata["is_demo"]
     assert set(obs.status) == {"demo"}
     regions = [registry.CITY, *registry.blocks()]
-    expected = len(regions) * len(registry.indicators()) * len(demo.YEARS)
+    panel = [c for c, i in registry.indicators().items() if not i.optional]
+    expected = len(regions) * len(panel) * len(demo.YEARS)
     assert len(obs) == expected
     assert demo_built.coverage_summary.share.eq(1.0).all()
 
@@ -39,6 +40,8 @@ def test_demo_blocks_sum_to_city_and_ratios_agree(demo_built):
     obs = demo_built.observations
     wide = obs.pivot_table(index=["year", "region"], columns="indicator", values="value")
     for code, ind in registry.indicators().items():
+        if ind.optional:  # not in the demo panel
+            continue
         for y in demo.YEARS:
             blocks = wide.loc[y].loc[registry.blocks()]
             city = wide.loc[(y, registry.CITY), code]

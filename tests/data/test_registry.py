@@ -62,7 +62,8 @@ def test_catalogue_is_complete_and_consistent():
     assert set(pillars) >= {"creation", "utilisation", "protection", "management", "service", "talent"}
     for ind in cat.values():
         assert ind.pillar in pillars
-        assert ind.kind in ("stock", "flow", "ratio")
+        assert ind.kind in ("stock", "flow", "ratio", "cumulative")
+        assert (ind.kind == "cumulative") == (ind.since is not None)
         assert ind.polarity in (1, -1)
         assert ind.aggregate in ("sum", "ratio", "weighted_mean", "none")
         assert registry.unit_rule(ind.code, ind.unit).factor == 1.0

@@ -434,6 +434,8 @@ def _catalogue_names():
 
     cat = yaml.safe_load(resources.files("liyang_ip.registry").joinpath("indicators.yaml").read_text("utf-8"))
     for d in cat["indicators"]:
+        if d.get("kind") == "cumulative":  # totals since a base year (1985年以来累计): not read from bulletins
+            continue
         for name in (d["name_zh"], *(d.get("synonyms") or ())):
             yield d["code"], name, d["unit"]
 

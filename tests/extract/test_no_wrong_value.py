@@ -30,8 +30,9 @@ WRITTEN = {
     "万人": [("万人", 1)],
     "亿元": [("亿元", 1)],
 }
+# Cumulative indicators (1985年以来累计, CNIPA tables) are not read from bulletin text: left out here.
 NAMED = sorted((code, name) for code, info in CAT.indicators.items() if info.unit in WRITTEN
-               for name in info.names)
+               and info.kind != "cumulative" for name in info.names)
 # Elided forms: a measure written without its subject. It stands for the subject of the nearest catalogue
 # name before it in the sentence + the form (专利申请量 → 专利 + 授权量), when that is a catalogue name.
 ELIDED = ["授权量", "授权", "申请量", "申请", "笔数", "金额"]

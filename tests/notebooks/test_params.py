@@ -50,7 +50,7 @@ def test_unknown_block_lists_valid_ones():
 
 
 def test_city_or_park_is_not_a_block():
-    with pytest.raises(ValueError, match="常州市 is a city, not one of the seven blocks"):
+    with pytest.raises(ValueError, match="常州市 is the parent of region set 'changzhou', not one of its seven blocks"):
         validate_params(focus="常州市")
     with pytest.raises(ValueError, match="composite"):
         validate_params(focus="武进区(全口径)")
