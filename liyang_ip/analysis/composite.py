@@ -584,7 +584,7 @@ def rank_robustness(
     polarity, pillars : mapping, optional
         Default from the catalogue.
     reference : mapping or Series code → value, optional
-        Parent average for the ``distance`` normalisation (e.g. the 常州市 value); default the mean of the
+        Parent average for the ``distance`` normalisation (the region set's parent value); default the mean of the
         regions. An indicator whose reference is 0 or missing uses the mean of the regions.
     measurement_error : mapping, optional
         For :func:`apply_ties` (default the catalogue's).
@@ -733,7 +733,7 @@ def composite_robustness(
         )
     ref = None
     if reference == "city":
-        city = city_name()
+        city = city_name(None, obs)
         sel = obs[(obs["region"] == city) & (obs["year"] == int(year)) & obs["indicator"].isin(m.columns)]
         ref = sel.set_index("indicator")["value"].astype(float)
     elif reference is not None:
