@@ -354,7 +354,10 @@ def param_problems(values: Mapping[str, Any], available_years: Iterable[int] | N
         if "start_year" in group:
             kwargs["available_years"] = years
         if "peers" in given and "focus" not in given:
-            kwargs["focus"] = values.get("focus", "溧阳市")
+            kwargs["focus"] = values.get("focus")
+        if "focus" in group and "dataset" in values:
+            # focus and peers are members of the dataset's region set (validate_params finds it)
+            kwargs["region_set"] = values.get("region_set") or _dataset_region_set(values["dataset"])
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:

@@ -193,7 +193,7 @@ def test_param_problems_lists_every_problem_not_only_the_first():
                                        "methods": ["holtt"], "gap_share": 1.5, "indicators": ["专利授权量"]})
     assert len(errors) == 5 and warnings == []
     assert errors[0].startswith("unknown lang 'fr'")
-    assert "常州市 is a" in errors[1] and "not one of the seven blocks" in errors[1]
+    assert "常州市 is the parent" in errors[1] and "not one of its seven blocks" in errors[1]
     assert errors[2].startswith("end_year 2018 is before start_year 2020")
     assert "holtt" in errors[3] and "gap_share 1.5" in errors[4]  # 专利授权量 is a valid name: no problem
 
