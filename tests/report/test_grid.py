@@ -120,7 +120,7 @@ def test_the_bundled_explorer_is_interactive_only():
     from liyang_ip.report.runner import default_notebooks_dir
 
     names = [p.stem for p in discover_notebooks(default_notebooks_dir())]
-    assert names == ["00_overview", "01_baseline", "02_benchmark", "03_projection", "05_industries"]
+    assert names == ["00_overview", "01_baseline", "02_benchmark", "03_projection", "05_industries", "06_evaluation"]
 
 
 def test_plan_preset_fills_beneath_the_given_parameters():
