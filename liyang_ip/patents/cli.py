@@ -1,7 +1,7 @@
 """`liyang-ip patents …`: import a patent-list export; write the synthetic demo export.
 
     liyang-ip patents import FILE [--columns PRESET|mapping.yaml] [--out DIR] [--all-applicants]
-                                  [--industries FILE] [--as-of DATE] [--focus BLOCK]
+                                  [--industries FILE] [--as-of DATE] [--strict]
     liyang-ip patents demo [--out FILE] [--rows N] [--seed N]
 """
 
@@ -32,6 +32,14 @@ def _cmd_import(args) -> int:
     except ValueError as e:  # e.g. an unreadable --as-of date
         print(f"liyang-ip patents import: {path}: {e}", file=sys.stderr)
         return 1
+    if args.strict and len(result.errors):
+        # Nothing is written: a clerk asking for --strict wants every row in, or to be told which ones are not.
+        _print_issues(result.errors, args.max_errors, None)
+        n = len(result.errors)
+        print(f"liyang-ip patents import: {path}: --strict: {n} row-level message(s) "
+              f"({result.summary['rows_left_out']} row(s) would be left out); nothing written. "
+              "Correct the rows above, or run without --strict to import the rest.", file=sys.stderr)
+        return 1
     from . import indicators
 
     table = indicators.compute(result)
@@ -42,14 +50,20 @@ def _cmd_import(args) -> int:
                         extra={"observations": obs, "sources": sources})
     print(summary_text(result.summary))
     print(f"{len(table)} indicator rows; {len(obs)} observation rows for the dataset (source id {source_id}).")
-    shown = result.errors.head(args.max_errors)
+    _print_issues(result.errors, args.max_errors, out / "errors.csv")
+    print(f"→ {out}")
+    return 0
+
+
+def _print_issues(errors, max_errors: int, errors_file: Path | None) -> None:
+    """Print the first `max_errors` row-level messages as ``file:row [field] 'value': severity: message``."""
+    shown = errors.head(max_errors)
     for r in shown.itertuples(index=False):
         val = f" {r.value!r}:" if str(r.value) not in ("", "nan", "None") else ""
         print(f"{r.file}:{r.row} [{r.field}]{val} {r.severity}: {r.message}", file=sys.stderr)
-    if len(result.errors) > len(shown):
-        print(f"… {len(result.errors) - len(shown)} more in {out / 'errors.csv'}", file=sys.stderr)
-    print(f"→ {out}")
-    return 0
+    if len(errors) > len(shown):
+        where = f" in {errors_file}" if errors_file else " (raise --max-errors to see them)"
+        print(f"… {len(errors) - len(shown)} more{where}", file=sys.stderr)
 
 
 def _cmd_demo(args) -> int:
@@ -71,6 +85,9 @@ def register(sub) -> None:
     i.add_argument("--industries", help="industries YAML (default: the bundled registry/industries.yaml)")
     i.add_argument("--as-of", help="date the legal status refers to (the export date), e.g. 2024-06-30")
     i.add_argument("--max-errors", type=int, default=20, help="row-level messages to print (all are in errors.csv)")
+    i.add_argument("--strict", action="store_true",
+                   help="any row-level error or warning (a row left out or read with a guess) fails the import; "
+                        "nothing is written")
     i.set_defaults(func=_cmd_import)
     d = psub.add_parser("demo", help="write the seeded synthetic demo export (status demo)")
     d.add_argument("--out", help="file to write (default data/raw/patents_demo/patents_demo.csv)")

@@ -170,3 +170,26 @@ def test_unreadable_optional_date_is_reported_and_left_empty(tmp_path, layouts):
     assert r.errors[["row", "field"]].values.tolist() == [[2, "grant_date"], [3, "lapse_date"]]
     assert r.patents["grant_date"].isna().tolist() == [True, False]
     assert r.summary["patents"] == 2  # optional fields: the rows stay
+
+
+def test_cli_strict_refuses_rows_left_out_and_writes_nothing(tmp_path, capsys):
+    f = tmp_path / "bad.csv"
+    f.write_text("申请号,申请日,申请人地址\nCN202110000001.1,2021-01-01,江苏省溧阳市\n"
+                 "not-a-number,2021-01-01,江苏省溧阳市\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["patents", "import", str(f), "--out", str(out), "--strict"]) == 1
+    err = capsys.readouterr().err
+    # The offending row is named (file, row 3, field) and the refusal says nothing was written.
+    assert f"{f}:3 [app_no]" in err and "--strict" in err and "nothing written" in err
+    assert "Traceback" not in err and not out.exists()
+    # Without --strict the good row is imported and the bad one reported.
+    assert main(["patents", "import", str(f), "--out", str(out)]) == 0
+    assert (out / "errors.csv").exists()
+
+
+def test_cli_strict_passes_a_clean_file(cnipa_csv, tmp_path):
+    out = tmp_path / "out"
+    if len(import_export(cnipa_csv).errors):  # the fixture must be clean for this test to mean anything
+        pytest.fail("the cnipa fixture has row-level messages")
+    assert main(["patents", "import", str(cnipa_csv), "--out", str(out), "--strict"]) == 0
+    assert (out / "patents.parquet").exists()
