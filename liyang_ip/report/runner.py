@@ -219,8 +219,11 @@ def read_notebook(path: str | Path):
         import nbformat
 
         return nbformat.read(str(path), as_version=4)
-    import jupytext
-
+    try:
+        import jupytext
+    except ImportError:  # an environment set up before the notebooks became text files
+        raise RunError(f"{path.name}: reading a text notebook (.md/.py) needs the jupytext package, which this "
+                       "Python environment does not have; run `make setup` (or `pip install -e .`)") from None
     return jupytext.read(path)
 
 
@@ -274,6 +277,8 @@ def _in_batch(path: Path) -> bool:
             meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
         else:
             meta = read_notebook(path).get("metadata", {})
+    except RunError:
+        raise  # a missing reader is the environment's fault, not the notebook's: say so, do not guess
     except Exception:  # noqa: BLE001 - unreadable here: let execution report the problem
         return True  # unreadable here: let execution report the problem
     return bool(meta.get("liyang_ip", {}).get("batch", True))

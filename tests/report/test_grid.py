@@ -116,6 +116,23 @@ def test_interactive_notebooks_stay_out_of_default_batches(tmp_path):
     assert [p.name for p in discover_notebooks(tmp_path, ["04"])] == ["04_explore.ipynb"]  # named: runs
 
 
+def test_text_notebooks_without_jupytext_fail_loudly(tmp_path, monkeypatch):
+    import builtins
+
+    (tmp_path / "01_a.md").write_text("---\njupytext: {}\n---\n# a\n", encoding="utf-8")
+    real_import = builtins.__import__
+
+    def no_jupytext(name, *args, **kwargs):
+        if name == "jupytext":
+            raise ImportError("No module named 'jupytext'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_jupytext)
+    # A stale environment must not silently put every text notebook into the batch (or skip them all).
+    with pytest.raises(RunError, match=r"01_a\.md: .*needs the jupytext package.*make setup"):
+        discover_notebooks(tmp_path)
+
+
 def test_the_bundled_explorer_is_interactive_only():
     from liyang_ip.report.runner import default_notebooks_dir
 
