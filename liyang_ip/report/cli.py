@@ -20,6 +20,9 @@ examples:
   liyang-ip run --focus all --target-year 2030 --jobs 4    all seven blocks
   liyang-ip run --plan 15                                   15th-plan preset: baseline 2020→2025, targets 2030
   liyang-ip run --params grid.yaml --run-name scenarios     a grid from a YAML file
+  liyang-ip run --params grid.yaml --dry-run                the plan only: jobs, up to date, time estimate
+  liyang-ip run --focus all --cluster local:2               on a Dask LocalCluster of 2 workers
+  liyang-ip run --params grid.yaml --cluster tcp://head:8786 --yes   on an existing Dask scheduler
 
 parameters file (YAML): a mapping whose list values are grid axes (cartesian product), e.g.
   focus: [溧阳市, 金坛区]
@@ -59,6 +62,11 @@ def register(subparsers) -> None:
     r.add_argument("--run-name", metavar="NAME",
                    help="sub-directory of --out (default: the parameters file's name, else the dataset's)")
     r.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="notebooks executed at once (default 1)")
+    r.add_argument("--cluster", metavar="local[:N]|tcp://HOST:8786",
+                   help="run the batch on Dask: a LocalCluster of N worker processes (default: one per CPU) "
+                        "or an existing scheduler; workers need the package and the same paths (README)")
+    r.add_argument("--dry-run", action="store_true",
+                   help="show the plan (jobs, up to date, estimated time) and run nothing")
     r.add_argument("--pdf", action="store_true", help="also export HTML and PDF (needs Chromium)")
     r.add_argument("--force", action="store_true", help="re-run (and re-export) what is up to date")
     r.add_argument("--kernel", metavar="NAME", help="Jupyter kernel (default: the notebook's own)")
@@ -67,7 +75,8 @@ def register(subparsers) -> None:
                         f"(default {DEFAULT_CELL_TIMEOUT:g}; 0 for none)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--yes", action="store_true",
-                   help="run a batch of more than 500 notebook runs (parameter sets × notebooks) without asking")
+                   help="run a batch of more than 500 notebook runs (parameter sets × notebooks); without it "
+                        "such a batch shows its plan and stops")
     r.add_argument("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable for --pdf")
     r.set_defaults(func=cmd_run)
 
@@ -251,6 +260,14 @@ def cmd_run(args) -> int:
 
     if args.jobs < 1:
         return _fail("--jobs must be at least 1")
+    from .cluster import ClusterError, parse_cluster
+
+    cluster = None
+    if args.cluster:
+        try:
+            cluster = parse_cluster(args.cluster)
+        except ValueError as e:
+            return _fail(f"run: {e}")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         return _fail(f"run: --out {args.out} is a file; give a directory (it is created when missing)")
@@ -262,9 +279,6 @@ def cmd_run(args) -> int:
         return _fail(f"run: {e}")
     from .checks import check_sets, too_many_jobs
 
-    big = too_many_jobs(len(sets), len(notebooks))
-    if big and not args.yes:
-        return _fail(f"run: {big}")
     run_dir = Path(args.out) / default_run_name(args, sets)
     datasets = {}
     for s in sets:
@@ -291,9 +305,32 @@ def cmd_run(args) -> int:
     _warn_unknown_params(sets, notebooks)
     print(f"liyang-ip run: {len(sets)} parameter set(s) × {len(notebooks)} notebook(s) → {run_dir}",
           file=sys.stderr)
-    result = run_batch(sets, notebooks, run_dir, jobs=args.jobs, force=args.force, kernel=args.kernel,
-                       timeout=args.timeout or None, progress=not args.no_progress, datasets=datasets,
-                       command=["liyang-ip", *sys.argv[1:]] if sys.argv else None, set_names=set_names)
+    # The plan: what will run, what is up to date, how long it should take (earlier runs' timings).
+    plan = _plan(sets, notebooks, run_dir, datasets, set_names, cluster, args)
+    big = too_many_jobs(len(sets), len(notebooks))
+    if args.dry_run:
+        for key in plan.to_run[:DRY_RUN_LISTED]:
+            print(f"  would run {key}")
+        if len(plan.to_run) > DRY_RUN_LISTED:
+            print(f"  … and {len(plan.to_run) - DRY_RUN_LISTED} more")
+        if big and not args.yes:
+            print(f"liyang-ip run: note: {big}", file=sys.stderr)
+        print("dry run: nothing was run")
+        return 0
+    if big and not args.yes:
+        return _fail(f"run: {big}")
+    backend = None
+    if cluster is not None:
+        from .cluster import DaskBackend
+
+        backend = DaskBackend(cluster, say=lambda msg: print(f"liyang-ip run: {msg}", file=sys.stderr))
+    try:
+        result = run_batch(sets, notebooks, run_dir, jobs=args.jobs, force=args.force, kernel=args.kernel,
+                           timeout=args.timeout or None, progress=not args.no_progress, datasets=datasets,
+                           command=["liyang-ip", *sys.argv[1:]] if sys.argv else None, set_names=set_names,
+                           backend=backend)
+    except ClusterError as e:
+        return _fail(f"run: {e}", 1)
     entries = result.manifest["notebooks"]
     for key in [*result.executed, *result.failed, *result.skipped]:
         e = entries[key]
@@ -310,6 +347,30 @@ def cmd_run(args) -> int:
         status = max(status, _export(run_dir, ("html", "pdf"), combined=True, force=args.force,
                                      browser=args.browser))
     return status
+
+
+#: Job keys a dry run lists before "… and N more".
+DRY_RUN_LISTED = 20
+
+
+def _plan(sets, notebooks, run_dir: Path, datasets, set_names, cluster, args):
+    """Plan the batch and print it (stderr): counts, and the estimate from earlier runs' timings."""
+    from .cluster import describe_plan, plan_batch, sibling_manifests
+    from .runner import plan_jobs, read_manifest
+
+    fingerprints = {k: v.get("fingerprint") for k, v in datasets.items()}
+    jobs = plan_jobs(sets, notebooks, run_dir, fingerprints, set_names)
+    if cluster is None:
+        workers, where = args.jobs, f"{args.jobs} local process(es)"
+    elif cluster.is_local:
+        workers, where = cluster.workers, f"a Dask LocalCluster of {cluster.workers} worker(s)"
+    else:
+        workers, where = None, f"the Dask scheduler {cluster.address}"
+    plan = plan_batch(jobs, read_manifest(run_dir), workers, run_dir, history=sibling_manifests(run_dir),
+                      force=args.force)
+    for line in describe_plan(plan, where):
+        print(f"liyang-ip run: {line}", file=sys.stderr)
+    return plan
 
 
 def _export(path: Path, formats, combined: bool, force: bool, browser: str | None) -> int:

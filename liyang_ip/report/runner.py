@@ -46,6 +46,10 @@ MANIFEST = "manifest.json"
 # Notebook entries appended during a batch, folded into the manifest at the end (see append_journal).
 MANIFEST_JOURNAL = ".manifest.journal"
 MANIFEST_LOCK = ".manifest.lock"
+# The journal is folded into manifest.json when it grows past this many bytes (a few thousand jobs), so
+# that a batch of 10,000 notebooks rewrites the manifest a handful of times, not once per job, and a
+# crash leaves a bounded journal to replay.
+JOURNAL_COMPACT_BYTES = 4 << 20
 # Runs remembered in the manifest's "runs" list (start, end, command, counts of each).
 MAX_RUN_HISTORY = 50
 MANIFEST_VERSION = 1
@@ -483,11 +487,18 @@ def update_manifest(run_dir: str | Path, change: Callable[[dict], dict | None]) 
     return manifest
 
 
-def append_journal(run_dir: str | Path, key: str, entry: dict) -> None:
+def append_journal(run_dir: str | Path, key: str, entry: dict,
+                   compact_bytes: int | None = JOURNAL_COMPACT_BYTES) -> bool:
     """Record one notebook's entry by appending a line to the manifest's journal (under the lock).
 
     A large batch appends one short line per job instead of rewriting the whole manifest; the journal
-    is folded into ``manifest.json`` by the next `update_manifest` (at the end of the run).
+    is folded into ``manifest.json`` by the next `update_manifest` (at the end of the run), or here,
+    under the same lock, once it is larger than `compact_bytes` (None: never here).
+
+    Returns
+    -------
+    bool
+        True when the journal was folded into the manifest by this call.
     """
     line = json.dumps({"key": key, "entry": entry}, ensure_ascii=False, default=str) + "\n"
     with manifest_lock(run_dir):
@@ -495,6 +506,11 @@ def append_journal(run_dir: str | Path, key: str, entry: dict) -> None:
             f.write(line)
             f.flush()
             os.fsync(f.fileno())
+            size = f.tell()
+        if compact_bytes is not None and size > compact_bytes:
+            write_manifest(run_dir, read_manifest(run_dir))
+            return True
+    return False
 
 
 def package_version() -> str:
@@ -745,6 +761,7 @@ def run_batch(
     datasets: Mapping[str, dict] | None = None,
     command: Sequence[str] | None = None,
     set_names: Sequence[str] | None = None,
+    backend: Any = None,
 ) -> RunResult:
     """Execute every notebook for every parameter set; see the module docstring for the layout.
 
@@ -760,6 +777,10 @@ def run_batch(
     timeout : per-cell timeout in seconds (None: no limit).
     datasets : ``dataset_info`` per dataset spec; computed here when not given.
     set_names : directory name per set (default `set_dirs(sets)`).
+    backend : where the jobs run instead of the local process pool: an object with ``label`` (kept in
+        the manifest), ``capture_stderr`` and ``run(specs, record, bar)`` that calls ``record`` with
+        each `execute_job` result in this process (`cluster.DaskBackend`). Skipping, the manifest and
+        its journal stay here, so every backend has the same semantics.
 
     Returns
     -------
@@ -793,6 +814,7 @@ def run_batch(
             "command": this_run["command"],
             "kernel": kernel,
             "jobs": jobs,
+            "backend": backend.label if backend is not None else "processes",
             "datasets": {**manifest.get("datasets", {}), **{k: dict(v) for k, v in datasets.items()}},
         })
         for job in plan:
@@ -826,8 +848,12 @@ def run_batch(
     try:
         inline = jobs <= 1 or len(todo) <= 1
         capture = not inline or bar_stream is not None
+        if backend is not None:
+            capture = bool(backend.capture_stderr)
         specs = [_job_spec(j, kernel, Path(cwd) if cwd else j.notebook.parent, timeout, capture) for j in todo]
-        if inline:
+        if backend is not None:
+            backend.run(specs, record, bar)
+        elif inline:
             for spec in specs:
                 bar.set_postfix_str(spec["key"], refresh=True)
                 record(execute_job(spec))
