@@ -8,7 +8,12 @@ hand-made inputs. Missing values (None/NaN) produce a sentence that says the fig
 
 Formatting is done by one formatter, :mod:`liyang_ip.wording.format` (re-exported here): values ≥ 100
 without decimals and with thousands separators, 10–100 with one decimal, below 10 with two; percentages
-with one decimal. Ranks are "第N"; block counts in Chinese numerals (七个板块).
+with one decimal. Ranks are "第N"; counts of members in Chinese numerals (七个板块).
+
+Geography words (板块 / 设区市 / 省份, 常州平均 / 全国平均, 全市 / 全国) come from the region set
+(``registry/regionsets/*.yaml``, :meth:`RegionSet.words`), passed to the templates as ``geo``: functions
+take ``region_set`` (a RegionSet, bundled name or path); when it is not given they use the set recorded on
+the analysis frame they format (``attrs['region_set']``), else the default set.
 """
 
 from __future__ import annotations
@@ -43,19 +48,43 @@ def _ind(code: str, lang: str) -> tuple[str, str]:
     return (i.name_en if lang == "en" else i.name_zh), i.unit
 
 
-def _region(name: str, lang: str) -> str:
+def _region(name: str, lang: str, rset: Any = None) -> str:
+    """A region's display name: as is in Chinese; in English the region set's English name, else any
+    bundled set's, else as is."""
     if lang != "en":
         return str(name)
     from liyang_ip import registry
 
-    r = registry.regions().get(name)
-    return r.name_en if r and r.name_en else str(name)
+    if rset is not None and name in rset:
+        return rset.label(name, "en")
+    return registry.label(str(name), "en")
 
 
-def _reference(against: str, lang: str) -> str:
-    """How a benchmark is called: 'city' (常州平均), 'median' or 'leader' (wording ``references``)."""
-    refs = wording.group("references", lang)
-    return refs.get(str(against), refs["city"])
+def _rset(region_set: Any = None, *frames: Any):
+    """The RegionSet to word sentences for: `region_set` if given, else the set recorded on the first frame
+    (or attrs mapping) that has one (``attrs['region_set']``, set by the analyses), else the default set."""
+    from liyang_ip import registry
+
+    if region_set is None:
+        for f in frames:
+            attrs = f if isinstance(f, Mapping) else getattr(f, "attrs", None)
+            if isinstance(attrs, Mapping) and attrs.get("region_set"):
+                region_set = attrs["region_set"]
+                break
+    return registry.region_set(region_set)
+
+
+def _geo(rset: Any, lang: str) -> dict[str, str]:
+    """The region set's words for the templates (``{{ geo.unit }}``, ``{{ geo.average }}`` …)."""
+    return rset.words("en" if lang == "en" else "zh")
+
+
+def _reference(against: str, lang: str, rset: Any = None) -> str:
+    """How a benchmark is called: 'city' (the parent's average: 常州平均 / 全国平均), 'others', 'median',
+    'leader' or 'city_plan' (wording ``references``, with the region set's words)."""
+    rset = rset if rset is not None else _rset()
+    key = str(against) if str(against) in wording.catalogue(lang).get("references", {}) else "city"
+    return _say(f"references.{key}", lang, geo=_geo(rset, lang))
 
 
 def _num(x: Any) -> float | None:
@@ -77,15 +106,19 @@ def level_sentence(
     city_value: float | None = None,
     lang: str = "zh",
     reference: str | None = None,
+    *,
+    region_set: Any = None,
 ) -> str:
-    """Level, rank and distance to the Changzhou average (or another ``reference``) in one sentence.
+    """Level, rank and distance to the parent's average (or another ``reference``) in one sentence.
 
     Example: ``2020年溧阳市每万人口发明专利拥有量为30.1件/万人，在七个板块中排名第5，比常州平均低4.2件/万人（低12.2%）。``
     The relative difference is (value − city) / city × 100; rank 1 is the best (polarity applied upstream).
-    ``reference`` names what ``city_value`` is (default: wording ``references.city``, 常州平均).
+    ``reference`` names what ``city_value`` is (default: wording ``references.city``, the region set's
+    average: 常州平均 / 全国平均). ``region_set`` gives the words (板块 / 省份; default: the default set).
     """
+    rset = _rset(region_set)
     name, unit = _ind(indicator, lang)
-    reg = _region(focus, lang)
+    reg = _region(focus, lang, rset)
     if _missing(value):
         return _say("level.missing", lang, year=year, region=reg, name=name)
     compared = not _missing(city_value)
@@ -104,7 +137,7 @@ def level_sentence(
     return _say(
         "level.sentence", lang, year=year, region=reg, name=name, value=float(value), unit=unit,
         ranked=ranked, alone=alone, rank=_int(rank), n_blocks=_int(n_blocks), compared=compared, equal=equal,
-        above=above, diff=diff, rel=rel, reference=reference or _reference("city", lang),
+        above=above, diff=diff, rel=rel, reference=reference or _reference("city", lang, rset), geo=_geo(rset, lang),
     )
 
 
@@ -154,17 +187,20 @@ def gap_trend_sentence(
     gap_end_pct: float | None,
     reference: str | None = None,
     lang: str = "zh",
+    *,
+    region_set: Any = None,
 ) -> str:
     """Whether the relative gap to the average narrowed: gaps in % of the average, positive = better.
 
     The words follow the size of the change in percentage points (``wording/thresholds.yaml``,
     ``gap_trend``): below ``flat`` the gap is "基本未变", from ``marked`` on it narrowed "明显", from
-    ``large`` on "大幅". ``reference`` is the benchmark as said in the sentence (default 常州平均 / the
-    Changzhou average).
+    ``large`` on "大幅". ``reference`` is the benchmark as said in the sentence (default: the region set's
+    average, e.g. 常州平均 / the Changzhou average).
     """
+    rset = _rset(region_set)
     name, _ = _ind(indicator, lang)
-    reg = _region(focus, lang)
-    ref = reference or _reference("city", lang)
+    reg = _region(focus, lang, rset)
+    ref = reference or _reference("city", lang, rset)
     if _missing(gap_start_pct) or _missing(gap_end_pct):
         return _say("gap_trend.missing", lang, region=reg, name=name, reference=ref)
     a, b = float(gap_start_pct), float(gap_end_pct)
@@ -191,16 +227,19 @@ def composite_sentence(
     level_pct: int = 90,
     method: str | None = None,
     lang: str = "zh",
+    *,
+    region_set: Any = None,
 ) -> str:
     """Composite-index rank with its Monte Carlo uncertainty interval."""
-    reg = _region(focus, lang)
+    rset = _rset(region_set)
+    reg = _region(focus, lang, rset)
     if _missing(rank):
         return _say("composite.missing", lang, region=reg)
     has_interval = not (_missing(rank_lo) or _missing(rank_hi))
     return _say(
         "composite.sentence", lang, region=reg, rank=int(rank), n_blocks=int(n_blocks), method=method or "",
         has_interval=has_interval, median_rank=_num(median_rank), rank_lo=_int(rank_lo), rank_hi=_int(rank_hi),
-        level_pct=level_pct, robust=has_interval and int(rank_lo) == int(rank_hi),
+        level_pct=level_pct, robust=has_interval and int(rank_lo) == int(rank_hi), geo=_geo(rset, lang),
     )
 
 
@@ -299,6 +338,8 @@ def proposed_target_sentence(
     binding: str | None = None,
     lang: str = "zh",
     benchmark: str = "city",
+    *,
+    region_set: Any = None,
 ) -> str:
     """A proposed target: closes ``gap_share`` of the gap to the reference, never below the trend.
 
@@ -310,10 +351,11 @@ def proposed_target_sentence(
     'ahead' when the block is already at or ahead of the benchmark (the trend is proposed), and 'gap' when
     the gap rule did; None leaves it unsaid.
     """
+    rset = _rset(region_set)
     name, unit = _ind(indicator, lang)
-    reg = _region(focus, lang)
+    reg = _region(focus, lang, rset)
     common = {"region": reg, "name": name, "target_year": target_year, "unit": unit,
-              "reference": _reference(benchmark, lang)}
+              "reference": _reference(benchmark, lang, rset), "geo": _geo(rset, lang)}
     if _missing(proposed):
         return _say("proposed.missing", lang, region=reg, name=name)
     if binding == "ahead":
@@ -407,12 +449,15 @@ def status_line(
     return _say("status_line", lang, name=name, is_demo=bool(is_demo), share=share)
 
 
-def params_line(params: Any, lang: str = "zh") -> str:
-    """The run's choices in one line (a ``params.NotebookParams`` or any object with its fields)."""
+def params_line(params: Any, lang: str = "zh", *, region_set: Any = None) -> str:
+    """The run's choices in one line (a ``params.NotebookParams`` or any object with its fields); the
+    members are called by the region set's unit word (焦点板块 / 焦点省份)."""
+    rset = _rset(region_set)
     return _say(
-        "params_line", lang, focus=_region(params.focus, lang), peers=[_region(x, lang) for x in params.peers],
+        "params_line", lang, focus=_region(params.focus, lang, rset),
+        peers=[_region(x, lang, rset) for x in params.peers],
         start_year=params.start_year, end_year=params.end_year, target_year=params.target_year,
-        n_indicators=len(params.indicators),
+        n_indicators=len(params.indicators), geo=_geo(rset, lang),
     )
 
 
@@ -457,26 +502,28 @@ def _polarity(code: str) -> int:
         return 1
 
 
-def benchmark_sentences(gaps: pd.DataFrame, focus: str, lang: str = "zh") -> list[str]:
+def benchmark_sentences(gaps: pd.DataFrame, focus: str, lang: str = "zh", *, region_set: Any = None) -> list[str]:
     """One :func:`level_sentence` per row of ``analysis.benchmark.gap_table`` (one year).
 
-    The reference is the Changzhou average ``city_avg`` (for summed indicators the city total divided by
-    the number of blocks, for ratios the city figure itself). Frames without ``city_avg`` fall back to the
-    city figure for ratios and the median block for summed indicators, whose city figure is a total.
+    The reference is the parent's average ``city_avg`` (for summed indicators the parent's total divided
+    by the number of members, for ratios the parent's figure itself). Frames without ``city_avg`` fall back
+    to the parent's figure for ratios and the median member for summed indicators, whose parent figure is
+    a total. ``region_set``: default the set recorded on `gaps`.
     """
+    rset = _rset(region_set, gaps)
     if gaps.empty:
-        return [_say("benchmark.no_figures", lang, region=_region(focus, lang))]
+        return [_say("benchmark.no_figures", lang, region=_region(focus, lang, rset))]
     out = []
     for _, r in gaps.iterrows():
         if "city_avg" in gaps.columns:
             ref, ref_label = r.get("city_avg"), None
         elif _aggregate(r["indicator"]) == "sum":
-            ref, ref_label = r.get("median"), _reference("median", lang)
+            ref, ref_label = r.get("median"), _reference("median", lang, rset)
         else:
             ref, ref_label = r.get("city_value"), None
         out.append(
             level_sentence(r["indicator"], int(r["year"]), focus, r["value"], r.get("rank"), r.get("n"), ref,
-                           lang, ref_label)
+                           lang, ref_label, region_set=rset)
         )
     return out
 
@@ -489,15 +536,19 @@ def benchmark_paragraph(
     end: int,
     lang: str = "zh",
     against: str = "city",
+    *,
+    region_set: Any = None,
 ) -> str:
-    """How many indicators the focus block is ahead of the benchmark on (polarity-aware), its best and
+    """How many indicators the focus member is ahead of the benchmark on (polarity-aware), its best and
     worst rank, and how many gaps narrowed (``analysis.benchmark.gap_table`` for one year and
-    ``gap_change``). ``against`` is 'city' (the Changzhou average), 'median' or 'leader'."""
-    reg = _region(focus, lang)
+    ``gap_change``). ``against`` is 'city' (the parent's average), 'median' or 'leader'."""
+    rset = _rset(region_set, gaps, changes)
+    reg = _region(focus, lang, rset)
     g = gaps.dropna(subset=["rank"])
     if len(g) == 0:
         alone = len(gaps) > 0 and "n" in gaps.columns and bool((gaps["n"].fillna(0) < 2).all())
-        return _say("benchmark.alone" if alone else "benchmark.no_ranks", lang, region=reg, end=end)
+        return _say("benchmark.alone" if alone else "benchmark.no_ranks", lang, region=reg, end=end,
+                    geo=_geo(rset, lang))
     col = f"gap_{against}_pct"
     if col in g.columns:
         signed = g[col] * [_polarity(c) for c in g["indicator"]]
@@ -508,7 +559,7 @@ def benchmark_paragraph(
     worst = g.sort_values("rank", ascending=False, kind="stable").iloc[0]
     parts = [_say(
         "benchmark.summary", lang, end=end, region=reg, n_compared=n_cmp, n_ahead=ahead,
-        reference=_reference(against, lang), best_name=_ind(best["indicator"], lang)[0],
+        reference=_reference(against, lang, rset), best_name=_ind(best["indicator"], lang)[0],
         best_rank=int(best["rank"]), worst_name=_ind(worst["indicator"], lang)[0], worst_rank=int(worst["rank"]),
     )]
     if changes is not None and "improved" in changes.columns:
@@ -516,25 +567,27 @@ def benchmark_paragraph(
         ch_against = str(changes["against"].iloc[0]) if "against" in changes.columns and len(changes) else against
         from liyang_ip.analysis.benchmark import DEFAULT_MATERIALITY
 
-        parts.append(_say("benchmark.narrowed", lang, start=start, reference=_reference(ch_against, lang),
+        parts.append(_say("benchmark.narrowed", lang, start=start, reference=_reference(ch_against, lang, rset),
                           n_narrowed=int(imp.astype(bool).sum()), n_total=len(imp),
                           materiality=float(changes.attrs.get("materiality", DEFAULT_MATERIALITY))))
     return paragraph(*parts, lang=lang)
 
 
 def gap_change_sentences(
-    changes: pd.DataFrame, focus: str, start: int, end: int, lang: str = "zh"
+    changes: pd.DataFrame, focus: str, start: int, end: int, lang: str = "zh", *, region_set: Any = None
 ) -> list[str]:
     """:func:`gap_trend_sentence` per row of ``analysis.benchmark.gap_change``.
 
     ``shortfall`` there is positive when behind; the sentence takes gaps with positive = ahead.
     """
+    rset = _rset(region_set, changes)
     out = []
     for _, r in changes.iterrows():
-        ref = _reference(str(r.get("against", "city")), lang)
+        ref = _reference(str(r.get("against", "city")), lang, rset)
         a = -float(r["shortfall_start"]) if not _missing(r["shortfall_start"]) else None
         b = -float(r["shortfall_end"]) if not _missing(r["shortfall_end"]) else None
-        out.append(gap_trend_sentence(r["indicator"], focus, start, end, a, b, reference=ref, lang=lang))
+        out.append(gap_trend_sentence(r["indicator"], focus, start, end, a, b, reference=ref, lang=lang,
+                                      region_set=rset))
     return out
 
 
@@ -548,19 +601,23 @@ def quality_sentence(n_issues: int, n_conflicts: int, lang: str = "zh") -> str:
     return _say("quality", lang, n_issues=int(n_issues), n_conflicts=int(n_conflicts))
 
 
-def share_paragraph(table: pd.DataFrame, focus: str, start: int, end: int, lang: str = "zh") -> str:
-    """Share of the Changzhou total (``baseline_table`` columns share_start/share_end, in %)."""
-    reg = _region(focus, lang)
+def share_paragraph(table: pd.DataFrame, focus: str, start: int, end: int, lang: str = "zh", *,
+                    region_set: Any = None) -> str:
+    """Share of the parent's total (``baseline_table`` columns share_start/share_end, in %): 占全市比重 /
+    占全国比重, worded from the region set."""
+    rset = _rset(region_set, table)
+    geo = _geo(rset, lang)
+    reg = _region(focus, lang, rset)
     t = table.dropna(subset=["share_start", "share_end"])
     if t.empty and table.attrs.get("city_missing"):
-        return _say("share.no_city", lang, region=reg)
+        return _say("share.no_city", lang, region=reg, geo=geo)
     if t.empty:
-        return _say("share.none", lang, region=reg)
+        return _say("share.none", lang, region=reg, geo=geo)
     top = t.sort_values("share_end", ascending=False, kind="stable").iloc[0]
     return _say(
         "share.sentence", lang, start=start, end=end, n=len(t), region=reg,
         n_up=int((t["share_end"] > t["share_start"]).sum()), top_name=_ind(top["indicator"], lang)[0],
-        top_share=float(top["share_end"]),
+        top_share=float(top["share_end"]), geo=geo,
     )
 
 
@@ -574,9 +631,10 @@ def attainment_paragraph(att: pd.DataFrame | None, focus: str, year: int, lang: 
                 n_met=int(met.astype(bool).sum()), n_unknown=len(att) - len(met))
 
 
-def sigma_paragraph(cv: pd.DataFrame, start: int, end: int, lang: str = "zh") -> str:
-    """σ-convergence: on how many indicators the coefficient of variation across blocks fell
-    (``benchmark.sigma_convergence``; only years where every block has a value count)."""
+def sigma_paragraph(cv: pd.DataFrame, start: int, end: int, lang: str = "zh", *, region_set: Any = None) -> str:
+    """σ-convergence: on how many indicators the coefficient of variation across members fell
+    (``benchmark.sigma_convergence``; only years where every member has a value count)."""
+    geo = _geo(_rset(region_set, cv), lang)
     c = cv[cv["year"].isin([start, end])]
     if "complete" in c.columns:
         c = c[c["complete"].astype(bool)]
@@ -585,17 +643,19 @@ def sigma_paragraph(cv: pd.DataFrame, start: int, end: int, lang: str = "zh") ->
         return _say("sigma.incomplete", lang, start=start, end=end)
     wide = wide.dropna(subset=[start, end])
     fell = wide[wide[end] < wide[start]]
-    return _say("sigma.sentence", lang, start=start, end=end, n=len(wide), n_fell=len(fell))
+    return _say("sigma.sentence", lang, start=start, end=end, n=len(wide), n_fell=len(fell), geo=geo)
 
 
 def composite_paragraph(
-    scores: pd.DataFrame, uncertainty: pd.DataFrame | None, focus: str, lang: str = "zh", level_pct: int = 90
+    scores: pd.DataFrame, uncertainty: pd.DataFrame | None, focus: str, lang: str = "zh", level_pct: int = 90,
+    *, region_set: Any = None,
 ) -> str:
-    """Composite ranks of the focus block (``composite.composite_scores`` and ``rank_uncertainty``,
+    """Composite ranks of the focus member (``composite.composite_scores`` and ``rank_uncertainty``,
     both indexed by region)."""
-    reg = _region(focus, lang)
+    rset = _rset(region_set, scores)
+    reg = _region(focus, lang, rset)
     if scores is None:
-        return wording.text("composite.not_computable", lang)
+        return _say("composite.not_computable", lang, geo=_geo(rset, lang))
     if focus not in scores.index:
         return _say("composite.not_included", lang, region=reg)
     r = scores.loc[focus]
@@ -610,39 +670,45 @@ def composite_paragraph(
         level_pct,
         wording.text("composite.method_topsis", lang),
         lang,
+        region_set=rset,
     )
     s2 = _say("composite.minmax", lang, region=reg, score=float(r["minmax"]), rank=int(r["minmax_rank"]))
     return paragraph(s1, s2, lang=lang)
 
 
-def composite_note(attrs: Mapping[str, Any] | None, lang: str = "zh") -> str:
+def composite_note(attrs: Mapping[str, Any] | None, lang: str = "zh", *, region_set: Any = None) -> str:
     """Which indicators the composite index used and which it left out (``composite_scores(...).attrs``):
     incomplete, constant, counts and context figures (left out by default) and survey scores tied within
     their measurement error."""
     if attrs is None:
         return ""
+    geo = _geo(_rset(region_set, attrs), lang)
     ties = dict(attrs.get("ties") or {})
     const = [c for c in attrs.get("constant") or [] if c not in ties]
     used = [c for c in (attrs.get("weights") or {}) if c not in const and c not in ties]
     parts = [_say(
         "composite.note", lang, n_used=len(used),
         dropped=[_ind(c, lang)[0] for c in attrs.get("dropped") or []], constant=[_ind(c, lang)[0] for c in const],
+        geo=geo,
     )]
     if ties:
         items = [{"name": _ind(c, lang)[0], "unit": _ind(c, lang)[1], "spread": float(sp), "error": float(e)}
                  for c, (sp, e) in ties.items()]
-        parts.append(_say("composite.ties", lang, tied=items))
+        parts.append(_say("composite.ties", lang, tied=items, geo=geo))
     if attrs.get("excluded"):
-        parts.append(_say("composite.excluded", lang, names=[_ind(c, lang)[0] for c in attrs["excluded"]]))
+        parts.append(_say("composite.excluded", lang, names=[_ind(c, lang)[0] for c in attrs["excluded"]], geo=geo))
     return paragraph(*parts, lang=lang)
 
 
-def composite_robust_paragraph(robust: pd.DataFrame | None, focus: str, lang: str = "zh") -> str:
+def composite_robust_paragraph(robust: pd.DataFrame | None, focus: str, lang: str = "zh", *,
+                               region_set: Any = None) -> str:
     """The headline composite rank: the focus block's median rank over the variants of
     ``composite.composite_robustness`` with its interval and its best and worst rank."""
-    reg = _region(focus, lang)
+    rset = _rset(region_set, robust)
+    geo = _geo(rset, lang)
+    reg = _region(focus, lang, rset)
     if robust is None:
-        return wording.text("composite.not_computable", lang)
+        return _say("composite.not_computable", lang, geo=geo)
     if focus not in robust.index:
         return _say("composite.not_included", lang, region=reg)
     r = robust.loc[focus]
@@ -650,7 +716,7 @@ def composite_robust_paragraph(robust: pd.DataFrame | None, focus: str, lang: st
         "composite.robust", lang, region=reg, n_blocks=len(robust), median_rank=float(r["median_rank"]),
         rank_lo=int(r["rank_lo"]), rank_hi=int(r["rank_hi"]), best=int(r["best_rank"]), worst=int(r["worst_rank"]),
         n_variants=int(robust.attrs.get("n_variants", 0)), level_pct=int(round(robust.attrs.get("level", 0.9) * 100)),
-        used=[_ind(c, lang)[0] for c in robust.attrs.get("indicators", [])],
+        used=[_ind(c, lang)[0] for c in robust.attrs.get("indicators", [])], geo=geo,
     )
 
 
@@ -720,9 +786,11 @@ def target_check_sentences(check: pd.DataFrame | None, lang: str = "zh") -> list
 
 
 def proposed_target_sentences(
-    proposals: pd.DataFrame, focus: str, target_year: int, gap_share: float, lang: str = "zh"
+    proposals: pd.DataFrame, focus: str, target_year: int, gap_share: float, lang: str = "zh", *,
+    region_set: Any = None,
 ) -> list[str]:
     """:func:`proposed_target_sentence` per row of ``targets.propose_targets``."""
+    rset = _rset(region_set, proposals)
     out = []
     for _, r in proposals.iterrows():
         binding = str(r.get("binding") or "")
@@ -747,6 +815,7 @@ def proposed_target_sentences(
                 ),
                 lang=lang,
                 benchmark=str(r.get("benchmark_kind") or "city"),
+                region_set=rset,
             )
         )
     return out

@@ -71,7 +71,7 @@ class Context:
 
         return [
             narrative.status_line(self.ds.name, self.ds.is_demo, self.coverage, self.p.lang),
-            narrative.params_line(self.p, self.p.lang),
+            narrative.params_line(self.p, self.p.lang, region_set=self.ds.region_set),
         ]
 
 

@@ -21,6 +21,7 @@ from ._common import (
     check_obs,
     city_name,
     format_years,
+    get_region_set,
     indicators_in,
     missing_years,
     polarity_map,
@@ -291,6 +292,7 @@ def baseline_table(
                              target_source="")
     # Why every share may be missing: prose says so instead of a generic "cannot be computed".
     out.attrs["city_missing"] = not (obs["region"] == city).any()
+    out.attrs["region_set"] = get_region_set(region_set, obs).spec  # prose words (占全市比重) follow the set
     return out
 
 

@@ -739,7 +739,8 @@ def composite_robustness(
     elif reference is not None:
         raise ValueError(f"reference must be 'city' or None, got {reference!r}")
     out = rank_robustness(m, polarity, pillars, ref, None, n_random, seed, level)
-    out.attrs.update(year=int(year), excluded=excluded, dropped=dropped)
+    out.attrs.update(year=int(year), excluded=excluded, dropped=dropped,
+                     region_set=get_region_set(None, obs).spec)
     return out
 
 

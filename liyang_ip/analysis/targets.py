@@ -58,6 +58,7 @@ from ._common import (
     city_name,
     get_region_set,
     indicators_in,
+    mark_region_set,
     polarity_map,
     require_region,
     series,
@@ -530,7 +531,7 @@ def propose_targets(
                 cap_value = f0 * (1 + cap / 100) ** years
                 capped = True
                 feasibility = _feasibility_text(
-                    lang, required=req, cap=cap, quantile=cap_quantile * 100 if pc > 0 else (1 - cap_quantile) * 100)
+                    lang, geo=region_set.words("en" if lang == "en" else "zh"), required=req, cap=cap, quantile=cap_quantile * 100 if pc > 0 else (1 - cap_quantile) * 100)
                 proposed, binding = (cap_value, "cap") if (cap_value - ft) * pc > 0 else (ft, "trend")
         else:
             proposed, binding = ft, "trend"
@@ -556,12 +557,12 @@ def propose_targets(
                        proposed_vs_plan=(proposed - pv) / abs(pv) * 100 if pv else np.nan)
         row["note"] = "; ".join(notes)
         rows.append(row)
-    return pd.DataFrame(rows, columns=[
+    return mark_region_set(pd.DataFrame(rows, columns=[
         "indicator", "benchmark", "benchmark_kind", "share", "base_year", "focus_base", "bench_base",
         "shortfall_base", "bench_projected", "focus_trend", "gap_rule", "rule_growth", "growth_cap", "capped",
         "feasibility",
         "proposed_exact", "proposed", "binding", "required_growth", "trend_growth", "parent_average",
-        "parent_target", "plan_target", "plan_source", "proposed_vs_plan", "note"])
+        "parent_target", "plan_target", "plan_source", "proposed_vs_plan", "note"]), region_set)
 
 
 __all__ = ["BENCHMARKS", "VERDICTS", "VERDICT_RULE", "group_average", "growth_caps", "propose_targets",

@@ -27,11 +27,12 @@ class IndicatorInfo:
     name_zh: str
     unit: str
     synonyms: tuple[str, ...] = ()
-    kind: str = "stock"  # stock | flow | ratio
+    kind: str = "stock"  # stock | flow | ratio | cumulative (accumulated since `since`)
     # For ratios derived from counts (derive: in indicators.yaml): numerator code, denominator code, scale.
     numerator: str = ""
     denominator: str = ""
     scale: Decimal = Decimal(1)
+    since: int | None = None  # cumulative indicators: the first year accumulated
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -73,6 +74,13 @@ class Catalogue:
                 return info.code
         return ""
 
+    def accumulated(self, code: str) -> list[IndicatorInfo]:
+        """The cumulative indicators that accumulate flow indicator `code` (their Chinese name is the flow's
+        name followed by the period, e.g. 发明专利申请量（1985年以来累计）), in catalogue order."""
+        name = self.indicators[code].name_zh
+        return [i for i in self.indicators.values()
+                if i.kind == "cumulative" and halfwidth(i.name_zh).startswith(halfwidth(name) + "(")]
+
     def canonical_unit(self, unit: str) -> str | None:
         rule = self.units.get(unit)
         return rule[0] if rule else None
@@ -104,6 +112,7 @@ def _from_dicts(ind: dict[str, Any], reg: dict[str, Any] | None) -> Catalogue:
             numerator=str((d.get("derive") or {}).get("numerator") or ""),
             denominator=str((d.get("derive") or {}).get("denominator") or ""),
             scale=Decimal(str((d.get("derive") or {}).get("scale", 1))),
+            since=int(d["since"]) if d.get("since") is not None else None,
         )
         for d in ind["indicators"]
     }

@@ -24,8 +24,12 @@ How a sentence is read
    A per-10k marker next to a count's name (每万人口拥有高价值发明专利, 万人有效发明专利, 高价值发明专利拥有量
    每万人达到18.3件) gives the per-10k ratio the catalogue derives from that count.
 7. Level or flow: verbs of level (达到/达/突破/增至/发展至/累计/拥有/实现) and of flow (新增/全年/当年) are
-   read with the indicator's kind (stock/flow/ratio). 累计 with a flow indicator and no 全年/当年/year, or
-   全年/当年 with a stock indicator and no verb of level, is reported as ambiguous. Approximations
+   read with the indicator's kind (stock/flow/ratio). 累计 before the name of a flow indicator
+   (累计发明专利申请量) names a total over several years, not the year's flow: it is refused as accumulated
+   (naming the catalogue's accumulated indicators, which count from a stated year); 累计 after the name
+   (专利授权量累计达…) is reported as ambiguous. Either is read as the year's flow only when 全年/当年/本年 in
+   its clause says so; a year alone (2020年) does not, since every bulletin sentence has one.
+   全年/当年 with a stock indicator and no verb of level is reported as ambiguous. Approximations
    (近/约/超/突破/余/以上 …) give rows with status ``estimate``.
 8. Refused, with the reason, into `unattributed`: no or several names, a unit that does not convert,
    another region in the clause (全省, 常州市; inside brackets only for the bracket), a subset (企业…) or
@@ -733,7 +737,8 @@ def extract_figures(
                     code, reason = _name_context(norm, mention, code, fig, sent_clauses, mentions, figures, cat,
                                                  m_starts)
                 if not reason and code and kind == "level":
-                    reason = _level_or_flow(_blank(norm[c_start:fig.start], c_start, blanks), code, period, cat)
+                    reason = _level_or_flow(_blank(norm[c_start:fig.start], c_start, blanks), code, period, cat,
+                                            c_start)
                 factor = None
                 unit_out = ""
                 if not reason:
@@ -1011,18 +1016,36 @@ _LEVEL_VERB_RE = re.compile(r"达到|达|突破|增至|升至|增加到|提高�
                             r"合计|总计|年末|年底|末|为")
 
 
-def _level_or_flow(clause: str, code: str, period: _Period, cat: Catalogue) -> str:
+# 累计 right before the (blanked) name: 累计发明专利申请量, 历年累计专利授权量 name an accumulated total.
+_ACCUMULATED_NAME_RE = re.compile(r"累计(?:共|达)?□")
+
+
+def _level_or_flow(clause: str, code: str, period: _Period, cat: Catalogue, clause_start: int = -1) -> str:
     """Why a level figure could be either a year's flow or a year-end stock ('' when it is clear).
 
-    累计 with a flow indicator (专利授权量累计达5万件) may add up several years unless the clause or
-    sentence says 全年/当年/2020年; 全年/当年 with a stock indicator and no verb of level (全年地理标志商标2件)
-    may be the year's additions or the year-end total. Both are reported, not guessed.
+    累计 before the name of a flow indicator (累计发明专利申请量1,234件) names a total over several years,
+    neither the year's flow nor a stock in force: it is refused as accumulated, with the catalogue's
+    accumulated indicators named (they count from a stated year, which the text does not give). 累计 after
+    the name (专利授权量累计达5万件) may add up several years. Both hold unless the clause says
+    全年/当年/本年 (全年专利授权量累计达…, the year's total); the year of the bulletin does not decide.
+    全年/当年 with a stock indicator and no verb of level (全年地理标志商标2件) may be the year's additions or the
+    year-end total. Both are reported, not guessed.
     """
     kind = cat.indicators[code].kind  # clause: from its start to the figure, names blanked (□)
-    if kind == "flow" and "累计" in clause and not _ANNUAL_RE.search(period.text or "") \
-            and not _ANNUAL_RE.search(clause):
-        return (f"ambiguous: 累计 with a flow indicator ({code}) may add up several years; "
-                "no 全年/当年 or year stated")
+    # 全年/当年 of this clause (the period marker may sit just before the clause's text), not of an earlier one
+    annual = _FLOW_MARKER_RE.search(clause) or (
+        period.start >= clause_start >= 0 and _FLOW_MARKER_RE.search(period.text or ""))
+    if kind == "flow" and "累计" in clause and not annual:
+        if not _ACCUMULATED_NAME_RE.search(clause):  # 专利授权量累计达…: a verb, the span unsaid
+            return (f"ambiguous: 累计 with a flow indicator ({code}) may add up several years; "
+                    "no 全年/当年 in its clause")
+        acc = cat.accumulated(code)
+        hint = (f"; the catalogue's accumulated indicator{'s' if len(acc) > 1 else ''} "
+                + ", ".join(f"{i.code} (since {i.since})" for i in acc)
+                + (" count" if len(acc) > 1 else " counts") + " from a stated year, which the text does not give"
+                ) if acc else ""
+        return (f"accumulated: 累计 with a flow indicator ({code}) is a total over several years, "
+                f"not the year's flow{hint}")
     if kind == "stock":
         flow = ([None, *_FLOW_MARKER_RE.finditer(clause)])[-1]  # the last flow marker before the figure
         if flow is not None and not _LEVEL_VERB_RE.search(clause, flow.end()):

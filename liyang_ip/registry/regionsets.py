@@ -11,6 +11,7 @@ File layout (see ``regionsets/changzhou.yaml``)::
     title: {zh: …, en: …}
     unit_word: {zh: 板块, en: block, en_plural: blocks}   # what one member is called
     parent_short: {zh: …, en: …}                         # as in …平均 / the … average
+    parent_whole: {zh: 全市}                              # as in 占全市比重 (default: the parent's name)
     regions:
       - {name: …, kind: parent, code: "320400", total_of: […], aliases: […], notes: …}
       - {name: 溧阳市, kind: member, code: "320481", aliases: [溧阳, Liyang], notes: …}
@@ -81,6 +82,7 @@ class RegionSet:
     path: str = ""  # the file it was read from ('' for a bundled set)
     sources: tuple[str, ...] = ()
     is_bundled: bool = False
+    parent_whole_zh: str = ""  # 全市 / 全省 / 全国 (as in 占全市比重); '' → the parent's name
     _index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _by_name: dict[str, Region] = field(default_factory=dict, compare=False, repr=False)
 
@@ -139,6 +141,28 @@ class RegionSet:
         if lang == "en":
             return f"{self.parent_short_en} average"
         return f"{self.parent_short_zh}平均"
+
+    def words(self, lang: str = "zh") -> dict[str, str]:
+        """The geography words report templates use (``{{ geo.unit }}`` …), from this set's data.
+
+        ``unit`` / ``units``: one member, several members (板块 / block, blocks); ``average``: the parent's
+        average as a benchmark (常州平均 / the Changzhou average); ``parent``: the parent's display name
+        (常州市 / Changzhou); ``parent_short`` (常州 / Changzhou); ``whole``: the parent as a whole, as in
+        占全市比重 (zh; the parent's name when the file gives no ``parent_whole``) or "the Changzhou total" (en);
+        ``all``: the count phrase of all members (七个板块 / seven blocks).
+        """
+        if lang == "en":
+            return {
+                "unit": self.unit_word("en"), "units": self.unit_word("en", plural=True),
+                "average": f"the {self.average_label('en')}", "parent": self.label(self.parent, "en"),
+                "parent_short": self.parent_short_en, "whole": f"the {self.parent_short_en} total",
+                "all": self.count_phrase(lang="en"),
+            }
+        return {
+            "unit": self.unit_word("zh"), "units": self.unit_word("zh"), "average": self.average_label("zh"),
+            "parent": self.parent, "parent_short": self.parent_short_zh,
+            "whole": self.parent_whole_zh or self.parent, "all": self.count_phrase(lang="zh"),
+        }
 
     def title(self, lang: str = "zh") -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -348,6 +372,9 @@ def parse(data: Any, where: str = "<region set>") -> RegionSet:
         raise fail("[unit_word] missing: give what one member is called, e.g. {zh: 区县, en: district}")
     title = data.get("title") or {}
     short = data.get("parent_short") or {}
+    whole = data.get("parent_whole") or {}
+    if not isinstance(whole, dict):
+        raise fail("[parent_whole] must be a mapping, e.g. {zh: 全县}")
     parent = parents[0]
     return RegionSet(
         name=name,
@@ -359,6 +386,7 @@ def parse(data: Any, where: str = "<region set>") -> RegionSet:
         regions_in_order=tuple(regions),
         path=str(where),
         sources=tuple(str(s) for s in data.get("sources") or ()),
+        parent_whole_zh=str(whole.get("zh") or ""),
         _index=index,
         _by_name={r.name: r for r in sorted(regions, key=lambda r: r.order)},
     )

@@ -59,8 +59,21 @@ INSTALL_HINT = (
 
 # Cover and layout labels, and the names of the parameters on the cover: report wording, kept in
 # liyang_ip/wording/<lang>.yaml (report.labels, report.parameters) with every other sentence.
-LABELS = {lang: wording.group("report.labels", lang) for lang in wording.LANGS}
-PARAM_LABELS = {lang: wording.group("report.parameters", lang) for lang in wording.LANGS}
+def report_labels(lang: str, region_set: Any = None) -> tuple[dict[str, str], dict[str, str]]:
+    """(cover and layout labels, parameter names) in `lang`, worded for a region set (重点板块 / 重点省份,
+    the kicker's parent); default: the default set."""
+    from liyang_ip import registry
+
+    try:
+        rset = registry.region_set(region_set)
+    except (ValueError, OSError):  # a set file gone since the run: the labels of the default set
+        rset = registry.region_set(None)
+    geo = rset.words(lang)
+    return wording.group("report.labels", lang, geo=geo), wording.group("report.parameters", lang, geo=geo)
+
+
+LABELS = {lang: report_labels(lang)[0] for lang in wording.LANGS}
+PARAM_LABELS = {lang: report_labels(lang)[1] for lang in wording.LANGS}
 
 
 class ExportError(RuntimeError):
@@ -266,14 +279,24 @@ def _fmt_value(v: Any, lab: dict) -> str:
     return str(v)
 
 
+def _declared_region_set(dataset: str) -> Any:
+    """The main region set a dataset declares (None → the default set when it cannot be read)."""
+    try:
+        from liyang_ip.data.build import declared_region_sets
+
+        return declared_region_sets(dataset)[0]
+    except Exception:  # noqa: BLE001 - the cover then uses the default set's words
+        return None
+
+
 def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, title: str | None = None,
                status_failed: bool = False) -> dict:
     """Everything the cover shows, from the notebook's parameters/outputs and the run's manifest."""
     params = effective_parameters(nb)
     lang = "en" if str(params.get("lang", "zh")).lower().startswith("en") else "zh"
-    lab = LABELS[lang]
     dataset = str(params.get("dataset", "demo"))
     ds = ((manifest or {}).get("datasets") or {}).get(dataset, {}) or {}
+    lab, names = report_labels(lang, ds.get("region_set") or _declared_region_set(dataset))
     line = _data_status_line(nb)
     status = ds.get("status") or line
     is_demo = ds.get("is_demo")
@@ -286,7 +309,6 @@ def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, t
     years = ds.get("years")
     pm = nb.metadata.get("papermill", {})
     when = (entry or {}).get("finished") or pm.get("end_time") or date.today().isoformat()
-    names = PARAM_LABELS[lang]
     rows = [(names.get(k, k), _fmt_value(v, lab)) for k, v in params.items()]
     return {
         "lang": lang,

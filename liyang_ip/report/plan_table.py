@@ -81,6 +81,7 @@ def plan_table(
     is_demo: bool | None = None,
     source: str = "",
     methods: Sequence[str] | None = None,
+    region_set=None,
 ) -> PlanTable:
     """Assemble the indicator table for `focus` (base year → target year).
 
@@ -103,6 +104,9 @@ def plan_table(
         Marks the title and the note; default: any row of `obs` has status ``demo``.
     methods : sequence of str, optional
         Projection methods of the proposals (default all, as ``propose_targets``).
+    region_set : RegionSet, name or path, optional
+        The geography: the parent whose targets and average stand beside, and the words of the notes
+        (各板块 / 各省份). Default: the set recorded on `obs` (``load_dataset`` records it), else the default set.
 
     Returns
     -------
@@ -114,13 +118,14 @@ def plan_table(
     """
     from liyang_ip import registry
     from liyang_ip.analysis import targets as tg
-    from liyang_ip.analysis._common import city_average, city_block_count, series
+    from liyang_ip.analysis._common import city_average, city_block_count, get_region_set, series
     from liyang_ip.analysis.precision import planning_unit, round_half_up, to_planning
     from liyang_ip.data.schema import estimate_mask
     from liyang_ip.registry import plans
 
     en = lang == "en"
-    city = registry.CITY
+    rset = get_region_set(region_set, obs)
+    city = rset.parent
     cat = registry.indicators()
     codes = list(indicators) if indicators is not None else registry.mission_indicators()
     pillar_order = list(registry.pillars())
@@ -130,9 +135,9 @@ def plan_table(
         extra = {"methods": list(methods)} if methods else {}
         proposals = tg.propose_targets(obs, focus, codes, target_year, share, benchmark,
                                        fit_start=start_year, fit_end=base_year, plan_targets=targets, lang=lang,
-                                       **extra)
+                                       region_set=rset, **extra)
     prop = proposals.set_index("indicator")
-    nb = city_block_count(city)
+    nb = city_block_count(city, region_set=rset)
     years = target_year - base_year
     rows = []
     for code in codes:
@@ -173,12 +178,12 @@ def plan_table(
     df.insert(2, "number", range(1, len(df) + 1))
     if is_demo is None:
         is_demo = bool((obs.get("status", pd.Series(dtype=str)) == "demo").any())
-    region = registry.label(focus, lang)
+    region = rset.label(focus, lang)
     plan = plans.plan_ending(target_year)
     title = _say("plan_table.title", lang, region=region, plan=plan.label(lang) if plan else "",
                  base_year=base_year, target_year=target_year, demo=bool(is_demo))
     notes = _notes(df, base_year, target_year, benchmark, share, is_demo, source, lang,
-                   attributes_given=attributes is not None)
+                   attributes_given=attributes is not None, rset=rset)
     return PlanTable(df, focus, int(base_year), int(target_year), title, notes, lang, city, bool(is_demo))
 
 
@@ -192,19 +197,21 @@ def source_in(title: str, lang: str = "zh") -> str:
 
 
 def _notes(df: pd.DataFrame, base_year: int, target_year: int, benchmark: str, share, is_demo: bool,
-           source: str, lang: str, attributes_given: bool) -> list[str]:
+           source: str, lang: str, attributes_given: bool, rset=None) -> list[str]:
     from liyang_ip import registry
 
-    parent = registry.label(registry.CITY, lang)
-    reference = _say(f"references.{benchmark}", lang)
+    rset = registry.region_set(rset)
+    geo = rset.words("en" if lang == "en" else "zh")
+    parent = rset.label(rset.parent, lang)
+    reference = _say(f"references.{benchmark}", lang, geo=geo)
     shares = sorted({float(v) for v in share.values()}) if isinstance(share, Mapping) else [float(share)]
     capped = df[df["feasibility"].astype(str).str.len() > 0]
     notes = [_say("plan_table.note.rule", lang, target_year=target_year, base_year=base_year, reference=reference,
-                  shares=[s * 100 for s in shares])]
+                  shares=[s * 100 for s in shares], geo=geo)]
     if df["base_estimate"].any():
         notes.append(_say("plan_table.note.estimate", lang, mark=ESTIMATE_SUFFIX))
     if len(capped):
-        notes.append(_say("plan_table.note.capped", lang, mark=CAPPED_SUFFIX, capped=[
+        notes.append(_say("plan_table.note.capped", lang, mark=CAPPED_SUFFIX, geo=geo, capped=[
             (r.indicator, r.rule_growth, r.growth_cap) for r in capped.itertuples()]))
     if df["parent_target"].isna().all():
         notes.append(_say("plan_table.note.no_parent_target", lang, parent=parent, target_year=target_year))

@@ -344,13 +344,14 @@ def dataset_info(spec: str, load: bool = True) -> dict:
     """Fingerprint and status of a dataset: ``demo``, ``public`` or a path.
 
     Returns ``{"dataset", "source", "fingerprint", "is_demo", "status", "coverage", "years", "indicators",
-    "region_years", "error"}`` (``region_years``: first and last year with data per region);
+    "region_years", "region_set", "error"}`` (``region_years``: first and last year with data per region;
+    ``region_set``: the spec of its main region set);
     fields that could not be determined are ``None`` and ``error`` says why (the notebooks then report
     the same problem themselves). ``coverage`` is the mean share of (region, indicator) years present.
     """
     info: dict[str, Any] = {"dataset": spec, "source": None, "fingerprint": None, "is_demo": None,
                             "status": None, "coverage": None, "years": None, "indicators": None,
-                            "region_years": None, "error": None}
+                            "region_years": None, "region_set": None, "error": None}
     try:
         from liyang_ip.data import build
 
@@ -372,6 +373,7 @@ def dataset_info(spec: str, load: bool = True) -> dict:
         ds = load_dataset(spec)
         info["is_demo"] = bool(ds.is_demo)
         info["status"] = ds.status_label
+        info["region_set"] = ds.region_set.spec  # the cover's words (重点板块 / 重点省份)
         years = ds.years
         info["years"] = [int(years[0]), int(years[-1])] if years else None
         obs = ds.observations

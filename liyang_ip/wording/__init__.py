@@ -151,12 +151,13 @@ def text(key: str, lang: str = "zh") -> str:
     return render(key, lang)
 
 
-def group(key: str, lang: str = "zh") -> dict[str, str]:
-    """A mapping of plain labels under `key` (e.g. ``report.labels``), rendered without values."""
+def group(key: str, lang: str = "zh", /, **values: Any) -> dict[str, str]:
+    """A mapping of labels under `key` (e.g. ``report.labels``), each rendered with `values` (labels that
+    name the geography take ``geo``, a region set's :meth:`~liyang_ip.registry.RegionSet.words`)."""
     node = _lookup(key, lang)
     if not isinstance(node, Mapping):
         raise WordingError(f"{wording_file(lang).name}: {key!r} is one template, not a group")
-    return {k: render(f"{key}.{k}", lang) for k in node}
+    return {k: render(f"{key}.{k}", lang, **values) for k in node}
 
 
 def unit(unit: str, lang: str = "zh") -> str:

@@ -126,6 +126,17 @@ CASES: list[tuple[str, list[Row], list[Out]]] = [
      [Row("patent_grants", "level", 12000, "official", "全年专利授权量累计达1.2万件")], []),
     # ---- level or flow unclear: reported
     ("专利授权量累计达5万件。", [], [Out("5万件", "ambiguous", "累计 with a flow indicator")]),
+    # a year alone does not make 累计 the year's flow: every bulletin sentence has one
+    ("2020年专利授权量累计达5万件。", [], [Out("5万件", "ambiguous", "累计 with a flow indicator")]),
+    # ---- 累计 before a flow indicator's name: an accumulated total, never the year's flow
+    ("2020年，全市累计发明专利申请量1,234件。", [],
+     [Out("1,234件", "refused", "accumulated: 累计 with a flow indicator (invention_patent_applications) is a total "
+                              "over several years, not the year's flow; the catalogue's accumulated indicator "
+                              "invention_patent_applications_since_1985 (since 1985)")]),
+    # the year's flow and the accumulated total in one sentence: the first kept, the second refused
+    ("全年发明专利申请量1,234件，累计发明专利申请量5,678件。",
+     [Row("invention_patent_applications", "level", 1234, "official", "全年发明专利申请量1,234件")],
+     [Out("5,678件", "refused", "accumulated: 累计 with a flow indicator")]),
     ("全年地理标志商标2件。", [], [Out("2件", "ambiguous", "全年 with a stock indicator")]),
     ("当年知识产权贯标企业15家。", [], [Out("15家", "ambiguous", "当年 with a stock indicator")]),
     # ---- growth kept apart

@@ -45,7 +45,16 @@ VALUES = {
     "exceeded": 110.0, "met": 100.0, "nearly": 90.0, "high": 3, "low": 2, "base_year": 2020,
     "years": ["2022", "2023"], "quantile": 90.0, "cap": 18.24, "parent": "常州市", "mark": "*",
     "shares": [50.0], "capped": [("甲指标", 21.84, 18.24)], "cap_binding": True, "materiality": 1.0,
+    # region-set words (RegionSet.words) as the default set `changzhou` gives them, typed by hand
+    "geo": {"unit": "板块", "units": "板块", "average": "常州平均", "parent": "常州市", "parent_short": "常州",
+            "whole": "全市", "all": "七个板块"},
 }
+GEO_EN = {"unit": "block", "units": "blocks", "average": "the Changzhou average", "parent": "Changzhou",
+          "parent_short": "Changzhou", "whole": "the Changzhou total", "all": "seven blocks"}
+
+
+def _values(lang: str) -> dict:
+    return VALUES | {"geo": GEO_EN} if lang == "en" else VALUES
 # How each number must appear, by the formatter's rules worked out by hand (≥ 100: no decimals with
 # thousands separators; 10–100: one decimal; < 10: two; percentages one decimal).
 FORMATTED = {
@@ -89,7 +98,7 @@ def test_every_template_renders_with_hand_made_values_and_formatted_numbers(lang
     for key in wording.keys(lang):
         used = _variables(key, lang)
         assert used <= set(VALUES), f"{lang}.yaml {key}: no test value for {sorted(used - set(VALUES))}"
-        text = wording.render(key, lang, **VALUES)
+        text = wording.render(key, lang, **_values(lang))
         if key.startswith("units.") or key.endswith("degree.plain"):
             continue
         assert text, f"{lang}.yaml {key} renders empty"
@@ -99,7 +108,7 @@ def test_every_template_renders_with_hand_made_values_and_formatted_numbers(lang
                 continue
             assert FORMATTED[var] in text, f"{lang}.yaml {key}: {var}={VALUES[var]} should read {FORMATTED[var]}: {text}"
         # the other branches of every condition render too, and nothing unformatted leaks out
-        other = wording.render(key, lang, **(VALUES | FLIPPED))
+        other = wording.render(key, lang, **(_values(lang) | FLIPPED))
         for t in (text, other):
             assert "None" not in t and "nan" not in t and "{" not in t and "\n" not in t, f"{lang}.yaml {key}: {t}"
 
@@ -107,7 +116,7 @@ def test_every_template_renders_with_hand_made_values_and_formatted_numbers(lang
 def test_a_handmade_sentence_in_both_languages():
     zh = wording.render("level.sentence", "zh", **VALUES)
     assert zh == "2020年溧阳市有效发明专利拥有量为1,234件/万人，在七个板块中排名第3，比常州平均高12.3件/万人（高5.7%）。"
-    en = wording.render("level.sentence", "en", **(VALUES | {"name": "Invention patents in force",
+    en = wording.render("level.sentence", "en", **(_values("en") | {"name": "Invention patents in force",
                                                               "reference": "the Changzhou average"}))
     assert en == ("In 2020, invention patents in force in 溧阳市 was 1,234 per 10k residents, ranking 3rd of 7 blocks, "
                   "12.3 per 10k residents (5.7%) above the Changzhou average.")

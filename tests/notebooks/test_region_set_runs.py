@@ -78,6 +78,10 @@ def test_bundled_sets(tmp_path, set_name, focus, canonical, rank):
     assert n - (members.index(canonical) + 1) + 1 == rank
     assert f"第{rank}" in text
     assert canonical in text
+    # The prose and tables say the set's own words (设区市/省份, 江苏平均/全国平均), never the default set's.
+    rset = registry.region_set(set_name)
+    assert "板块" not in text and "常州平均" not in text and "七个" not in text
+    assert rset.average_label() in text and f"焦点{rset.unit_word()}：{canonical}" in text
 
 
 def test_user_defined_set_by_path(tmp_path):
