@@ -25,7 +25,7 @@ from .. import __version__, registry
 from . import readers
 from .clean import clean_records
 from .derive import derive_ratios, parent_totals
-from .schema import Issue, conform, empty_observations, issues_frame
+from .schema import Issue, conform, empty_observations, issues_frame, plain_text
 from .validate import CONFLICT_COLUMNS, jump_warnings, resolve_conflicts
 
 BUNDLED = ("demo", "public", "cnipa")
@@ -445,7 +445,7 @@ def _read_targets(path: Path | None, issues: list[Issue], extra: list[pd.DataFra
             ok = False
         keep.append(ok)
     clean["attribute"], clean["basis"] = attrs, bases
-    return clean[keep].reindex(columns=TARGET_COLUMNS).reset_index(drop=True)
+    return plain_text(clean[keep].reindex(columns=TARGET_COLUMNS)).reset_index(drop=True)
 
 
 def coverage(obs: pd.DataFrame, regions: list[str] | None = None, indicators: list[str] | None = None,

@@ -89,7 +89,9 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
         ``clean`` keeps the provenance columns; rows whose value cell marks a missing figure (—, blank)
         are dropped, since a missing figure is an absent row (coverage reports it). Values outside the
         catalogue's plausible ``range`` are kept with a warning; a scale given twice (0.1856万 with unit
-        万件) is an error.
+        万件) is an error. Text columns (region, indicator, unit, status, source_id, note, quote,
+        _file, _field) are categoricals with their distinct texts sorted (a million rows hold each
+        text once); `schema.conform` / `schema.plain_text` turn them into plain text.
     """
     n = len(raw)
     if n == 0:
@@ -101,6 +103,8 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
         if c not in raw:
             return empty
         s = raw[c]
+        if isinstance(s.dtype, pd.CategoricalDtype) and not s.hasnans:
+            return s  # (the large-file reader's text columns: each distinct text is worked on once)
         return s if pd.api.types.is_string_dtype(s) and not s.hasnans else s.fillna("").astype(str)
 
     def factor(c: str) -> tuple[np.ndarray, np.ndarray]:
@@ -128,7 +132,6 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
     rc, ru = factor("region")
     sets = region_set_list(region_sets)
     reg = [_region_check(u, sets) for u in ru]
-    region = np.array([r for r, _ in reg] + [None], dtype=object)[rc]
     ic, iu = factor("indicator")
     ind = [_indicator_check(u) for u in iu]
     code = np.array([c for c, _ in ind] + [None], dtype=object)[ic]
@@ -208,9 +211,8 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
     if no_unit.any():
         unit_in = np.where(no_unit, np.array([cat[c].unit if c else "" for c in code], dtype=object), unit_in)
     factor_v = np.full(n, np.nan)
-    pairs = pd.DataFrame({"c": code, "u": unit_in})[ok]
-    if len(pairs):
-        pc, pu = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    if ok.any():
+        pc, pu = pd.factorize(pd.MultiIndex.from_arrays([code[ok], unit_in[ok]]))
         rule_f = np.array([(r.factor if (r := registry.unit_rule(c, u)) is not None else np.nan) for c, u in pu])
         factor_v[ok] = rule_f[pc]
     bad_unit = ok & np.isnan(factor_v)
@@ -241,32 +243,46 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
             "check the figure and its unit (kept as given)", severity="warning")
 
     keep = np.flatnonzero(ok)
-    note = column("note").iloc[keep].str.strip().reset_index(drop=True)
+    nc, nu = factor("note")
+    note_codes, note_texts = nc[keep], [u.strip() for u in nu]
     updates: dict[int, str] = {}
     for j in (np.flatnonzero(approx[keep]) if approx.any() else []):
-        updates[int(j)] = "; ".join(x for x in (note.iat[j], "approximate in source") if x)
+        updates[int(j)] = "; ".join(x for x in (note_texts[note_codes[j]], "approximate in source") if x)
     if footnote:
         pos_in_keep = {int(p): j for j, p in enumerate(keep)}
         for p, mark in footnote.items():
             j = pos_in_keep.get(p)
             if j is not None:
-                updates[j] = "; ".join(x for x in (updates.get(j, note.iat[j]), f"footnote {mark} in source") if x)
+                updates[j] = "; ".join(x for x in (updates.get(j, note_texts[note_codes[j]]),
+                                                   f"footnote {mark} in source") if x)
     if updates:
-        note = note.astype(object)
+        note_codes = note_codes.copy()
         for j, text in updates.items():
-            note.iat[j] = text
+            note_codes[j] = len(note_texts)
+            note_texts.append(text)
+    qc, qu = factor("quote")
     unit_of = {c: i.unit for c, i in cat.items()}
+    # Text columns as categoricals (codes into the distinct texts; categories in text order, so sorting
+    # by them sorts by text): a million rows need no string per row.
     out = pd.DataFrame({
-        "region": region[keep], "year": year_val[keep], "indicator": code[keep], "value": final[keep].astype(float),
-        "unit": np.array([unit_of.get(c, "") for c in iu_codes(ind)] + [""], dtype=object)[ic[keep]],
-        "status": status[keep], "source_id": source_id[keep], "note": note,
-        "quote": column("quote").iloc[keep].str.strip().reset_index(drop=True),
-        "_file": files[file_codes[keep]], "_row": rows[keep],
-        "_field": np.array([f or "value" for f in fields], dtype=object)[field_codes[keep]],
+        "region": _categorical(rc[keep], [r for r, _ in reg]), "year": year_val[keep],
+        "indicator": _categorical(ic[keep], iu_codes(ind)), "value": final[keep].astype(float),
+        "unit": _categorical(ic[keep], [unit_of.get(c, "") for c in iu_codes(ind)]),
+        "status": _categorical(sc[keep], st_u), "source_id": _categorical(oc[keep], src_u),
+        "note": _categorical(note_codes, note_texts), "quote": _categorical(qc[keep], [u.strip() for u in qu]),
+        "_file": _categorical(file_codes[keep], files), "_row": rows[keep],
+        "_field": _categorical(field_codes[keep], [f or "value" for f in fields]),
     }, columns=CLEAN_COLUMNS)
     found.sort(key=lambda x: (x[0], x[1]))
     issues = list(dict.fromkeys(i for _, _, i in found))
     return out, issues
+
+
+def _categorical(codes: np.ndarray, texts) -> pd.Categorical:
+    """``texts[codes]`` as a categorical with its distinct texts sorted (codes index `texts`, which may
+    repeat a text; no code is -1 for kept rows)."""
+    tcodes, cats = pd.factorize(np.asarray(list(texts), dtype=object), sort=True)
+    return pd.Categorical.from_codes(tcodes[codes], categories=pd.Index(cats, dtype=object))
 
 
 def iu_codes(checked: list[tuple[str | None, str]]) -> list[str | None]:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import readers
 from .clean import clean_records
-from .schema import OBS_COLUMNS, SOURCE_COLUMNS, Issue
+from .schema import OBS_COLUMNS, SOURCE_COLUMNS, Issue, plain_text
 
 
 @dataclass
@@ -65,7 +65,7 @@ def import_table(path: str | Path, *, layout: str = "auto", region: str | None =
     clean, iss = clean_records(raw, known_sources={source_id})
     issues = [i for i in issues if i.severity != "info"] + iss
     where = path.name + (f"#{sheet}" if sheet is not None else "")
-    clean = clean.copy()
+    clean = plain_text(clean)
     clean["note"] = [
         "; ".join(x for x in (f"{where} row {r} [{f}]", n) if x)
         for r, f, n in zip(clean["_row"], clean["_field"], clean["note"], strict=True)]

@@ -354,23 +354,29 @@ def _read_tidy_fast(path: Path, data: bytes) -> tuple[pd.DataFrame, list[Issue]]
         n_lines += 1
     if n_lines != table.num_rows + 1:  # quoted line breaks or blank lines: line numbers need the careful reader
         return None
-    cols = {}
     for name, h in zip(names, headers, strict=True):
-        if h in TIDY_COLUMNS and h not in cols:
-            cols[h] = table.column(name).to_pandas()
-        elif not h and pac.any(pac.not_equal(table.column(name), "")).as_py():
+        if not h and pac.any(pac.not_equal(table.column(name), "")).as_py():
             return None  # text under an empty header: the careful reader names the rows
     n = table.num_rows
-    empty = pd.Series([""] * n, dtype="str") if n else pd.Series([], dtype="str")
-    df = pd.DataFrame({c: cols.get(c, empty) for c in TIDY_COLUMNS})
-    df["attribute"], df["basis"] = empty, empty
-    df["_file"] = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=[str(path)])
-    df["_row"] = np.arange(2, n + 2, dtype="int64")
-    df["_field"] = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=["value"])
     # Blank rows are skipped by the careful reader too.
     blank = np.ones(n, dtype=bool)
     for name in names:
         blank &= pac.equal(pac.utf8_trim_whitespace(table.column(name)), "").to_numpy(zero_copy_only=False)
+    cols = {}
+    for name, h in zip(names, headers, strict=True):
+        if h in TIDY_COLUMNS and h not in cols:
+            # Text columns repeat (names, units, statuses, notes): categoricals hold each text once, so a
+            # million rows take tens of MB instead of hundreds; values stay text (parsed in `clean`).
+            col = table.column(name).to_pandas()
+            cols[h] = col if h == "value" else col.astype("category")
+            del col
+    del table
+    empty = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=[""])
+    df = pd.DataFrame({c: cols.pop(c) if c in cols else empty for c in TIDY_COLUMNS})
+    df["attribute"], df["basis"] = empty, empty
+    df["_file"] = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=[str(path)])
+    df["_row"] = np.arange(2, n + 2, dtype="int64")
+    df["_field"] = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=["value"])
     if blank.any():
         df = df[~blank].reset_index(drop=True)
     encoding = "utf-8-sig" if body is not data else "utf-8"

@@ -131,6 +131,16 @@ def empty_observations() -> pd.DataFrame:
     )
 
 
+def plain_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with categorical columns (the cleaning stage's text columns) as plain text columns, for
+    tables that leave the data layer (targets, imported observations): writers and callers see text."""
+    out = df.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype(str)
+    return out
+
+
 def conform(df: pd.DataFrame) -> pd.DataFrame:
     """Observation columns in order with their dtypes (a new frame)."""
     out = df.reindex(columns=OBS_COLUMNS).copy()

@@ -37,8 +37,8 @@ def resolve_conflicts(obs: pd.DataFrame, sources: pd.DataFrame | None = None
         prio = dict(zip(sources["source_id"], sources["priority"].astype(int), strict=False))
     obs = obs.reset_index(drop=True)
     n = len(obs)
-    status_rank = obs["status"].map({s: i for i, s in enumerate(STATUSES)}).fillna(len(STATUSES)).to_numpy()
-    src_rank = obs["source_id"].map(prio).fillna(5).to_numpy()
+    status_rank = _rank_of(obs["status"], {s: i for i, s in enumerate(STATUSES)}, len(STATUSES))
+    src_rank = _rank_of(obs["source_id"], prio, 5)
     # Integer sort keys (codes in lexical order), so a million rows sort in a second; only the keys and
     # the rows that need it are copied (not the notes and quotes of every row).
     rcode = pd.factorize(obs["region"], sort=True)[0].astype("int64")
@@ -53,33 +53,50 @@ def resolve_conflicts(obs: pd.DataFrame, sources: pd.DataFrame | None = None
     resolved = obs.iloc[order[first]].copy()  # one row per key, sorted by KEY
     conflicts, issues = [], []
     if (size > 1).any():
-        pos = order[size > 1]
-        cols = [*KEY, "value", "source_id", "status"] + [c for c in ("_file", "_row") if c in obs.columns]
-        multi = pd.DataFrame({c: obs[c].to_numpy()[pos] for c in cols}, index=pos)
-        multi["_g"] = group[size > 1]
-        multi["_rv"] = multi["value"].round(9)
-        n_distinct = multi.groupby("_g", sort=False)["_rv"].transform("nunique").to_numpy()
+        # Keys given by several rows: worked on integer codes (a million rows as Python strings would cost
+        # hundreds of MB); only rows of keys whose values differ are copied as text, for the report.
+        many = size > 1
+        pos, g = order[many], group[many]  # rows of such keys, key by key, best first within a key
+        rv = np.round(obs["value"].to_numpy(dtype="float64")[pos], 9)
+        by_value = np.lexsort((rv, g))
+        gs, rs = g[by_value], rv[by_value]
+        new_value = np.r_[True, (gs[1:] != gs[:-1]) | (rs[1:] != rs[:-1])]
+        n_distinct = np.bincount(gs, weights=new_value, minlength=int(group[-1]) + 1)[g]
+        del by_value, gs, rs, new_value
         # Equal values from several sources: a corroboration, noted on the chosen row.
-        same = multi[n_distinct == 1]
-        if len(same):
-            best_src = same.groupby("_g", sort=False)["source_id"].transform("first")
-            others = same[(same["source_id"] != "") & (same["source_id"] != best_src)]
-            if len(others):
-                o = others[["_g", "source_id"]].drop_duplicates().sort_values(["_g", "source_id"], kind="stable")
-                starts = np.flatnonzero(np.r_[True, o["_g"].to_numpy()[1:] != o["_g"].to_numpy()[:-1]])
-                src = o["source_id"].tolist()
+        same = n_distinct == 1
+        if same.any():
+            scode, suniq = pd.factorize(obs["source_id"])
+            suniq = np.asarray(suniq, dtype=object)
+            lex = np.empty(len(suniq), dtype="int64")  # code → rank in the sources' text order
+            lex[sorted(range(len(suniq)), key=suniq.__getitem__)] = np.arange(len(suniq))
+            src_lex = lex[scode[pos]]
+            del scode
+            heads = np.r_[True, g[1:] != g[:-1]]
+            best_src = src_lex[heads][np.cumsum(heads) - 1]
+            head_pos = pos[heads][np.cumsum(heads) - 1]
+            by_lex = np.argsort(lex)  # rank → code
+            named = (suniq != "")[by_lex]
+            others = same & named[src_lex] & (src_lex != best_src)
+            if others.any():
+                pair = np.unique(np.c_[g[others], src_lex[others]], axis=0)  # sorted by key, then source text
+                starts = np.flatnonzero(np.r_[True, pair[1:, 0] != pair[:-1, 0]])
+                src = suniq[by_lex][pair[:, 1]].tolist()
                 bounds = [*starts.tolist(), len(src)]
                 texts = [", ".join(src[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-                heads = ~same["_g"].duplicated().to_numpy()
-                best_label = pd.Series(same.index[heads], index=same["_g"].to_numpy()[heads])
-                labels = best_label.loc[o["_g"].to_numpy()[starts]].to_numpy()
+                head_of = pd.Series(head_pos[heads], index=g[heads])
+                labels = head_of.loc[pair[starts, 0]].to_numpy()
                 before = resolved.loc[labels, "note"].fillna("").astype(str).to_numpy()
                 notes = resolved["note"].astype(object).copy()
                 notes.loc[labels] = [f"{b}; corroborated by {t}" if b else f"corroborated by {t}"
                                      for b, t in zip(before, texts, strict=True)]
                 resolved["note"] = notes
+        cols = [*KEY, "value", "source_id", "status"] + [c for c in ("_file", "_row") if c in obs.columns]
+        differ = n_distinct > 1
+        diff = obs.iloc[pos[differ]][cols].copy()
+        diff["_g"] = g[differ]
+        diff["_rv"] = rv[differ]
         # Different values: a conflict, resolved by the stated rule and reported.
-        diff = multi[n_distinct > 1]
         for _, g in diff.groupby("_g", sort=True):
             key = (g["region"].iloc[0], g["year"].iloc[0], g["indicator"].iloc[0])
             best = g.iloc[0]
@@ -99,6 +116,12 @@ def resolve_conflicts(obs: pd.DataFrame, sources: pd.DataFrame | None = None
                 f"{best['source_id']}); see conflicts report"))
     resolved = resolved.reset_index(drop=True)
     return resolved, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS), issues
+
+
+def _rank_of(col: pd.Series, ranks: dict, default: float) -> np.ndarray:
+    """`ranks[text]` for every row of a text column (`default` where absent), looked up once per distinct text."""
+    codes, uniques = pd.factorize(col)
+    return np.array([ranks.get(u, default) for u in uniques] + [default], dtype="float64")[codes]
 
 
 def jump_warnings(obs: pd.DataFrame, factor: float = JUMP_FACTOR) -> list[Issue]:

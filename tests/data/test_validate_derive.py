@@ -38,6 +38,29 @@ def test_conflicts_resolved_by_status_then_source_priority():
     assert len(issues) == 2 and all(i.severity == "warning" for i in issues)
 
 
+@pytest.mark.parametrize("as_category", [False, True])
+def test_corroborating_sources_listed_in_text_order(as_category):
+    # The large-file reader hands over text columns as categoricals; the result must not depend on it.
+    sources = pd.DataFrame({"source_id": ["b"], "priority": [1]})
+    df = obs([
+        ["溧阳市", 2020, "gdp", 100.0, "official", "c"],
+        ["溧阳市", 2020, "gdp", 100.0, "official", "b"],  # priority 1: chosen
+        ["溧阳市", 2020, "gdp", 100.0, "official", ""],  # no source: not named
+        ["溧阳市", 2020, "gdp", 100.0, "official", "a"],
+        ["金坛区", 2020, "gdp", 50.0, "official", ""],  # first in file order (both priority 5): chosen
+        ["金坛区", 2020, "gdp", 50.0, "official", "x"],
+        ["武进区", 2020, "gdp", 70.0, "official", "a"],  # one source: no note
+    ])
+    df.loc[1, "note"] = "given"
+    if as_category:
+        df = df.astype({c: "category" for c in ("region", "indicator", "status", "source_id", "note", "_file")})
+    resolved, conflicts, issues = resolve_conflicts(df, sources)
+    notes = resolved.set_index("region")["note"].astype(str).to_dict()
+    assert notes == {"溧阳市": "given; corroborated by a, c", "金坛区": "corroborated by x", "武进区": ""}
+    assert resolved.set_index("region")["source_id"].astype(str).to_dict() == {"溧阳市": "b", "金坛区": "", "武进区": "a"}
+    assert conflicts.empty and issues == []
+
+
 def test_jump_warning():
     df = obs([["溧阳市", 2019, "pct_applications", 20, "official", "s"],
               ["溧阳市", 2020, "pct_applications", 210, "official", "s"],
