@@ -73,6 +73,7 @@ import numpy as np
 import pandas as pd
 
 from ._common import as_float_array, format_years, missing_years
+from .cache import cached
 
 METHODS = ("cagr", "linear", "loglinear", "holt", "gm11")
 DEFAULT_METHODS = (*METHODS, "ensemble")
@@ -309,7 +310,8 @@ def _t_quantile(level: float, df: int) -> float:
     return float(stats.t.ppf(0.5 + level / 2, df))
 
 
-def _ols(t: np.ndarray, y: np.ndarray, t_new: np.ndarray, level: float):
+def _ols_fit(t: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float, float, int]:
+    """Closed-form least squares of y on t: (alpha, beta, residual sd, mean of t, Sxx, n)."""
     n = len(t)
     tbar = t.mean()
     sxx = float(np.sum((t - tbar) ** 2))
@@ -317,10 +319,25 @@ def _ols(t: np.ndarray, y: np.ndarray, t_new: np.ndarray, level: float):
     alpha = float(y.mean() - beta * tbar)
     resid = y - (alpha + beta * t)
     s = float(np.sqrt(np.sum(resid**2) / (n - 2)))
-    q = _t_quantile(float(level), n - 2)
+    return alpha, beta, s, float(tbar), sxx, n
+
+
+def _ols_forecast(params, t_new: np.ndarray, level: float | None):
+    """(mean, lower, upper) at `t_new`; the t-interval only when `level` is given (NaN otherwise, and
+    scipy is not imported)."""
+    alpha, beta, s, tbar, sxx, n = params
     mean = alpha + beta * t_new
+    if level is None:
+        nan = np.full(len(t_new), np.nan)
+        return mean, nan, nan.copy()
+    q = _t_quantile(float(level), n - 2)
     half = q * s * np.sqrt(1 + 1 / n + (t_new - tbar) ** 2 / sxx)
     return mean, mean - half, mean + half
+
+
+def _ols(t: np.ndarray, y: np.ndarray, t_new: np.ndarray, level: float | None):
+    """Least squares of y on t, forecast at `t_new` with its t-interval (see `_ols_forecast`)."""
+    return _ols_forecast(_ols_fit(t, y), t_new, level)
 
 
 def _need_positive(y: np.ndarray, method: str) -> None:
@@ -334,27 +351,33 @@ def _need_consecutive(t: np.ndarray, method: str) -> None:
         raise ValueError(f"{method} needs consecutive years; missing {format_years(gaps)} (not filled)")
 
 
-def _fit_forecast(method: str, t: np.ndarray, y: np.ndarray, t_new: np.ndarray, level: float):
-    """(mean, lower, upper, model) for years `t_new` from history (t, y); ValueError when not applicable.
+@dataclass(frozen=True)
+class _Fit:
+    """One method fitted to one history: what forecasting any later year needs."""
 
-    lower/upper are the model's own interval (NaN when it has none); model is the GreyModel for gm11.
-    """
-    nan = np.full(len(t_new), np.nan)
-    steps = t_new - t[-1]
+    method: str
+    t_last: float
+    n: int
+    params: tuple = ()
+    model: Any = None  # GreyModel (gm11) or the statsmodels results (holt)
+
+
+def _fit_model(method: str, t: np.ndarray, y: np.ndarray) -> _Fit:
+    """Fit `method` to the history (t, y); ValueError when it does not apply. The work :func:`_fit`
+    remembers."""
+    t_last, n = float(t[-1]), len(y)
     if method == "cagr":
         _need_positive(np.array([y[0], y[-1]]), "cagr")
         g = (y[-1] / y[0]) ** (1.0 / (t[-1] - t[0])) - 1.0
-        return y[-1] * (1.0 + g) ** steps, nan, nan.copy(), None
+        return _Fit(method, t_last, n, (float(y[-1]), float(g)))
     if method == "linear":
-        return (*_ols(t, y, t_new, level), None)
+        return _Fit(method, t_last, n, _ols_fit(t, y))
     if method == "loglinear":
         _need_positive(y, "loglinear")
-        m, lo, hi = _ols(t, np.log(y), t_new, level)
-        return np.exp(m), np.exp(lo), np.exp(hi), None
+        return _Fit(method, t_last, n, _ols_fit(t, np.log(y)))
     if method == "gm11":
         _need_consecutive(t, "gm11")
-        model = gm11(y)
-        return model.restored(len(y) + steps), nan, nan.copy(), model
+        return _Fit(method, t_last, n, (), gm11(y))
     if method == "holt":
         if len(y) < HOLT_MIN_POINTS:
             raise ValueError(
@@ -362,24 +385,73 @@ def _fit_forecast(method: str, t: np.ndarray, y: np.ndarray, t_new: np.ndarray, 
                 "series its smoothing parameters sit at their bounds and the forecasts are biased)"
             )
         _need_consecutive(t, "holt")
-        return (*_holt(y, int(steps.max()), level, steps), None)
+        return _Fit(method, t_last, n, (float(y[-1]),), _holt_fit(y))
     raise ValueError(f"unknown projection method {method!r}; valid: {', '.join(DEFAULT_METHODS)}")
 
 
-def _holt(y: np.ndarray, h: int, level: float, steps: np.ndarray):
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+@cached(disk=False, copy=False, remember_errors=True)
+def _fit(method: str, t: np.ndarray, y: np.ndarray) -> _Fit:
+    """`_fit_model`, computed once per process for each (method, years, values): the target check, the
+    proposals, the fan charts and the backtests of a run fit the same windows of the same series,
+    to different horizons (:mod:`.cache`)."""
+    return _fit_model(method, t, y)
 
+
+def _forecast(fit: _Fit, t_new: np.ndarray, level: float | None):
+    """(mean, lower, upper, model) of a fit for years `t_new`; lower/upper only when `level` is given."""
+    nan = np.full(len(t_new), np.nan)
+    steps = t_new - fit.t_last
+    if fit.method == "cagr":
+        last, g = fit.params
+        return last * (1.0 + g) ** steps, nan, nan.copy(), None
+    if fit.method == "linear":
+        return (*_ols_forecast(fit.params, t_new, level), None)
+    if fit.method == "loglinear":
+        m, lo, hi = _ols_forecast(fit.params, t_new, level)
+        return np.exp(m), np.exp(lo), np.exp(hi), None
+    if fit.method == "gm11":
+        return fit.model.restored(fit.n + steps), nan, nan.copy(), fit.model
+    # holt
+    return (*_holt_forecast(fit, INTERVAL_LEVEL if level is None else level, steps), None)
+
+
+def _fit_forecast(method: str, t: np.ndarray, y: np.ndarray, t_new: np.ndarray, level: float | None,
+                  memo: bool = True):
+    """(mean, lower, upper, model) for years `t_new` from history (t, y); ValueError when not applicable.
+
+    lower/upper are the model's own interval (NaN when it has none, or when `level` is None: only
+    ``intervals='model'`` uses them); model is the GreyModel for gm11. With `memo` the fit is
+    remembered (:func:`_fit`).
+    """
+    return _forecast((_fit if memo else _fit_model)(method, t, y), t_new, level)
+
+
+def _holt_fit(y: np.ndarray):
+    """statsmodels' additive damped-trend ETS fitted by maximum likelihood; None for a constant series."""
     if np.ptp(y) == 0:
         # The likelihood is degenerate for a constant series (zero residual variance): the damped-trend
         # forecast of a constant is that constant.
-        v = np.full(len(steps), y[-1])
-        return v, v.copy(), v.copy()
+        return None
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
     try:
         with warnings.catch_warnings():
             # convergence warnings are common; the backtest reports how well the method did
             warnings.simplefilter("ignore")
-            res = ETSModel(pd.Series(y), error="add", trend="add", damped_trend=True).fit(disp=False)
-            frame = res.get_prediction(start=len(y), end=len(y) + h - 1).summary_frame(alpha=1 - level)
+            return ETSModel(pd.Series(y), error="add", trend="add", damped_trend=True).fit(disp=False)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
+        raise ValueError(f"holt: statsmodels could not fit the damped trend ({err})") from err
+
+
+def _holt_forecast(fit: _Fit, level: float, steps: np.ndarray):
+    if fit.model is None:
+        v = np.full(len(steps), fit.params[0])
+        return v, v.copy(), v.copy()
+    h = int(steps.max())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = fit.model.get_prediction(start=fit.n, end=fit.n + h - 1).summary_frame(alpha=1 - level)
     except (ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
         raise ValueError(f"holt: statsmodels could not fit the damped trend ({err})") from err
     idx = steps.astype(int) - 1
@@ -526,12 +598,43 @@ def _calibrated_interval(table: Mapping, method: str, horizon: int, f: float, s:
         return np.nan, np.nan, "no interval: fewer than 2 year-on-year changes to scale it"
     lo, hi = f + float(entry["q_lo"]) * s, f + float(entry["q_hi"]) * s
     if count:
-        from scipy import stats
-
         mu = max(f, 0.0)
-        lo = min(lo, float(stats.poisson.ppf(0.05, mu)))
-        hi = max(hi, float(stats.poisson.ppf(0.95, mu)))
+        lo = min(lo, poisson_ppf(0.05, mu))
+        hi = max(hi, poisson_ppf(0.95, mu))
     return lo, hi, ""
+
+
+@lru_cache(maxsize=1024)
+def poisson_ppf(q: float, mu: float) -> float:
+    """Smallest count k with P(X ≤ k) ≥ q for X ~ Poisson(mu): ``scipy.stats.poisson.ppf(q, mu)`` without
+    importing scipy (about a second per kernel).
+
+    The cumulative probabilities are summed from the probability mass function in logs over
+    mu ± 12√mu (+ 40): the mass outside is below 1e-30, far under the rounding of the sum. A test
+    checks equality with scipy over thousands of (q, mu).
+
+    Parameters
+    ----------
+    q : float
+        Probability in (0, 1).
+    mu : float
+        Mean ≥ 0 (0 gives 0, as scipy does).
+    """
+    import math
+
+    if not 0 < q < 1:
+        raise ValueError(f"q must be in (0, 1), got {q}")
+    if not np.isfinite(mu) or mu < 0:
+        return float("nan")
+    if mu == 0:
+        return 0.0
+    root = math.sqrt(mu)
+    lo = max(0, int(mu - 12 * root - 12))
+    k = np.arange(lo, int(mu + 12 * root + 40) + 1, dtype=float)
+    log_pmf = k * math.log(mu) - mu - np.array([math.lgamma(x + 1.0) for x in k])
+    cdf = np.cumsum(np.exp(log_pmf))
+    i = int(np.searchsorted(cdf, q, side="left"))
+    return float(k[min(i, len(k) - 1)])
 
 
 # ------------------------------------------------------------------------------------- catalogue facts
@@ -623,6 +726,7 @@ def ensemble_weights(series: pd.Series, methods: Sequence[str], horizon: int,
     return w, f"inverse-MAPE weights from {n_ok} backtest origins at horizon {horizon}"
 
 
+@cached
 def project(
     series: pd.Series,
     methods: Sequence[str] = DEFAULT_METHODS,
@@ -722,9 +826,11 @@ def project(
 
 
 def _project_core(t: np.ndarray, y: np.ndarray, years: np.ndarray, methods: Sequence[str], level: float,
-                  weights, bounds: tuple[float, float], count: bool, intervals: str, table: Mapping):
+                  weights, bounds: tuple[float, float], count: bool, intervals: str, table: Mapping,
+                  memo: bool = True):
     """Point forecasts, intervals and notes per method as arrays (what :func:`project` tabulates; the
-    calibration study calls it directly to avoid building thousands of DataFrames)."""
+    calibration study calls it directly to avoid building thousands of DataFrames, with ``memo=False``:
+    its series are all different, remembering their fits would only cost time)."""
     lo_b, hi_b = bounds
     steps = (years - t[-1]).astype(int)  # horizon from the last observed year
     scale = interval_scale(t, y, count)
@@ -738,7 +844,8 @@ def _project_core(t: np.ndarray, y: np.ndarray, years: np.ndarray, methods: Sequ
         notes: list[str] = []
         usable = True
         try:
-            mean, mlo, mhi, model = _fit_forecast(m, t, y, years.astype(float), level)
+            mean, mlo, mhi, model = _fit_forecast(m, t, y, years.astype(float),
+                                                  level if intervals == "model" else None, memo)
             if model is not None:
                 gm_text = model.check_text()
                 gm_checks = model.checks()
@@ -823,6 +930,7 @@ def _project_core(t: np.ndarray, y: np.ndarray, years: np.ndarray, methods: Sequ
     return fits, attrs
 
 
+@cached
 def backtest(
     series: pd.Series,
     methods: Sequence[str] = DEFAULT_METHODS,
@@ -982,6 +1090,7 @@ __all__ = [
     "is_count",
     "load_calibration",
     "mape_weights",
+    "poisson_ppf",
     "probability_calibrated",
     "project",
 ]

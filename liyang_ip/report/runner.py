@@ -16,6 +16,7 @@ content and the same data fingerprint, and its output file is still there unchan
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import itertools
 import json
@@ -53,6 +54,8 @@ JOURNAL_COMPACT_BYTES = 4 << 20
 # Runs remembered in the manifest's "runs" list (start, end, command, counts of each).
 MAX_RUN_HISTORY = 50
 MANIFEST_VERSION = 1
+# Environment variable naming the run's shared analysis cache (liyang_ip.analysis.cache.ENV).
+ANALYSIS_CACHE_ENV = "LIYANG_IP_ANALYSIS_CACHE"
 BUNDLED_DATASETS = ("demo", "public", "cnipa")
 
 
@@ -648,6 +651,10 @@ def execute_job(spec: dict) -> dict:
         saved_fd = os.dup(2)
         os.dup2(log.fileno(), 2)
     src_dir = None
+    saved_cache = os.environ.get(ANALYSIS_CACHE_ENV)
+    if spec.get("analysis_cache"):
+        # The kernel inherits it: projections computed by one notebook of the run serve the others.
+        os.environ[ANALYSIS_CACHE_ENV] = spec["analysis_cache"]
     try:
         source = Path(spec["notebook"])
         if source.suffix != ".ipynb":  # a Jupytext text form: papermill reads .ipynb only
@@ -671,6 +678,11 @@ def execute_job(spec: dict) -> dict:
         status = "failed"
         error = f"{type(e).__name__}: {e}"
     finally:
+        if spec.get("analysis_cache"):
+            if saved_cache is None:
+                os.environ.pop(ANALYSIS_CACHE_ENV, None)
+            else:
+                os.environ[ANALYSIS_CACHE_ENV] = saved_cache
         if src_dir is not None:
             src_dir.cleanup()
             _record_source(tmp, spec["notebook"])
@@ -743,10 +755,19 @@ def notebook_warnings(path: str | Path) -> list[str]:
 
 
 def _job_spec(job: Job, kernel: str | None, cwd: Path | None, timeout: float | None,
-              capture_stderr: bool) -> dict:
+              capture_stderr: bool, analysis_cache: Path | None = None) -> dict:
     return {"key": job.key, "notebook": str(job.notebook), "output": str(job.output),
             "parameters": job.parameters, "kernel": kernel, "cwd": str(cwd) if cwd else None,
-            "timeout": timeout, "capture_stderr": capture_stderr}
+            "timeout": timeout, "capture_stderr": capture_stderr,
+            "analysis_cache": str(analysis_cache) if analysis_cache else None}
+
+
+def _analysis_cache_dir(run_dir: Path) -> Path | None:
+    """A fresh directory for this run's shared analysis results (liyang_ip.analysis.cache), or None when
+    the cache is switched off (``LIYANG_IP_ANALYSIS_CACHE=off``)."""
+    if os.environ.get(ANALYSIS_CACHE_ENV, "").strip().lower() in ("off", "0", "false", "no"):
+        return None
+    return run_dir / ".cache" / f"analysis-{uuid.uuid4().hex[:12]}"
 
 
 def run_batch(
@@ -847,12 +868,14 @@ def run_batch(
         if res["status"] != "ok":
             bar.write(f"FAILED {job.key}: {res['error']}")
 
+    cache_dir = _analysis_cache_dir(run_dir) if todo else None
     try:
         inline = jobs <= 1 or len(todo) <= 1
         capture = not inline or bar_stream is not None
         if backend is not None:
             capture = bool(backend.capture_stderr)
-        specs = [_job_spec(j, kernel, Path(cwd) if cwd else j.notebook.parent, timeout, capture) for j in todo]
+        specs = [_job_spec(j, kernel, Path(cwd) if cwd else j.notebook.parent, timeout, capture, cache_dir)
+                 for j in todo]
         if backend is not None:
             backend.run(specs, record, bar)
         elif inline:
@@ -865,6 +888,12 @@ def run_batch(
         bar.close()
         if bar_stream is not None:
             bar_stream.close()
+        if cache_dir is not None:
+            import shutil
+
+            shutil.rmtree(cache_dir, ignore_errors=True)  # computed once per run, kept for none
+            with contextlib.suppress(OSError):
+                cache_dir.parent.rmdir()  # only when no other run is using it
         summary = {"executed": len(result.executed), "skipped": len(result.skipped),
                    "failed": len(result.failed), "total": len(plan)}
         this_run.update(finished=_now(), seconds=round(time.perf_counter() - t_run, 3), summary=summary)

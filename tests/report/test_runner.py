@@ -206,3 +206,20 @@ def test_plan_flag_presets_and_overrides(notebooks_dir, tmp_path, monkeypatch, c
     assert _run(notebooks_dir, tmp_path, "--plan", "16") == 2
     err = capsys.readouterr().err
     assert "unknown plan '16'" in err and "15 (十五五 2026–2030)" in err and "Traceback" not in err
+
+
+def test_kernels_share_an_analysis_cache_that_lasts_one_run(tmp_path, monkeypatch):
+    # Compute once (issue 16): the kernels of a run see the run's cache directory in their environment;
+    # it lives inside the run directory and is removed when the run ends.
+    monkeypatch.delenv("LIYANG_IP_ANALYSIS_CACHE", raising=False)
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    make_ok_notebook(nbs / "01_ok.ipynb",
+                     extra="\nimport os\nprint('CACHE=' + os.environ.get('LIYANG_IP_ANALYSIS_CACHE', 'unset'))")
+    out = tmp_path / "outputs"
+    assert _run(nbs, out, "--target-year", "2030") == 0
+    run_dir = out / "t"
+    line = next(t for t in _outputs(run_dir / "溧阳市" / "01_ok.ipynb") if "CACHE=" in t)
+    folder = Path(line.split("CACHE=", 1)[1].strip())
+    assert folder.parent == run_dir / ".cache" and folder.name.startswith("analysis-")
+    assert not folder.exists() and not (run_dir / ".cache").exists()
