@@ -118,6 +118,7 @@ def _cmd_import(args) -> int:
     from .data.build import check
     from .data.importer import import_table, write_import
     from .data.readers import RawFileError
+    from .registry import RegionSetError
 
     src = Path(args.file)
     out = Path(args.out) if args.out else src.with_name(f"{src.stem}_import")
@@ -127,10 +128,13 @@ def _cmd_import(args) -> int:
         result = import_table(src, layout=args.layout, region=args.region, year=args.year, sheet=args.sheet,
                               source_id=args.source_id, title=args.title, publisher=args.publisher or "",
                               url=args.url or "", date=args.date or "", status=args.status,
-                              total_region=args.total_region)
+                              total_region=args.total_region, region_set=args.region_set)
     except RawFileError as e:
         print(f"liyang-ip data import: {e}", file=sys.stderr)
         return 1
+    except RegionSetError as e:
+        print(f"liyang-ip data import: --region-set: {e}", file=sys.stderr)
+        return 2
     except OSError as e:
         print(_data_error("import", e), file=sys.stderr)
         return 1
@@ -204,7 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--region", help="the region of an indicators-down table, e.g. 溧阳市")
     im.add_argument("--year", type=int, help="the year of a regions-down table (default: from its title)")
     im.add_argument("--sheet", help="sheet name of an .xlsx (default: the first sheet)")
-    im.add_argument("--total-region", help="region of 合计/全市 rows (default: the registry's city)")
+    im.add_argument("--total-region", help="region of 合计/全市 rows (default: the region set's parent)")
+    im.add_argument("--region-set", default=None, metavar="NAME|PATH",
+                    help="names of the regions: a bundled region set (changzhou, china, jiangsu) or a YAML file "
+                    "(default: changzhou)")
     im.add_argument("--source-id", default="S1")
     im.add_argument("--title", help="source title (default: the table's title row)")
     im.add_argument("--publisher")

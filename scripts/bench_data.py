@@ -43,7 +43,8 @@ def generate(rows: int, out: Path) -> Path:
         return d
     d.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
-    regions = [registry.CITY, *registry.blocks()]
+    rset = registry.region_set(None)
+    regions = [rset.parent, *rset.members]
     cat = registry.indicators()
     codes = list(cat)
     years = np.arange(1950, 2101)

@@ -129,7 +129,7 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the work directory (printed)")
     args = ap.parse_args(argv)
 
-    blocks = registry.blocks() if args.blocks.strip().lower() == "all" else [
+    blocks = registry.region_set(None).members if args.blocks.strip().lower() == "all" else [
         registry.resolve_region(b.strip()) for b in args.blocks.split(",") if b.strip()]
     select = [s for s in args.notebooks.split(",") if s.strip()]
     notebooks = discover_notebooks(args.notebooks_dir or default_notebooks_dir(), select)

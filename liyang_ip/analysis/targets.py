@@ -397,7 +397,7 @@ def propose_targets(
         block in the base year among the focus and `peers`; 'city_plan': the city's own plan target for
         `target_year` from `plan_targets` (average block for counts) in place of a projection.
     peers : iterable of str, optional
-        Default the other blocks of ``registry.blocks()``.
+        Default the other members of the region set.
     fit_start, fit_end, methods, level, weights :
         Projection settings (:func:`~liyang_ip.analysis.projection.project`); the ensemble is used when in
         `methods`, otherwise the first method.

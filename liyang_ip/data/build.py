@@ -302,7 +302,7 @@ def build(spec: str | Path, name: str | None = None, region_set=None) -> Built:
                     path, region=spec_f.get("region"), source_id=str(spec_f.get("source_id") or ""),
                     status=str(spec_f.get("status") or "official"), sheet=spec_f.get("sheet"),
                     layout=str(spec_f.get("layout") or "auto"), year=spec_f.get("year"),
-                    total_region=spec_f.get("total_region"))
+                    total_region=spec_f.get("total_region"), region_set=sets)
             else:  # pragma: no cover - spec.read_spec refuses unknown formats
                 raise readers.RawFileError(path, f"unknown format {fmt!r} in dataset.yaml (tidy, template, yearbook)")
         except readers.RawFileError as e:

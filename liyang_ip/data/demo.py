@@ -37,7 +37,7 @@ _DECIMALS = {"resident_population": 2, "gdp": 2, "ip_pledge_amount": 1, "rd_inte
 SOURCE_ID = "demo-generator"
 
 # Rough 2015 starting points and annual growth per block (population 万人, GDP 亿元, invention patents
-# held per 10k residents). Invented, in the order of registry.blocks().
+# held per 10k residents). Invented, in the order of the default region set's members.
 _BASE = {
     #            pop   pop_g   gdp    gdp_g  inv/10k inv_g  hitech  talent_scale
     "溧阳市":   (76.5, 0.004, 760.0, 0.075, 9.0, 0.17, 150, 0.8),
@@ -87,7 +87,7 @@ def generate(seed: int = SEED, years=YEARS, estimate_years=ESTIMATE_YEARS) -> pd
     years = list(years)
     est = [y for y in years if y in set(estimate_years)]
     n = len(years) - len(est)
-    blocks = registry.blocks()
+    blocks = registry.region_set(None).members
     rows = []
 
     def add(region, code, vals, note=""):
@@ -137,7 +137,7 @@ def generate(seed: int = SEED, years=YEARS, estimate_years=ESTIMATE_YEARS) -> pd
     sum_codes = [c for c, i in registry.indicators().items() if i.aggregate == "sum"]
     city = (df[df.indicator.isin(sum_codes)].groupby(["indicator", "year"], as_index=False)["value"].sum())
     for code, g in city.groupby("indicator"):
-        add(registry.CITY, code, g.sort_values("year")["value"].round(2).to_numpy())
+        add(registry.region_set(None).parent, code, g.sort_values("year")["value"].round(2).to_numpy())
     df = pd.DataFrame(rows)
     wide = df.pivot_table(index=["region", "year"], columns="indicator", values="value")
     bw = wide.loc[blocks]
@@ -145,14 +145,14 @@ def generate(seed: int = SEED, years=YEARS, estimate_years=ESTIMATE_YEARS) -> pd
         w = registry.indicator(code).weight
         vals = [float((bw.xs(y, level="year")[code] * bw.xs(y, level="year")[w]).sum()
                       / bw.xs(y, level="year")[w].sum()) for y in years]
-        add(registry.CITY, code, np.round(vals, 3))
+        add(registry.region_set(None).parent, code, np.round(vals, 3))
     # Ratios for every region, from the (rounded) counts and population above.
     df = pd.DataFrame(rows)
     wide = df.pivot_table(index=["region", "year"], columns="indicator", values="value")
     for code, ind in registry.indicators().items():
         if ind.aggregate == "ratio" and ind.derive:
             num, den = ind.derive["numerator"], ind.derive["denominator"]
-            for region in [registry.CITY, *blocks]:
+            for region in [registry.region_set(None).parent, *blocks]:
                 r = wide.loc[region]
                 add(region, code, np.round((r[num] / r[den] * ind.derive.get("scale", 1)).to_numpy(), 4),
                     note=f"demo: {num} / {den}")
@@ -176,7 +176,7 @@ def demo_targets(panel: pd.DataFrame, base_year: int = 2020, year: int = 2025) -
     rows = []
     n = year - base_year
     wide = panel.pivot_table(index=["region", "indicator"], columns="year", values="value")
-    for region in [registry.CITY, *registry.blocks()]:
+    for region in [registry.region_set(None).parent, *registry.region_set(None).members]:
         for code in registry.mission_indicators():
             if (region, code) not in wide.index:
                 continue

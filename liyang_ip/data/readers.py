@@ -808,12 +808,16 @@ def _table_rows(path: Path, sheet: str | int | None, issues: list[Issue]) -> tup
     return t.rows, t.lines
 
 
-def _resolve(kind: str, name: str) -> tuple[str | None, str]:
-    """(canonical, '') or (None, why) for a region or indicator label."""
+def _resolve(kind: str, name: str, region_sets=None) -> tuple[str | None, str]:
+    """(canonical, '') or (None, why) for a region (in `region_sets`, default the default set) or indicator
+    label."""
     from .. import registry
+    from ..registry.regionsets import region_set_list, resolve_in
 
     try:
-        return (registry.resolve_region(name) if kind == "region" else registry.resolve_indicator(name)), ""
+        if kind == "region":
+            return resolve_in(name, region_set_list(region_sets))[0], ""
+        return registry.resolve_indicator(name), ""
     except registry.UnknownNameError as e:
         hint = f"; did you mean {' / '.join(e.suggestions)}?" if e.suggestions else ""
         return None, f"not a catalogue {kind}{hint}"
@@ -830,7 +834,7 @@ def detect_layout(rows: list[list[object]]) -> str:
 
 def read_yearbook(path: str | Path, region: str | None = None, source_id: str = "", status: str = "official",
                   sheet: str | int | None = None, layout: str = "auto", year: int | None = None,
-                  total_region: str | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+                  total_region: str | None = None, region_set=None) -> tuple[pd.DataFrame, list[Issue]]:
     """Read a 统计年鉴-style table in one of its two common layouts.
 
     ``indicators-down``: one region, indicators down, years across (header row: the row with the most
@@ -838,8 +842,9 @@ def read_yearbook(path: str | Path, region: str | None = None, source_id: str = 
     across (e.g. 分辖市区主要科技指标; the year from `year` or the title, 2020年…). Yearbook conventions:
     title and note rows (注：, 资料来源：) are skipped; units in labels (专利授权量（件）) or a 单位 column;
     footnote markers after labels; ``其中：`` sub-rows name their own indicator; 合计/全市 rows are the
-    table's total (`total_region`, default the registry's city); cells may hold —, …, full-width digits,
-    1,856, 万/亿 (`clean` interprets them).
+    table's total (`total_region`, default the parent of `region_set`); cells may hold —, …, full-width
+    digits, 1,856, 万/亿 (`clean` interprets them). Region rows are names of `region_set` (a RegionSet,
+    bundled name, path or list of them; default: the default set).
 
     Labels that are not catalogue indicators or regions are left out with one warning each (not one per
     cell). Returns raw records (blank cells included, so coverage can show them as gaps) with `_field`
@@ -860,7 +865,7 @@ def read_yearbook(path: str | Path, region: str | None = None, source_id: str = 
     if layout == "indicators-down":
         records = _indicators_down(path, rows, lines, region, source_id, status, issues)
     else:
-        records = _regions_down(path, rows, lines, year, source_id, status, total_region, issues)
+        records = _regions_down(path, rows, lines, year, source_id, status, total_region, issues, region_set)
     return _records_frame(records), issues
 
 
@@ -907,13 +912,14 @@ def _indicators_down(path, rows, lines, region, source_id, status, issues) -> li
     return records
 
 
-def _regions_down(path, rows, lines, year, source_id, status, total_region, issues) -> list[dict]:
-    from .. import registry
+def _regions_down(path, rows, lines, year, source_id, status, total_region, issues, region_set=None) -> list[dict]:
+    from ..registry.regionsets import region_set_list
 
+    sets = region_set_list(region_set)
     first_region = None
     for i, r in enumerate(rows):
         label = _norm(r[0]) if r else ""
-        if label and (label.replace(" ", "") in TOTAL_ROWS or _resolve("region", label)[0]):
+        if label and (label.replace(" ", "") in TOTAL_ROWS or _resolve("region", label, sets)[0]):
             first_region = i
             break
     if first_region is None or first_region == 0:
@@ -944,7 +950,7 @@ def _regions_down(path, rows, lines, year, source_id, status, total_region, issu
             issues.append(Issue("warning", str(path), lines[hi], "indicator", name, f"column left out: {why}"))
             continue
         cols[c] = (code, unit, _cell_str(header[c]).strip())
-    total = total_region or registry.CITY
+    total = total_region or sets[0].parent  # 合计/全市 rows: the parent of the dataset's (first) region set
     records = []
     for r, line in zip(rows[first_region:], lines[first_region:], strict=True):
         label = _norm(r[0]) if r else ""
@@ -954,7 +960,7 @@ def _regions_down(path, rows, lines, year, source_id, status, total_region, issu
             region = total
         else:
             name, _, _ = split_name(label)
-            region, why = _resolve("region", name)
+            region, why = _resolve("region", name, sets)
             if region is None:
                 issues.append(Issue("warning", str(path), line, "region", label, f"row left out: {why}"))
                 continue

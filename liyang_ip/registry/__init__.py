@@ -6,8 +6,10 @@ the text extractor) reads them through the functions here.
 
 Geography comes in region sets (``regionsets/*.yaml``, or a user's file by path; see
 :mod:`liyang_ip.registry.regionsets`): ``region_set(name_or_path)`` gives the parent, the members, the
-unit word and name resolution. The module-level ``regions()``, ``blocks()``, ``resolve_region()`` and
-``CITY`` take an optional set and default to the bundled default set (``changzhou``).
+unit word and name resolution. The module-level ``regions()``, ``resolve_region()`` and ``parent()`` take an
+optional set and default to the bundled default set (``changzhou``). ``blocks()`` and ``CITY`` predate
+region sets and are deprecated (DeprecationWarning): use ``region_set(…).members`` and ``.parent`` of the
+dataset's set (``Dataset.region_set``) instead.
 """
 
 from __future__ import annotations
@@ -84,7 +86,12 @@ def regions(region_set: RegionSet | str | None = None) -> dict[str, Region]:
 
 
 def blocks(region_set: RegionSet | str | None = None) -> list[str]:
-    """The member units of a region set in set order (default set: its seven blocks, 溧阳市 first)."""
+    """Deprecated: ``region_set(…).members``. The member units of a region set in set order (default: the
+    default set's)."""
+    import warnings
+
+    warnings.warn("registry.blocks() is deprecated: use registry.region_set(name_or_path).members (the "
+                  "dataset's own set: Dataset.region_set.members)", DeprecationWarning, stacklevel=2)
     return _regionsets.region_set(region_set).members
 
 
@@ -96,6 +103,10 @@ def parent(region_set: RegionSet | str | None = None) -> str:
 def __getattr__(name: str):
     # CITY is kept for callers that predate region sets: the parent of the default set.
     if name == "CITY":
+        import warnings
+
+        warnings.warn("registry.CITY is deprecated: use registry.region_set(name_or_path).parent (the dataset's "
+                      "own set: Dataset.region_set.parent)", DeprecationWarning, stacklevel=2)
         return _regionsets.region_set(None).parent
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

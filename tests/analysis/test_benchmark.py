@@ -100,9 +100,9 @@ def test_registry_defaults(make_obs):
     # default peers = the other six blocks, default city = 常州市, polarity from the catalogue
     from liyang_ip import registry
 
-    blocks = registry.blocks()
+    blocks = registry.region_set().members
     o = make_obs([(b, 2020, "patent_grants", float(i + 1)) for i, b in enumerate(blocks)]
-                 + [(registry.CITY, 2020, "patent_grants", 28.0)])
+                 + [(registry.parent(), 2020, "patent_grants", 28.0)])
     b = bm.benchmark_table(o, "溧阳市").iloc[0]
     assert b["n"] == 7 and b["rank"] == 7 and b["city_value"] == 28.0
     # patent_grants is a count: the city row is a total, so the benchmark is the average block 28 / 7 = 4

@@ -22,7 +22,7 @@ def test_analysis_runs_on_demo(ds):
     from liyang_ip.analysis import baseline, benchmark, composite, projection, targets
 
     obs = ds.observations
-    focus = registry.blocks()[0]
+    focus = registry.region_set().members[0]
     code = "invention_patents_per_10k"
     b = baseline.baseline_table(obs, focus, 2015, 2020)
     assert {"cagr", "share_end", "missing_years"} <= set(b.columns)

@@ -29,7 +29,7 @@ def test_demo_is_complete_and_all_demo(demo_built):
     obs = demo_built.observations
     assert demo_built.errors == [] and demo_built.metadata["is_demo"]
     assert set(obs.status) == {"demo"}
-    regions = [registry.CITY, *registry.blocks()]
+    regions = [registry.parent(), *registry.region_set().members]
     panel = [c for c, i in registry.indicators().items() if not i.optional]
     expected = len(regions) * len(panel) * len(demo.YEARS)
     assert len(obs) == expected
@@ -43,8 +43,8 @@ def test_demo_blocks_sum_to_city_and_ratios_agree(demo_built):
         if ind.optional:  # not in the demo panel
             continue
         for y in demo.YEARS:
-            blocks = wide.loc[y].loc[registry.blocks()]
-            city = wide.loc[(y, registry.CITY), code]
+            blocks = wide.loc[y].loc[registry.region_set().members]
+            city = wide.loc[(y, registry.parent()), code]
             if ind.aggregate == "sum":
                 assert city == pytest.approx(blocks[code].sum(), rel=1e-9), (code, y)
             elif ind.aggregate == "weighted_mean":

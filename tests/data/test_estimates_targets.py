@@ -43,7 +43,7 @@ def test_demo_estimated_year_extends_the_panel_without_changing_earlier_years():
 
 def test_demo_targets_for_every_block_and_the_city():
     t = B.build("demo").targets
-    regions = [registry.CITY, *registry.blocks()]
+    regions = [registry.parent(), *registry.region_set().members]
     assert set(t.region) == set(regions) and set(t.year) == {max(demo.YEARS)}
     assert (t.groupby("region").indicator.nunique() == len(registry.mission_indicators())).all()
     assert (t.status == "demo").all() and (t.attribute == "预期性").all()

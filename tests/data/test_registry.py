@@ -4,8 +4,8 @@ from liyang_ip import registry
 
 
 def test_seven_blocks_in_order():
-    assert registry.blocks() == ["溧阳市", "金坛区", "武进区", "新北区", "天宁区", "钟楼区", "常州经开区"]
-    assert registry.regions()[registry.CITY].members == tuple(registry.blocks())
+    assert registry.region_set().members == ["溧阳市", "金坛区", "武进区", "新北区", "天宁区", "钟楼区", "常州经开区"]
+    assert registry.regions()[registry.parent()].members == tuple(registry.region_set().members)
 
 
 @pytest.mark.parametrize(

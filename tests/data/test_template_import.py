@@ -186,3 +186,24 @@ def test_import_problems_write_nothing(tmp_path, capsys, table, args, expected):
     code, _, err = _run(capsys, "data", "import", str(src), *args)
     assert code == 1 and expected in err
     assert not (tmp_path / "t_import").exists()
+
+
+def test_import_regions_down_table_of_another_region_set(tmp_path, capsys):
+    """The 合计 row is the region set's parent (江苏省), region rows are its members; the folder names the
+    set in dataset.yaml so that check and build read it in that set."""
+    src = tmp_path / "江苏.csv"
+    src.write_text("2023年各设区市专利情况\n地区,PCT国际专利申请量（件）\n合计,6547\n南京市,2100\n苏州,2500\n",
+                   encoding="utf-8")
+    code, out, err = _run(capsys, "data", "import", str(src), "--region-set", "jiangsu", "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    import pandas as pd
+
+    obs = pd.read_csv(tmp_path / "o" / "observations.csv")
+    assert {(r.region, r.value) for r in obs.itertuples()} == {("江苏省", 6547), ("南京市", 2100), ("苏州市", 2500)}
+    assert "region_set: jiangsu" in (tmp_path / "o" / "dataset.yaml").read_text(encoding="utf-8")
+    assert _run(capsys, "data", "check", str(tmp_path / "o"))[0] == 0
+    # without the set, 南京市 is not a region of the default set: left out with a warning naming the row
+    code, out, err = _run(capsys, "data", "import", str(src), "--out", str(tmp_path / "d"))
+    assert "南京市" in out and "row left out" in out
+    code, _, err = _run(capsys, "data", "import", str(src), "--region-set", "jiangsuu", "--out", str(tmp_path / "x"))
+    assert code == 2 and "did you mean jiangsu" in err

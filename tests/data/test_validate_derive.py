@@ -88,7 +88,7 @@ def test_reported_ratio_kept_and_mismatch_warned():
 
 
 def _seven(code, values, year=2020, status="official"):
-    return [[b, year, code, v, status, "s"] for b, v in zip(registry.blocks(), values, strict=True)]
+    return [[b, year, code, v, status, "s"] for b, v in zip(registry.region_set().members, values, strict=True)]
 
 
 def test_city_ratio_is_total_over_total_not_mean_of_ratios():
@@ -103,7 +103,7 @@ def test_city_ratio_is_total_over_total_not_mean_of_ratios():
     assert city["invention_patents_per_10k"] == pytest.approx(14100 / 525)  # 26.857…
     mean_of_ratios = sum(h / p for h, p in zip(held, pop, strict=True)) / 7
     assert abs(city["invention_patents_per_10k"] - mean_of_ratios) > 1  # 26.86 vs 27.66: the trap exists
-    assert weighted_average(out, "invention_patents_per_10k", registry.blocks(), 2020) == pytest.approx(14100 / 525)
+    assert weighted_average(out, "invention_patents_per_10k", registry.region_set().members, 2020) == pytest.approx(14100 / 525)
 
 
 def test_weighted_mean_uses_catalogue_weight():
@@ -111,7 +111,7 @@ def test_weighted_mean_uses_catalogue_weight():
     pop = [80, 60, 130, 80, 70, 65, 40]
     df = obs(_seven("ip_protection_satisfaction", sat) + _seven("resident_population", pop))
     expected = sum(s * p for s, p in zip(sat, pop, strict=True)) / sum(pop)
-    assert weighted_average(df, "ip_protection_satisfaction", registry.blocks(), 2020) == pytest.approx(expected)
+    assert weighted_average(df, "ip_protection_satisfaction", registry.region_set().members, 2020) == pytest.approx(expected)
     out = city_totals(df)
     assert out[(out.region == "常州市") & (out.indicator == "ip_protection_satisfaction")].value.iloc[0] == pytest.approx(expected)
 
@@ -120,7 +120,7 @@ def test_incomplete_blocks_give_no_city_total_and_demo_stays_demo():
     rows = _seven("pct_applications", [1, 2, 3, 4, 5, 6, 7])[:-1]
     out = city_totals(obs(rows))
     assert out[out.region == "常州市"].empty  # a partial sum would understate the total
-    assert pd.isna(weighted_average(obs(rows), "pct_applications", registry.blocks(), 2020))
+    assert pd.isna(weighted_average(obs(rows), "pct_applications", registry.region_set().members, 2020))
     demo = city_totals(obs(_seven("pct_applications", [1, 2, 3, 4, 5, 6, 7], status="demo")))
     assert demo[demo.region == "常州市"].status.tolist() == ["demo"]
 

@@ -52,12 +52,12 @@ def test_not_located(address, status):
 
 
 def test_every_block_has_towns_and_each_town_resolves_to_a_block():
-    blocks = set(registry.blocks())
+    blocks = set(registry.region_set().members)
     town_regions = {p.region for p in places() if p.kind == "town"}
     assert town_regions == blocks
     for p in places():
         if p.region is not None:
-            assert p.region in blocks or p.region == registry.CITY
+            assert p.region in blocks or p.region == registry.parent()
 
 
 def test_locate_repeated_addresses_keeps_index_and_evidence():
