@@ -97,9 +97,7 @@ def write_import(result: Imported, out_dir: str | Path, force: bool = False) -> 
     FileExistsError
         A file would be replaced and `force` is not set.
     """
-    from ..fsutil import write_csv
-
-    from ..fsutil import atomic_write_text
+    from ..fsutil import atomic_write_text, write_csv
     from ..registry.regionsets import DEFAULT
 
     out_dir = Path(out_dir)
