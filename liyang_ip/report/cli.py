@@ -331,6 +331,10 @@ def cmd_run(args) -> int:
                            backend=backend)
     except ClusterError as e:
         return _fail(f"run: {e}", 1)
+    except KeyboardInterrupt:
+        print(f"liyang-ip run: interrupted; the notebooks that finished are in {run_dir / 'manifest.json'}, "
+              "and the same command again runs only what is missing or failed", file=sys.stderr)
+        raise
     entries = result.manifest["notebooks"]
     for key in [*result.executed, *result.failed, *result.skipped]:
         e = entries[key]

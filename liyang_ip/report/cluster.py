@@ -162,7 +162,10 @@ class DaskBackend:
                 try:
                     res = fut.result()
                 except Exception as e:  # noqa: BLE001 - KilledWorker, lost connection: recorded, not raised
-                    res = {"key": spec["key"], "status": "failed", "error": f"worker died: {type(e).__name__}: {e}",
+                    # execute_job itself never raises: this is the cluster's failure (a worker that kept
+                    # dying, a worker without the package), not the notebook's.
+                    what = "worker died" if type(e).__name__ == "KilledWorker" else "task failed on the cluster"
+                    res = {"key": spec["key"], "status": "failed", "error": f"{what}: {type(e).__name__}: {e}",
                            "started": None, "finished": None, "seconds": None, "output_sha256": None}
                 record(res)
         except BaseException:
