@@ -81,7 +81,7 @@ def parse_cluster(text: str, default_workers: int | None = None) -> ClusterSpec:
 def _absolute(spec: dict) -> dict:
     """The job specification with absolute paths: workers may run in another directory (or machine)."""
     out = dict(spec)
-    for k in ("notebook", "output", "cwd"):
+    for k in ("notebook", "output", "cwd", "analysis_cache"):
         if out.get(k):
             out[k] = str(Path(out[k]).resolve())
     return out

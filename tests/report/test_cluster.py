@@ -46,6 +46,17 @@ def test_cluster_values_local_with_or_without_workers_and_scheduler_addresses():
             cluster.parse_cluster(bad)
 
 
+def test_paths_sent_to_workers_are_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = {"key": "溧阳市/01", "notebook": "nbs/01.md", "output": "out/r/溧阳市/01.ipynb", "cwd": None,
+            "analysis_cache": "out/r/.cache/analysis-1", "parameters": {"dataset": "demo"}}
+    sent = cluster._absolute(spec)
+    assert sent["notebook"] == str(tmp_path / "nbs" / "01.md")
+    assert sent["output"] == str(tmp_path / "out" / "r" / "溧阳市" / "01.ipynb")
+    assert sent["analysis_cache"] == str(tmp_path / "out" / "r" / ".cache" / "analysis-1")
+    assert sent["cwd"] is None and sent["parameters"] == {"dataset": "demo"} and spec["notebook"] == "nbs/01.md"
+
+
 def test_a_bad_cluster_value_is_one_line_before_anything_runs(tmp_path, capsys):
     code = main(["run", "--cluster", "head:8786", "--out", str(tmp_path / "out"), "--no-progress"])
     err = capsys.readouterr().err
