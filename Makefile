@@ -29,6 +29,7 @@ bench: data calibration
 	$(PY) scripts/benchmark.py
 	$(PY) scripts/bench_patents.py
 	$(PY) scripts/bench_data.py
+	$(PY) scripts/bench_national.py
 	$(PY) scripts/bench_cluster.py
 
 calibration: setup

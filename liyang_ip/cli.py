@@ -4,6 +4,7 @@
     liyang-ip data check PATH
     liyang-ip data demo [--out DIR] [--seed N]
     liyang-ip data template [--out FILE.xlsx] [--layout both|long|wide] [--force]
+    liyang-ip data national-demo [--out DIR] [--seed N] [--province 32 ...]
     liyang-ip data import TABLE.xlsx|csv [--layout auto|regions-down|indicators-down] [--region R] [--year Y]
     liyang-ip data extract DOCUMENT [--region R] [--year Y]  (PDF, web page, text; see liyang_ip.extract)
     liyang-ip run …  /  liyang-ip export …                          (see liyang_ip.report)
@@ -85,6 +86,27 @@ def _cmd_demo(args) -> int:
     out = Path(args.out) if args.out else raw_dir("demo")
     for p in write_demo(out, seed=args.seed):
         print(p)
+    return 0
+
+
+def _cmd_national_demo(args) -> int:
+    import time
+
+    from .data.build import project_root
+    from .data.national import NationalPanelError, build_national_demo
+
+    out = Path(args.out) if args.out else project_root() / "data" / "processed" / "national_demo"
+    t0 = time.perf_counter()
+    try:
+        panel = build_national_demo(out, seed=args.national_seed, provinces=args.province)
+    except NationalPanelError as e:
+        print(f"liyang-ip data national-demo: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(_data_error("national-demo", e), file=sys.stderr)
+        return 1
+    print(f"{panel.root}: {panel.rows:,} rows, {panel.units:,} county-level units, {panel.partitions} partitions "
+          f"(parent=CODE), {time.perf_counter() - t0:.1f} s; SYNTHETIC demo data (status demo), not statistics")
     return 0
 
 
@@ -193,6 +215,17 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out")
     d.add_argument("--seed", type=int, default=None)
     d.set_defaults(func=_cmd_demo)
+    nd = dsub.add_parser("national-demo", help="write the seeded synthetic national panel (every county-level unit, "
+                         "Parquet partitioned by parent; status demo)",
+                         description="Every county-level unit of the GB/T 2260 list × every catalogue indicator × "
+                         "20 years, invented figures (status demo), written as OUT/parent=CODE/ partitions; each "
+                         "partition is a --dataset for run (region set division:CODE).")
+    nd.add_argument("--out", help="panel folder (default data/processed/national_demo); replaced only if it is a "
+                    "national panel or empty")
+    nd.add_argument("--seed", dest="national_seed", type=int, default=None)
+    nd.add_argument("--province", action="append", metavar="CODE",
+                    help="only this province (two-digit code, e.g. 32; repeatable; default: all)")
+    nd.set_defaults(func=_cmd_national_demo)
     t = dsub.add_parser("template", help="write the Excel data-collection template")
     t.add_argument("--out")
     t.add_argument("--force", action="store_true", help="replace an existing file")
@@ -258,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
         from .data.demo import SEED
 
         args.seed = SEED
+    if getattr(args, "national_seed", 0) is None:
+        from .data.national import SEED as NATIONAL_SEED
+
+        args.national_seed = NATIONAL_SEED
     if debug:
         return int(args.func(args) or 0)
     try:

@@ -211,9 +211,14 @@ def dataset_region_sets(meta: dict, src: Path, override=None) -> list:
 def declared_region_sets(spec: str | Path, override=None) -> list:
     """The region sets a dataset declares (dataset.yaml ``region_set``, a processed dataset's metadata,
     else the default set), without building it; `override` wins as in :func:`build`."""
+    from .national import is_partition
     from .spec import read_spec
 
     src = resolve_source(spec)
+    if override is None and is_partition(src):
+        from ..registry.regionsets import region_set_list
+
+        return region_set_list([f"division:{src.name.split('=', 1)[1]}"])
     if override is None and is_processed(src):
         import json
 
@@ -234,10 +239,11 @@ def run_defaults(spec: str | Path) -> dict:
     """Notebook parameters a dataset's runs start from: dataset.yaml ``run_defaults`` (e.g. the years a
     cross-section covers), {} when it has none. Only notebook parameters are accepted (DatasetSpecError
     naming the key otherwise)."""
+    from .national import is_partition
     from .spec import DatasetSpecError, read_spec
 
     src = resolve_source(spec)
-    if not src.is_dir() or is_processed(src):
+    if not src.is_dir() or is_processed(src) or is_partition(src):
         return {}
     meta = read_spec(src).meta
     out = meta.get("run_defaults") or {}
@@ -268,6 +274,11 @@ def build(spec: str | Path, name: str | None = None, region_set=None) -> Built:
     from .spec import DatasetSpecError, read_spec
 
     src = resolve_source(spec)
+    from .national import is_partition
+
+    if is_partition(src):
+        raise DatasetSpecError(str(src), "this is a partition of a national panel (written by liyang-ip data "
+                               "national-demo); use it as --dataset for run or load_dataset, it is not built")
     if is_processed(src):
         raise DatasetSpecError(str(src), "this is a processed dataset (written by liyang-ip data build); use it as "
                                "--dataset for run or load_dataset, and check or build the raw dataset it came from")

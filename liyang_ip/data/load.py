@@ -105,7 +105,8 @@ def _from_built(b) -> Dataset:
 def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None = None,
                  region_set=None) -> Dataset:
     """Load a processed dataset: 'demo' (default), 'public', 'cnipa', a path to a user's file or directory,
-    or a processed dataset directory (``data build --out X`` → ``X/<name>``, read as it is).
+    or a processed dataset directory (``data build --out X`` → ``X/<name>``, read as it is), or one
+    partition of a national panel (``ROOT/parent=CODE``, see :mod:`~liyang_ip.data.national`).
 
     `region_set` (a bundled name, a path to a region-set YAML file, or a list) overrides the dataset's own
     (dataset.yaml ``region_set``); such a dataset is built in memory.
@@ -126,6 +127,16 @@ def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             if meta.get("fingerprint") == _build.fingerprint(src) and meta.get("builder") == _build.builder_hash():
                 return _read_processed(d, meta)
+    from .national import is_partition, read_partition
+
+    if is_partition(src):  # one partition of a national panel: one pack's unit, siblings and parent
+        if region_set is not None:
+            from .spec import DatasetSpecError
+
+            raise DatasetSpecError(str(src), "a national panel partition's region set is its division "
+                                          f"({src.name.replace('parent=', 'division:')}); it cannot be overridden",
+                                          field="region_set")
+        return read_partition(src)
     if _build.is_processed(src) and region_set is None:
         meta = json.loads((src / "metadata.json").read_text(encoding="utf-8"))
         return _read_processed(src, meta)

@@ -38,6 +38,8 @@ ALLOW = [
     Allow("liyang_ip/data/schema.py", "registry of fields: Chinese column names of the data template"),
     Allow("liyang_ip/data/template.py", "the data-collection template (a form: headers and filling notes)"),
     Allow("liyang_ip/data/demo.py", "seeded synthetic demo data (names, notes of the demo sources)"),
+    Allow("liyang_ip/data/national.py", "seeded synthetic national demo panel (its title and source title), the "
+          "catalogue's unit names of whole-number counts, a province example in an error message"),
     Allow("liyang_ip/data/clean.py", "parsing vocabulary: unit scales (万, 亿), year suffixes, status words; "
           "messages about them"),
     Allow("liyang_ip/data/load.py", "PENDING: dataset status label (zh / en) shown in manifests and covers"),
