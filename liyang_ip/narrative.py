@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from liyang_ip import wording
-from liyang_ip.wording.format import cn_count, fmt_number, fmt_pct, fmt_value
+from liyang_ip.wording.format import cn_count, fmt_number, fmt_pct, fmt_value, md_escape
 from liyang_ip.wording.format import is_missing as _missing
 
 # English renderings of the catalogue units (wording/en.yaml, `units`).
@@ -38,26 +38,28 @@ def _say(key: str, lang: str, **values: Any) -> str:
 
 
 def _ind(code: str, lang: str) -> tuple[str, str]:
-    """(display name, unit) from the catalogue; the code and '' when unknown."""
+    """(display name, unit) from the catalogue; the code and '' when unknown. The name is escaped for the
+    Markdown the prose is shown as (:func:`~liyang_ip.wording.format.md_escape`)."""
     from liyang_ip import registry
 
     try:
         i = registry.indicator(code)
     except KeyError:
-        return str(code), ""
-    return (i.name_en if lang == "en" else i.name_zh), i.unit
+        return md_escape(code), ""
+    return md_escape(i.name_en if lang == "en" else i.name_zh), i.unit
 
 
-def _region(name: str, lang: str, rset: Any = None) -> str:
+def _region(name: str, lang: str, rset: Any = None, markdown: bool = True) -> str:
     """A region's display name: as is in Chinese; in English the region set's English name, else any
-    bundled set's, else as is."""
+    bundled set's, else as is. Names come from data files (a user's region set): escaped for Markdown
+    (``<script>``, ``*x*`` render literally) unless ``markdown=False`` (a line printed as plain text)."""
     if lang != "en":
-        return str(name)
-    from liyang_ip import registry
+        out = str(name)
+    else:
+        from liyang_ip import registry
 
-    if rset is not None and name in rset:
-        return rset.label(name, "en")
-    return registry.label(str(name), "en")
+        out = rset.label(name, "en") if rset is not None and name in rset else registry.label(str(name), "en")
+    return md_escape(out) if markdown else out
 
 
 def _rset(region_set: Any = None, *frames: Any):
@@ -381,7 +383,7 @@ def data_status(
     ``coverage_summary`` has one row per indicator × region with ``years_covered`` and ``years_total``
     (``Dataset.coverage_of``). Coverage = Σ years_covered / Σ years_total.
     """
-    parts = [_say("data_status.head", lang, name=name, is_demo=bool(is_demo),
+    parts = [_say("data_status.head", lang, name=md_escape(name), is_demo=bool(is_demo),
                   n_sources=None if n_sources is None else int(n_sources))]
     if coverage_summary is None or coverage_summary.empty:
         return parts[0]
@@ -454,8 +456,8 @@ def params_line(params: Any, lang: str = "zh", *, region_set: Any = None) -> str
     members are called by the region set's unit word (焦点板块 / 焦点省份)."""
     rset = _rset(region_set)
     return _say(
-        "params_line", lang, focus=_region(params.focus, lang, rset),
-        peers=[_region(x, lang, rset) for x in params.peers],
+        "params_line", lang, focus=_region(params.focus, lang, rset, markdown=False),
+        peers=[_region(x, lang, rset, markdown=False) for x in params.peers],
         start_year=params.start_year, end_year=params.end_year, target_year=params.target_year,
         n_indicators=len(params.indicators), geo=_geo(rset, lang),
     )
@@ -830,7 +832,7 @@ def target_check_paragraph(check: pd.DataFrame | None, focus: str, year: int, la
 def not_projected(indicator: str, focus: str, reason: Any, lang: str = "zh") -> str:
     """Why an indicator could not be projected (e.g. fewer than four observed years)."""
     name, _ = _ind(indicator, lang)
-    return _say("projection.not_projected", lang, region=_region(focus, lang), name=name, reason=reason)
+    return _say("projection.not_projected", lang, region=_region(focus, lang), name=name, reason=md_escape(reason))
 
 
 def no_targets_sentence(focus: str, year: int, lang: str = "zh") -> str:

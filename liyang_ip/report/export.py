@@ -382,9 +382,10 @@ def prepare_notebook(nb, lang: str = "zh"):
 
 
 def _markdown_text_only(text: Any) -> str:
-    """Markdown with every ``<`` written as ``&lt;``: tags in it are shown as text, Markdown still works."""
+    r"""Markdown with every ``<`` written as ``&lt;``: tags in it are shown as text, Markdown still works.
+    A ``<`` the prose already escaped (``\<``, see wording.format.md_escape) is left as it is: it is text."""
     text = "".join(text) if isinstance(text, list) else str(text)
-    return text.replace("<", "&lt;")
+    return re.sub(r"(?<!\\)<", "&lt;", text)
 
 
 def combine_notebooks(nbs: Sequence[tuple[str, Any]]):

@@ -7,6 +7,7 @@ value (None or NaN). Counts before a Chinese measure word in Chinese numerals (�
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # Chinese numerals are number formatting (like the thousands separator), not wording.
@@ -81,6 +82,26 @@ def cn_count(n: int) -> str:
     return str(n)
 
 
+# ASCII punctuation that Markdown (CommonMark, Jupyter's marked, nbconvert's mistune) or Jupyter's math
+# ($) reads as markup anywhere in a line; each may be backslash-escaped (CommonMark §2.4). Brackets are
+# escaped, so ( ) after them cannot form a link; - + # and "1." matter only at the start of a line.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~$&])")
+_MD_LINE_START = re.compile(r"^(\s*(?:\d+)?)([-+#.)])")
+
+
+def md_escape(text: Any) -> str:
+    """`text` (a name from a data file: region, indicator, dataset) safe to put into Markdown prose: every
+    character Markdown or HTML would read as markup is backslash-escaped, so ``<script>``, ``*x*`` and
+    ``[a](javascript:…)`` render literally (as the characters typed), never as a tag, emphasis or link;
+    a leading list or heading marker (``- ``, ``# ``, ``1.``) is escaped too. A name without such characters
+    comes back unchanged (溧阳市, Liyang, GM(1,1))."""
+    out = _MD_SPECIAL.sub(r"\\\1", str(text))
+    m = _MD_LINE_START.match(out)
+    if m and (m.group(2) in "-+#") != bool(m.group(1).strip()):  # "- x", "# h" or "1. x", "2) y"
+        out = m.group(1) + "\\" + out[m.end(1):]
+    return out
+
+
 def ordinal(n: int) -> str:
     """English ordinal: 1st, 2nd, 3rd, 4th, 11th, 21st."""
     n = int(n)
@@ -99,4 +120,5 @@ def lcfirst(name: str) -> str:
     return name[:1].lower() + name[1:] if name[:2] != name[:2].upper() else name
 
 
-__all__ = ["cn_count", "fmt_number", "fmt_pct", "fmt_value", "is_missing", "lcfirst", "ordinal", "plural"]
+__all__ = ["cn_count", "fmt_number", "fmt_pct", "fmt_value", "is_missing", "lcfirst", "md_escape", "ordinal",
+           "plural"]
