@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import glob
 import hashlib
 import itertools
 import json
@@ -884,7 +885,15 @@ def run_batch(
                 record(execute_job(spec))
         else:
             _run_parallel(specs, jobs, record, bar)
+        interrupted = False
+    except BaseException:
+        interrupted = True
+        raise
     finally:
+        if interrupted:
+            this_run["interrupted"] = True
+            done = set(result.executed) | set(result.failed)
+            _remove_temporaries([j for j in todo if j.key not in done])
         bar.close()
         if bar_stream is not None:
             bar_stream.close()
@@ -906,6 +915,18 @@ def run_batch(
 
         result.manifest = update_manifest(run_dir, finish)
     return result
+
+
+def _remove_temporaries(jobs: Iterable[Job]) -> None:
+    """Delete the hidden temporary notebooks (see `execute_job`) of jobs an interrupted run left unfinished.
+
+    They are neither a result nor a partial one the manifest knows of; the next run executes those jobs
+    again. A notebook still running on a worker of an existing cluster (Dask cannot stop a running task)
+    writes its file afterwards; it is not in the manifest either and runs again next time.
+    """
+    for job in jobs:
+        for tmp in job.output.parent.glob(f".{glob.escape(job.output.name)}.*.tmp.ipynb"):
+            tmp.unlink(missing_ok=True)
 
 
 def _run_parallel(specs: list[dict], jobs: int, record: Callable[[dict], None], bar) -> None:

@@ -225,6 +225,10 @@ class _FakeBackend:
         for i, spec in enumerate(specs):
             self.seen.append(spec["key"])
             if self.n is not None and i == self.n:
+                # The job that was running when Ctrl-C came: its temporary notebook is left behind.
+                tmp = Path(spec["output"]).with_name(f".{Path(spec['output']).name}.123-abc.tmp.ipynb")
+                tmp.parent.mkdir(parents=True, exist_ok=True)
+                tmp.write_text("{}", encoding="utf-8")
                 raise KeyboardInterrupt
             out = Path(spec["output"])
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -243,6 +247,9 @@ def test_an_interrupted_batch_keeps_what_finished_and_a_rerun_does_only_the_rest
     assert set(m["notebooks"]) == {"溧阳市/01_a", "溧阳市/02_b"}
     assert not (run_dir / runner.MANIFEST_JOURNAL).exists()  # folded by the run's own ending
     assert m["backend"] == "fake" and m["runs"][-1]["summary"]["executed"] == 2
+    assert m["runs"][-1]["interrupted"] is True
+    assert not list(run_dir.rglob("*.tmp.ipynb"))  # the unfinished job's temporary file is gone
+    assert not (run_dir / "金坛区" / "01_a.ipynb").exists()
 
     # The plan of the next run: 4 left, estimated from the interrupted run's timings (2 s each).
     jobs = runner.plan_jobs(sets, notebooks, run_dir, {})
@@ -253,7 +260,8 @@ def test_an_interrupted_batch_keeps_what_finished_and_a_rerun_does_only_the_rest
     result = runner.run_batch(sets, notebooks, run_dir, progress=False, datasets={}, backend=again)
     assert again.seen == ["金坛区/01_a", "金坛区/02_b", "武进区/01_a", "武进区/02_b"]
     assert sorted(result.skipped) == ["溧阳市/01_a", "溧阳市/02_b"] and result.ok
-    assert len(runner.read_manifest(run_dir)["notebooks"]) == 6
+    m = runner.read_manifest(run_dir)
+    assert len(m["notebooks"]) == 6 and "interrupted" not in m["runs"][-1]
 
 
 def test_an_unreachable_scheduler_is_one_line(two_notebooks, tmp_path, capsys, monkeypatch):
