@@ -81,7 +81,8 @@ def setup(*, style: bool = True, quiet: bool = False, **params: Any) -> Context:
     Parameters
     ----------
     style : bool
-        Apply the house chart style (fonts with CJK glyphs, sizes) to matplotlib globally.
+        Apply the house chart style (fonts with CJK glyphs, sizes) to matplotlib globally, and show
+        figures as SVG when running in a notebook.
     quiet : bool
         Do not print the status lines (they are still available as ``ctx.status_lines()``).
     **params
@@ -115,6 +116,7 @@ def setup(*, style: bool = True, quiet: bool = False, **params: Any) -> Context:
         from liyang_ip import charts
 
         charts.use_style()
+        charts.inline_svg()  # vector figures for screen and print
     coverage = ds.coverage_of(list(p.indicators), [ds.region_set.parent, *p.regions], p.years)
     ctx = Context(p=p, ds=ds, obs=ds.observations, coverage=coverage)
     if not quiet:

@@ -179,7 +179,10 @@ def style_rc(strict: bool = False) -> dict[str, Any]:
         "savefig.dpi": 200,
         "savefig.bbox": "tight",
         "pdf.fonttype": 42,
+        # Text stays text in SVG (the report's embedded CJK font draws it, crisp at any zoom and in
+        # print); ids do not change from run to run.
         "svg.fonttype": "none",
+        "svg.hashsalt": "liyang-ip",
     }
 
 
@@ -190,6 +193,25 @@ def use_style(strict: bool = False) -> dict[str, Any]:
     rc = style_rc(strict=strict)
     mpl.rcParams.update(rc)
     return rc
+
+
+def inline_svg() -> bool:
+    """Show figures in the running notebook as SVG instead of PNG; False outside IPython.
+
+    Vector figures print sharply at any size and keep their text as text (``svg.fonttype: none``),
+    which the exported report draws with its embedded CJK font and which a PDF reader can search.
+    The date is left out of the SVG, so a re-run with the same data gives the same output.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebooks' environment
+        return False
+    if get_ipython() is None:
+        return False
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("svg", metadata={"Date": None})
+    return True
 
 
 @contextmanager

@@ -195,9 +195,16 @@ def table(
     # escape: text from a user's data (source titles, notes, URLs) is shown as text, never run as HTML.
     styler = (shown.style.hide(axis="index").format(fmt, na_rep="—", escape="html")
               .format_index(escape="html", axis=1))
+    # Numbers stay on one line when a wide table is fitted to the page (the text columns wrap).
+    numeric = [i for i, c in enumerate(shown.columns)
+               if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])]
+    if numeric:
+        styler = styler.set_table_styles(
+            [{"selector": f"td.col{i}", "props": "white-space: nowrap;"} for i in numeric], overwrite=False)
     if demo:
         styler = styler.set_caption(DEMO_TABLE_CAPTION).set_table_styles(
-            [{"selector": "caption", "props": "caption-side: top; color: #b2182b; font-weight: bold; text-align: left;"}]
+            [{"selector": "caption", "props": "caption-side: top; color: #b2182b; font-weight: bold; text-align: left;"}],
+            overwrite=False,
         )
     return styler
 

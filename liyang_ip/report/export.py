@@ -204,6 +204,92 @@ class ChromiumPrinter:
         return atomic_write_bytes(pdf_path, pdf)
 
 
+def print_pdfs(jobs: Sequence[tuple[Path, Path, str]], executable: str | os.PathLike | None = None,
+               concurrency: int | None = None, timeout_ms: int = 120_000) -> tuple[list[Path], list[str]]:
+    """Print several HTML files to A4 PDFs in ONE headless browser, `concurrency` pages at a time.
+
+    Parameters
+    ----------
+    jobs : (html_path, pdf_path, footer label) per file.
+    concurrency : pages printed at the same time (default: the number of CPUs, 2–4).
+
+    Returns
+    -------
+    (written, errors)
+        The PDFs written (atomically) and one message per file that failed (the others still print).
+
+    Raises
+    ------
+    BrowserNotFoundError
+        No browser, or it cannot be started.
+    """
+    exe = find_browser(executable)
+    if exe is None:
+        raise BrowserNotFoundError()
+    if concurrency is None:
+        concurrency = max(2, min(4, os.cpu_count() or 2))
+    if _loop_running():
+        box: dict[str, Any] = {}
+
+        def target():
+            try:
+                box["out"] = asyncio.run(_print_pdfs(jobs, exe, concurrency, timeout_ms))
+            except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+                box["err"] = e
+
+        t = threading.Thread(target=target)
+        t.start()
+        t.join()
+        if "err" in box:
+            raise box["err"]
+        return box["out"]
+    return asyncio.run(_print_pdfs(jobs, exe, concurrency, timeout_ms))
+
+
+async def _print_pdfs(jobs, exe: Path, concurrency: int, timeout_ms: int) -> tuple[list[Path], list[str]]:
+    from playwright.async_api import async_playwright
+
+    from ..fsutil import atomic_write_bytes
+
+    written: list[Path] = []
+    errors: list[str] = []
+    async with async_playwright() as pw:
+        try:
+            browser = await pw.chromium.launch(executable_path=str(exe), args=BROWSER_ARGS, headless=True,
+                                               handle_sigint=False, handle_sigterm=False, handle_sighup=False)
+        except Exception as e:
+            raise BrowserNotFoundError(f"{exe} could not be started: {e}") from e
+        gate = asyncio.Semaphore(max(1, int(concurrency)))
+
+        async def one(html_path: Path, pdf_path: Path, footer: str) -> None:
+            async with gate:
+                # JavaScript off: the report has no scripts, and nothing from the data may run while printing.
+                page = await browser.new_page(java_script_enabled=False)
+                try:
+                    page.set_default_timeout(timeout_ms)
+                    # The report is self-contained; nothing may be fetched from the network.
+                    await page.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
+                    await page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+                    await page.emulate_media(media="print")
+                    await page.evaluate("document.fonts.ready.then(() => true)")
+                    pdf = await page.pdf(format="A4", margin=PDF_MARGIN, print_background=True,
+                                         display_header_footer=True, header_template="<div></div>",
+                                         footer_template=_footer_template(footer), outline=True, tagged=True)
+                    written.append(atomic_write_bytes(pdf_path, pdf))
+                except Exception as e:  # noqa: BLE001 - reported, the other PDFs still print
+                    errors.append(f"{pdf_path}: printing failed: {e}")
+                finally:
+                    await page.close()
+
+        try:
+            await asyncio.gather(*(one(Path(h), Path(p), f) for h, p, f in jobs))
+        finally:
+            await browser.close()
+    order = {Path(p): i for i, (_, p, _) in enumerate(jobs)}
+    written.sort(key=lambda p: order.get(p, len(order)))
+    return written, errors
+
+
 def _footer_template(label: str = "") -> str:
     """Page numbers for Chromium's footer.
 
@@ -355,6 +441,10 @@ def prepare_notebook(nb, lang: str = "zh"):
                     data = out.get("data", {})
                     if WIDGET_MIME in data:
                         continue  # an interactive widget has nothing to show on paper
+                    if "image/svg+xml" in data:
+                        out = copy.deepcopy(out)
+                        data = out["data"]
+                        data["image/svg+xml"] = svg_for_inline(data["image/svg+xml"])
                     if "text/markdown" in data:
                         # Prose made from numbers and names: raw HTML in it (a source title with a
                         # <script> tag) is shown as text, not passed through by the Markdown renderer.
@@ -379,6 +469,19 @@ def prepare_notebook(nb, lang: str = "zh"):
         cells.append(cell)
     nb.cells = cells
     return nb
+
+
+_SVG_PROLOG = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<metadata>.*?</metadata>", re.DOTALL | re.IGNORECASE)
+
+
+def svg_for_inline(svg: Any) -> str:
+    """An SVG document as markup to put inside the HTML page: XML prolog, DOCTYPE and metadata removed.
+
+    Inline (not as an ``<img>``) so that its text, kept as text by the charts, is drawn with the page's
+    embedded CJK font (the report CSS sets it) and stays selectable in the PDF.
+    """
+    svg = "".join(svg) if isinstance(svg, list) else str(svg)
+    return _SVG_PROLOG.sub("", svg).strip()
 
 
 def _markdown_text_only(text: Any) -> str:
@@ -572,12 +675,24 @@ def _remove_stale_exports(nb_path: Path) -> None:
             stale.unlink()
 
 
-def _sections(nb) -> list[str]:
+def _sections(nb) -> list[dict]:
+    """The ``##`` headings of a notebook: title and the id nbconvert gives the heading (link target)."""
     out = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            out += [re.sub(r"[*_`]", "", m).strip() for m in re.findall(r"^##\s+(.+?)\s*#*\s*$", cell.source, re.M)]
+            for m in re.findall(r"^##\s+(.+?)\s*#*\s*$", cell.source, re.M):
+                title = re.sub(r"[*_`]", "", m).strip()
+                out.append({"title": title, "id": _heading_id(title)})
     return out
+
+
+def _heading_id(title: str) -> str | None:
+    """The id nbconvert writes on a heading with this text (None when that cannot be known here)."""
+    try:
+        from nbconvert.filters.strings import _convert_header_id
+    except ImportError:  # pragma: no cover - a future nbconvert: the contents stay, without links
+        return None
+    return _convert_header_id(title)
 
 
 def _up_to_date(target: Path, sources: Sequence[Path]) -> bool:
@@ -641,18 +756,16 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
                 written.append(path)
         pdf_docs = [d for d in ok_docs if id(d) in stale_pdf]
         if pdf_docs:
+            # One browser for all PDFs, several pages printing at once (the largest first).
+            pdf_docs.sort(key=lambda d: -html_of[id(d)].stat().st_size)
             try:
-                printer = ChromiumPrinter(browser)
+                pdfs, failed = print_pdfs([(html_of[id(d)], d.out_stem.with_suffix(".pdf"), d.footer)
+                                           for d in pdf_docs], browser)
             except BrowserNotFoundError:
                 _record_exports(docs, written)  # the HTML files are there
                 raise
-            with printer:
-                for doc in pdf_docs:
-                    try:
-                        written.append(printer.print_pdf(html_of[id(doc)], doc.out_stem.with_suffix(".pdf"),
-                                                         footer=doc.footer))
-                    except Exception as e:  # noqa: BLE001 - reported below, the other PDFs still print
-                        errors.append(f"{doc.out_stem.with_suffix('.pdf')}: printing failed: {e}")
+            written += pdfs
+            errors += failed
     _record_exports(docs, written)
     if errors:
         err = ExportError("\n".join(errors))
