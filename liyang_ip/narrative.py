@@ -320,6 +320,12 @@ def verdict_rule_sentence(lang: str = "zh") -> str:
     return _say("target.rule", lang, likely=VERDICT_RULE["likely"] * 100, unlikely=VERDICT_RULE["unlikely"] * 100)
 
 
+def gm_grade_label(key: str, lang: str = "zh") -> str:
+    """The words of a GM(1,1) accuracy grade (``GreyModel.grade_label``: good, qualified, barely_qualified,
+    unqualified, undefined): 二级（合格） / grade 2 (qualified)."""
+    return wording.text(f"projection.gm_grade.{key}", lang)
+
+
 def gm_check_sentence(checks: Mapping[str, Any] | None, lang: str = "zh") -> str:
     """GM(1,1)'s checks (``project(...).attrs['gm11_checks']``): C, P, grade, class ratios, a, and why a fit
     is not used; '' when GM(1,1) was not fitted."""
@@ -929,6 +935,7 @@ __all__ = [
     "verdict_label",
     "verdict_rule_sentence",
     "gm_check_sentence",
+    "gm_grade_label",
     "baseline_paragraph",
     "baseline_sentences",
     "benchmark_paragraph",

@@ -72,6 +72,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from liyang_ip.wording.format import COUNT_UNITS
+
 from ._common import as_float_array, format_years, missing_years
 from .cache import cached
 
@@ -90,13 +92,14 @@ MIN_REL_SCALE = 0.01  # floor of the interval scale for non-count series, as a s
 CALIBRATION_FILE = Path(__file__).with_name("interval_calibration.yaml")
 
 # Accuracy grades of the posterior-difference test (刘思峰《灰色系统理论及其应用》, 精度检验等级参照表):
-# grade, label, max C, min P. The grade is the first row both criteria satisfy.
+# grade, label key, max C, min P. The grade is the first row both criteria satisfy. The words of each grade
+# are in the wording files (``projection.gm_grade.<key>``; narrative.gm_grade_label).
 GM_GRADES = (
-    (1, "good (一级 好)", 0.35, 0.95),
-    (2, "qualified (二级 合格)", 0.50, 0.80),
-    (3, "barely qualified (三级 勉强合格)", 0.65, 0.70),
+    (1, "good", 0.35, 0.95),
+    (2, "qualified", 0.50, 0.80),
+    (3, "barely_qualified", 0.65, 0.70),
 )
-GM_FAIL = (4, "unqualified (四级 不合格)")
+GM_FAIL = (4, "unqualified")
 
 
 # ----------------------------------------------------------------------------------------------- GM(1,1)
@@ -128,6 +131,8 @@ class GreyModel:
     grade : int or None
         1 good, 2 qualified, 3 barely qualified, 4 unqualified; None when C and P are undefined.
     grade_label : str
+        Key of the grade's words (good, qualified, barely_qualified, unqualified; undefined for a constant
+        series): ``projection.gm_grade.<key>`` in the wording files (``narrative.gm_grade_label``).
     ratio_check : bool
         Class-ratio test (级比检验): all λ(k) = x⁽⁰⁾(k−1)/x⁽⁰⁾(k) lie in (e^{−2/(n+1)}, e^{2/(n+1)}), the
         condition for GM(1,1) to be applicable without a transformation.
@@ -278,7 +283,7 @@ def gm11(values) -> GreyModel:
     s2 = float(np.std(resid))
     if s1 == 0.0:
         C = P = float("nan")
-        grade, label = None, "undefined (constant series)"
+        grade, label = None, "undefined"  # constant series: C and P have no meaning
     else:
         C = s2 / s1
         P = float(np.mean(np.abs(resid - resid.mean()) < 0.6745 * s1))
@@ -638,7 +643,7 @@ def poisson_ppf(q: float, mu: float) -> float:
 
 
 # ------------------------------------------------------------------------------------- catalogue facts
-COUNT_UNITS = ("件", "家", "人", "笔", "个")
+# COUNT_UNITS (件, 家, 人, 笔, 个: units whose values are whole counts) comes from the one formatter.
 
 
 def feasible_bounds(indicator: str) -> tuple[float, float]:

@@ -35,12 +35,18 @@ class Dataset:
 
     @property
     def status_label(self) -> str:
-        """'演示数据 / demo data' or a short description of the real data's statuses."""
-        if self.is_demo:
-            return "演示数据（合成，非真实统计） / demo data (synthetic, not real statistics)"
+        """Demo data or real data with the count of figures by status, in Chinese and English
+        ("中文 / English", for manifests read in either language); words from the wording files
+        (``data_status.label``)."""
+        return " / ".join(self.status_label_in(lang) for lang in ("zh", "en"))
+
+    def status_label_in(self, lang: str = "zh") -> str:
+        """:attr:`status_label` in one language: 演示数据（合成，非真实统计） or 公开数据（official 5, …）."""
+        from .. import wording
+
         counts = self.observations["status"].value_counts()
-        parts = ", ".join(f"{k} {v}" for k, v in counts.items())
-        return f"公开数据 / public data ({parts})"
+        return wording.render("data_status.label", "en" if lang == "en" else "zh", is_demo=self.is_demo,
+                              statuses=", ".join(f"{k} {v}" for k, v in counts.items()))
 
     @property
     def warnings(self) -> pd.DataFrame:

@@ -41,6 +41,7 @@ VALUES = {
     "unlikely": 25.0,
     # plan evaluation and the plan's indicator table ("names" above serves the evaluation too)
     "plan": "“十四五”", "kind": "终期评估", "total": 14, "counts": [("超额完成", 2), ("滞后", 3)],
+    "statuses": "official 5, derived 3",
     "label": "滞后", "labels": ["超额完成", "完成", "基本完成", "滞后", "无数据"],
     "exceeded": 110.0, "met": 100.0, "nearly": 90.0, "high": 3, "low": 2, "base_year": 2020,
     "years": ["2022", "2023"], "quantile": 90.0, "cap": 18.24, "parent": "常州市", "mark": "*",
@@ -192,3 +193,17 @@ def test_zero_counts_read_no_one_not_zero():
         assert words in text and "零项" not in text, (key, text)
     assert "不足1.0个百分点视为基本持平" in wording.render("benchmark.narrowed", "zh", **VALUES)
     assert "其余四项" in wording.render("sigma.sentence", "zh", **(VALUES | zero))
+
+
+def test_gm_grades_and_the_dataset_status_are_worded_in_both_languages():
+    from liyang_ip.analysis.projection import GM_FAIL, GM_GRADES, gm11
+
+    keys = [g[1] for g in GM_GRADES] + [GM_FAIL[1], "undefined"]
+    for lang in wording.LANGS:
+        assert all(nv.gm_grade_label(k, lang) for k in keys)
+    assert nv.gm_grade_label("qualified") == "二级（合格）"
+    assert nv.gm_grade_label("qualified", "en") == "grade 2 (qualified)"
+    assert gm11([5.0, 5.0, 5.0, 5.0]).grade_label == "undefined"  # constant series: C, P undefined
+    assert wording.render("data_status.label", "zh", is_demo=False, statuses="official 3") == "公开数据（official 3）"
+    assert wording.render("data_status.label", "en", is_demo=True, statuses="") == (
+        "demo data (synthetic, not real statistics)")
