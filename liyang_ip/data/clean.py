@@ -212,8 +212,12 @@ def clean_records(raw: pd.DataFrame, known_sources: set[str] | None = None,
         unit_in = np.where(no_unit, np.array([cat[c].unit if c else "" for c in code], dtype=object), unit_in)
     factor_v = np.full(n, np.nan)
     if ok.any():
-        pc, pu = pd.factorize(pd.MultiIndex.from_arrays([code[ok], unit_in[ok]]))
-        rule_f = np.array([(r.factor if (r := registry.unit_rule(c, u)) is not None else np.nan) for c, u in pu])
+        # one unit rule per distinct (indicator, unit) pair, found on integer codes
+        cc, cu = pd.factorize(code[ok])
+        vc, vu = pd.factorize(unit_in[ok])
+        pc, pk = pd.factorize(cc.astype("int64") * len(vu) + vc)
+        rule_f = np.array([(r.factor if (r := registry.unit_rule(cu[k // len(vu)], vu[k % len(vu)])) is not None
+                            else np.nan) for k in pk])
         factor_v[ok] = rule_f[pc]
     bad_unit = ok & np.isnan(factor_v)
     add(bad_unit, "unit", lambda p: unit_in[p], lambda p: f"cannot convert {unit_in[p]!r} to "

@@ -114,20 +114,25 @@ def _one_parent(obs: pd.DataFrame, rset) -> tuple[pd.DataFrame, list[dict]]:
     units, parent = rset.total_of, rset.parent
     n = len(units)
     what = f"{len(units)} units of region set {rset.name}"
-    given = obs[obs.region == parent].set_index(["year", "indicator"])
-    have = set(given.index)
+    given = obs[obs.region == parent]
+    # The parent's own figures by (year, indicator), looked up once each (not an index lookup per key).
+    given_at: dict = {}
+    for key in zip(given["year"].tolist(), given["indicator"].tolist(), given["value"].tolist(),
+                   given["source_id"].tolist(), given["status"].tolist(), strict=True):
+        given_at.setdefault(key[:2], key[2:])
+    have = set(given_at)
     rows, conflicts = [], []
     bobs = obs[obs.region.isin(units)]
     cat = registry.indicators()
 
     def check(year, code, derived, note):
-        g = given.loc[(year, code)]
-        v, src = float(g["value"]), str(g["source_id"])
+        value, source, status = given_at[(year, code)]
+        v, src = float(value), str(source)
         if abs(v - derived) <= PARENT_ABS_TOL + PARENT_REL_TOL * max(abs(v), abs(derived)):
             return
         conflicts.append({
             "region": parent, "year": int(year), "indicator": code, "n_values": 2,
-            "values": f"{v:g} ({src}, {g['status']}); {derived:g} (derived)", "chosen_value": v,
+            "values": f"{v:g} ({src}, {status}); {derived:g} (derived)", "chosen_value": v,
             "chosen_source": src, "rejected": f"{derived:g} (derived: {note})",
             "relative_spread": round(abs(v - derived) / max(abs(v), abs(derived), 1e-12), 6),
             "rule": f"the given {parent} figure is kept; the {note} differs from it (not replaced)",
@@ -155,15 +160,23 @@ def _one_parent(obs: pd.DataFrame, rset) -> tuple[pd.DataFrame, list[dict]]:
     for code, ind in cat.items():
         if ind.aggregate != "weighted_mean" or not ind.weight:
             continue
+        # The units' values and weights as year × unit tables (units in set order), so each year is the
+        # arithmetic of `weighted_average` on two short arrays instead of a filter of the whole frame.
+        part = out[out.region.isin(units) & out.indicator.isin([code, ind.weight])]
+        vals, wts = (part[part.indicator == c].pivot(index="year", columns="region", values="value")
+                     .reindex(columns=list(units)) for c in (code, ind.weight))
         for year in sorted(out.loc[out.indicator == code, "year"].unique()):
-            v = weighted_average(out, code, units, year)
-            if np.isnan(v):
+            if year not in vals.index or year not in wts.index:
                 continue
+            vv, ww = vals.loc[year].to_numpy(dtype=float), wts.loc[year].to_numpy(dtype=float)
+            if np.isnan(vv).any() or np.isnan(ww).any() or ww.sum() <= 0:
+                continue
+            v = float((vv * ww).sum() / ww.sum())
             note = f"mean of the {what} weighted by {ind.weight}"
             if (year, code) in have:
                 check(year, code, v, note)
                 continue
-            src = out[(out.year == year) & out.region.isin(units) & out.indicator.isin([code, ind.weight])]
+            src = part[part.year == year]
             wrows.append({"region": parent, "year": int(year), "indicator": code, "value": v, "unit": ind.unit,
                           "status": _status_of(src.status), "source_id": "derived",
                           "note": _estimate_note(f"derived: {note}", src), "quote": ""})

@@ -79,7 +79,9 @@ def resolve_conflicts(obs: pd.DataFrame, sources: pd.DataFrame | None = None
             named = (suniq != "")[by_lex]
             others = same & named[src_lex] & (src_lex != best_src)
             if others.any():
-                pair = np.unique(np.c_[g[others], src_lex[others]], axis=0)  # sorted by key, then source text
+                width = len(suniq)
+                pair_key = np.unique(g[others].astype("int64") * width + src_lex[others])  # by key, then source text
+                pair = np.c_[pair_key // width, pair_key % width]
                 starts = np.flatnonzero(np.r_[True, pair[1:, 0] != pair[:-1, 0]])
                 src = suniq[by_lex][pair[:, 1]].tolist()
                 bounds = [*starts.tolist(), len(src)]

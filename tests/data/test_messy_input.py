@@ -324,3 +324,12 @@ def test_pyarrow_reader_gives_the_same_records_or_steps_aside(tmp_path, monkeypa
     b, ib = clean_records(careful_raw, {"S1"})
     assert a.astype(str).values.tolist() == b.astype(str).values.tolist() and ia == ib
     assert a["value"].tolist()[:2] == [1856.0, 12000.0]
+
+
+def test_zero_width_scan_of_large_files_finds_each_character_and_nothing_else():
+    # The large-file reader steps aside for zero-width characters (the careful reader removes and names
+    # them). Chinese text shares their bytes: 中 is E4 B8 AD (soft hyphen: C2 AD), “ is E2 80 9C (ZWSP: E2 80 8B).
+    text = "中国,“引号”—…,\u00a0é,溧阳市\n".encode()
+    assert not readers._has_zero_width(text)
+    for z in readers.ZERO_WIDTH:
+        assert readers._has_zero_width(text + z.encode() + text), repr(z)
