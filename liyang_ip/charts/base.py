@@ -62,7 +62,14 @@ LATIN_FALLBACK = "DejaVu Sans"
 CJK_PROBE = "省市区县板块地区平均演示数据件万人发明专利排名"
 
 
-DEMO_MARK = "演示数据 / demo data"
+def _demo_mark() -> str:
+    from liyang_ip import wording
+
+    return wording.text("charts.demo_mark", "zh")
+
+
+#: The mark on every chart made from demo data (wording ``charts.demo_mark``).
+DEMO_MARK = _demo_mark()
 
 
 FOCUS_COLOR = "#C0392B"
@@ -229,6 +236,14 @@ def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
+def chart_label(key: str, lang: str = "zh", /, **values) -> str:
+    """A chart's title, axis, legend or message: ``charts.labels.<key>`` of the wording files, rendered
+    with `values` (region names, indicator names, years; ``geo`` for the region set's words)."""
+    from liyang_ip import wording
+
+    return wording.render(f"charts.labels.{key}", "en" if lang == "en" else "zh", **values)
+
+
 def indicator_name(code: str, lang: str = "zh") -> str:
     """Catalogue display name of an indicator (the code itself when unknown)."""
     from liyang_ip import registry
@@ -255,7 +270,9 @@ def axis_label(code: str, lang: str = "zh", unit: str | None = None) -> str:
     name = indicator_name(code, lang)
     if not unit:
         return name
-    return f"{name} ({unit})" if lang == "en" else f"{name}（{unit}）"
+    from liyang_ip import wording
+
+    return wording.render("charts.axis_label", "en" if lang == "en" else "zh", name=name, unit=unit)
 
 
 def region_name(name: str, lang: str = "zh") -> str:
@@ -319,17 +336,10 @@ def unit_label(kind: str, lang: str = "zh", region_set=None) -> str:
     """Words that name the set's units: kind 'others' (其他板块 / other blocks), 'median' (板块中位数 /
     median block), 'leader' (领先板块 / leading block), 'average' (全国平均 / national average), 'all'
     (各板块 / all blocks)."""
-    rs = _rset(region_set)
-    zh, en, ens = rs.unit_word("zh"), rs.unit_word("en"), rs.unit_word("en", plural=True)
-    words = {
-        "others": (f"其他{zh}", f"other {ens}"),
-        "median": (f"{zh}中位数", f"median {en}"),
-        "leader": (f"领先{zh}", f"leading {en}"),
-        "average": (rs.average_label("zh"), rs.average_label("en")),
-        "all": (f"各{zh}", f"all {ens}"),
-    }
-    z, e = words[kind]
-    return _t(lang, z, e)
+    from liyang_ip import wording
+
+    lang = "en" if lang == "en" else "zh"
+    return wording.render(f"charts.units.{kind}", lang, geo=_rset(region_set).words(lang))
 
 
 # ------------------------------------------------------------------------------ demo and sources
@@ -444,7 +454,7 @@ def _finish(
         fig.text(
             0.5,
             0.5,
-            DEMO_MARK,
+            _demo_mark(),
             ha="center",
             va="center",
             rotation=25,

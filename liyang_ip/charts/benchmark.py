@@ -25,7 +25,7 @@ from .base import (
     _polarity,
     _region_column,
     _set_of,
-    _t,
+    chart_label,
     indicator_name,
     is_demo,
     no_data_figure,
@@ -86,11 +86,7 @@ def gap_bars(
     demo = is_demo(df, gaps) if demo is None else demo
     if df.empty:
         return no_data_figure(
-            _t(
-                lang,
-                f"{region_name(focus, lang)}没有可计算差距的数据",
-                f"No gaps can be computed for {region_name(focus, lang)}",
-            ),
+            chart_label("no_gaps", lang, region=region_name(focus, lang)),
             lang=lang,
             source=source,
             demo=demo,
@@ -141,13 +137,7 @@ def gap_bars(
                         )
         ax.axvline(0, color=CITY_COLOR, lw=1)
         ax.set_yticks(y, [indicator_name(c, lang) for c in order])
-        ax.set_xlabel(
-            _t(
-                lang,
-                f"{region_name(focus, lang)}与{reference}的相对差距（%，正值 = 优于平均）",
-                f"{region_name(focus, lang)} vs {reference} (%, positive = better)",
-            )
-        )
+        ax.set_xlabel(chart_label("gap_axis", lang, region=region_name(focus, lang), reference=reference))
         ax.grid(axis="y", visible=False)
         lo, hi = np.nanmin(df[value_col]), np.nanmax(df[value_col])
         pad = 0.18 * max(abs(lo), abs(hi), 1)
@@ -162,9 +152,7 @@ def gap_bars(
             )
         if title is None:
             yr = "" if last_year is None else f"{int(last_year)}"
-            title = _t(
-                lang, f"{yr}年{region_name(focus, lang)}与{reference}的差距", f"Gap to {reference}, {yr}"
-            )
+            title = chart_label("gap_title", lang, year=yr, region=region_name(focus, lang), reference=reference)
         src = source if source is not None else source_text(gaps, sources=sources, lang=lang, demo=demo)
         return _finish(fig, source=src, demo=demo, title=title)
 
@@ -226,7 +214,7 @@ def score_heatmap(
     others = others.loc[others.mean(axis=1).sort_values(ascending=False).index]
     wide = pd.concat([wide.loc[[focus]] if focus in wide.index else wide.iloc[:0], others])
     labeler = pillar_name if column == "pillar" else indicator_name
-    value_label = value_label or _t(lang, "得分（0–100）", "Score (0–100)")
+    value_label = value_label or chart_label("score", lang)
     # Many indicators read better as rows (blocks as columns); few as columns.
     transpose = wide.shape[1] > 8
     col_labels = [labeler(c, lang) for c in wide.columns]
@@ -305,17 +293,17 @@ def coverage_heatmap(
     _check_columns(coverage_summary, ["indicator", "region", "share"], "coverage_heatmap")
     df = coverage_summary.assign(coverage_pct=coverage_summary["share"].astype(float) * 100.0)
     if title is None:
-        title = _t(lang, "数据覆盖率（有数据年份占比）", "Data coverage (share of years with a figure)")
+        title = chart_label("coverage_title", lang)
     return score_heatmap(
         df,
         focus=focus,
         column="indicator",
         value_col="coverage_pct",
         lang=lang,
-        value_label=_t(lang, "覆盖率（%）", "Coverage (%)"),
+        value_label=chart_label("coverage_value", lang),
         source=source
         if source is not None
-        else _t(lang, "资料来源：数据集覆盖率统计", "Source: dataset coverage table"),
+        else chart_label("coverage_source", lang),
         demo=bool(demo),
         title=title,
     )
@@ -368,7 +356,7 @@ def pillar_dots(
     city = _city(region_set)
     cats = list(dict.fromkeys(df[column]))
     labeler = pillar_name if column == "pillar" else indicator_name
-    value_label = value_label or _t(lang, "得分（0–100）", "Score (0–100)")
+    value_label = value_label or chart_label("score", lang)
     with style():
         fig, axes = _new_figure(7.0, 1.3 + 0.55 * len(cats))
         ax = axes[0, 0]
@@ -467,7 +455,7 @@ def composite_rank_interval(
     df = ranks.sort_values([median_col, low_col]).reset_index(drop=True)
     demo = is_demo(ranks) if demo is None else demo
     n = int(max(df[high_col].max(), len(df)))
-    interval_label = interval_label or _t(lang, "90% 区间", "90% interval")
+    interval_label = interval_label or chart_label("interval", lang, level_pct=90)
     with style():
         from matplotlib.ticker import FixedLocator
 
@@ -491,7 +479,7 @@ def composite_rank_interval(
                 s=70 if is_focus else 45,
                 color=color,
                 zorder=3,
-                label=_t(lang, "中位排名", "median rank") if i == 0 else None,
+                label=chart_label("median_rank", lang) if i == 0 else None,
             )
             if point_col and point_col in df.columns and pd.notna(r[point_col]):
                 ax.scatter(
@@ -502,7 +490,7 @@ def composite_rank_interval(
                     edgecolor=color,
                     zorder=4,
                     marker="D",
-                    label=_t(lang, "基准权重排名", "rank with base weights") if i == 0 else None,
+                    label=chart_label("base_rank", lang) if i == 0 else None,
                 )
         ax.set_yticks(range(len(df)), [region_name(r, lang) for r in df["region"]])
         for lab in ax.get_yticklabels():
@@ -512,7 +500,7 @@ def composite_rank_interval(
         ax.set_ylim(len(df) - 0.5, -0.5)
         ax.set_xlim(0.5, n + 0.5)
         ax.xaxis.set_major_locator(FixedLocator(range(1, n + 1)))
-        ax.set_xlabel(_t(lang, "综合指数排名（1 = 最好）", "Composite index rank (1 = best)"))
+        ax.set_xlabel(chart_label("composite_rank_axis", lang))
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside upper center", ncols=3)
         src = source if source is not None else source_text(ranks, sources=sources, lang=lang, demo=demo)

@@ -21,8 +21,8 @@ from .base import (
     _focus,
     _new_figure,
     _set_of,
-    _t,
     axis_label,
+    chart_label,
     indicator_name,
     is_demo,
     no_data_figure,
@@ -71,7 +71,7 @@ def target_markers(
                 {
                     "year": int(r["year"]),
                     "value": float(r["value"]),
-                    "label": _t(lang, "规划目标", "plan target"),
+                    "label": chart_label("plan_target", lang),
                 }
             )
     if proposed is not None and len(proposed) and year is not None:
@@ -81,7 +81,7 @@ def target_markers(
                 {
                     "year": int(year),
                     "value": float(r["proposed"]),
-                    "label": _t(lang, "建议目标", "proposed target"),
+                    "label": chart_label("proposed_target", lang),
                 }
             )
     return pd.DataFrame(rows, columns=["year", "value", "label"])
@@ -152,7 +152,7 @@ def projection_fan(
     if hist.empty and (proj.empty or proj[value_col].isna().all()):
         name = indicator_name(indicator, lang) if indicator else ""
         return no_data_figure(
-            _t(lang, f"{region_name(focus, lang)}{name}没有可预测的数据", f"No data to project for {name}"),
+            chart_label("no_projection", lang, region=region_name(focus, lang), name=name),
             lang=lang,
             source=source,
             demo=demo,
@@ -188,7 +188,7 @@ def projection_fan(
                 edgecolor=CITY_COLOR,
                 linewidth=1.4,
                 zorder=6,
-                label=_t(lang, "拟合期后实际值", "observed after the fit window"),
+                label=chart_label("observed_after", lang),
             )
         ax.plot(
             h["year"],
@@ -197,7 +197,7 @@ def projection_fan(
             lw=2.4,
             marker="o",
             ms=4,
-            label=_t(lang, f"{region_name(focus, lang)}实际值", f"{region_name(focus, lang)} observed"),
+            label=chart_label("observed", lang, region=region_name(focus, lang)),
             zorder=5,
         )
         band_drawn = False
@@ -213,7 +213,7 @@ def projection_fan(
             is_main = m == highlight
             name = method_label(m, lang)
             if m in mape and np.isfinite(mape[m]):
-                name += f"（MAPE {mape[m]:.1f}%）" if lang != "en" else f" (MAPE {mape[m]:.1f}%)"
+                name = chart_label("method_mape", lang, method=name, mape=float(mape[m]))
             color = FOCUS_COLOR if is_main else palette[k % len(palette)]
             ax.plot(
                 g["year"],
@@ -232,7 +232,7 @@ def projection_fan(
                     color=FOCUS_COLOR,
                     alpha=0.15,
                     lw=0,
-                    label=_t(lang, "预测区间", "prediction interval"),
+                    label=chart_label("prediction_interval", lang),
                     zorder=1,
                 )
                 band_drawn = True
@@ -246,7 +246,7 @@ def projection_fan(
                 color=PEER_COLOR,
                 alpha=0.2,
                 lw=0,
-                label=_t(lang, "各方法区间范围", "range of method intervals"),
+                label=chart_label("method_range", lang),
                 zorder=1,
             )
         if targets is not None and len(targets):
@@ -261,7 +261,7 @@ def projection_fan(
                 lab = (
                     str(r["label"])
                     if "label" in t.columns and pd.notna(r.get("label"))
-                    else _t(lang, "目标", "target")
+                    else chart_label("target", lang)
                 )
                 ax.scatter(
                     [r["year"]],
@@ -271,7 +271,7 @@ def projection_fan(
                     color="#F1C40F",
                     edgecolor=CITY_COLOR,
                     zorder=6,
-                    label=f"{lab}：{_fmt(r['value'])}" if lang != "en" else f"{lab}: {_fmt(r['value'])}",
+                    label=chart_label("target_value", lang, label=lab, figure=_fmt(r["value"])),
                 )
         if last_year is not None:
             ax.axvline(last_year, color="#AAAAAA", lw=0.8, ls=":")
@@ -279,10 +279,7 @@ def projection_fan(
         year_axis(ax)
         ax.legend(loc="upper left", fontsize=8)
         if title is None and indicator is not None:
-            title = _t(
-                lang,
-                f"{region_name(focus, lang)}{indicator_name(indicator, lang)}预测",
-                f"{region_name(focus, lang)}: {indicator_name(indicator, lang)} projection",
-            )
+            title = chart_label("projection_title", lang, region=region_name(focus, lang),
+                                name=indicator_name(indicator, lang))
         src = source if source is not None else source_text(history, sources=sources, lang=lang, demo=demo)
         return _finish(fig, source=src, demo=demo, title=title)

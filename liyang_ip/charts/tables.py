@@ -10,100 +10,20 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     pass
 
-from .base import _set_of, _t, indicator_name, pillar_name, region_name
+from .base import _set_of, indicator_name, pillar_name, region_name
 
-COLUMN_LABELS = {
-    "indicator": ("指标", "Indicator"),
-    "region": ("地区", "Region"),
-    "unit": ("单位", "Unit"),
-    "year": ("年份", "Year"),
-    "value": ("数值", "Value"),
-    "value_start": ("期初值", "Start value"),
-    "value_end": ("期末值", "End value"),
-    "increment": ("增量", "Increment"),
-    "cagr": ("年均增速（%）", "CAGR (%)"),
-    "share_start": ("期初占全市比重（%）", "Share of city, start (%)"),
-    "share_end": ("期末占全市比重（%）", "Share of city, end (%)"),
-    "n_years": ("有数据年数", "Years with data"),
-    "missing_years": ("缺失年份", "Missing years"),
-    "note": ("说明", "Note"),
-    "target": ("目标值", "Target"),
-    "attainment": ("完成度（%）", "Attainment (%)"),
-    "met": ("是否达标", "Met"),
-    "rank": ("排名", "Rank"),
-    "score": ("得分", "Score"),
-    "mape": ("回测MAPE（%）", "Backtest MAPE (%)"),
-    "method": ("方法", "Method"),
-    "lower": ("区间下限", "Lower"),
-    "upper": ("区间上限", "Upper"),
-    "share": ("覆盖率", "Coverage"),
-    "years_covered": ("有数据年数", "Years covered"),
-    "years_total": ("应有年数", "Years asked"),
-    "first_year": ("首年", "First year"),
-    "last_year": ("末年", "Last year"),
-    "title": ("名称", "Title"),
-    "publisher": ("发布机构", "Publisher"),
-    "url": ("网址", "URL"),
-    "accessed": ("访问日期", "Accessed"),
-    "source_id": ("来源编号", "Source id"),
-    "n": ("比较地区数", "Regions compared"),
-    # {parent}, {average}, {unit} are filled from the region set (format_table's region_set).
-    "city_value": ("{parent}数值", "{parent} figure"),
-    "city_avg": ("{average}", "{Average}"),
-    "gap_city": ("与{average}之差", "Gap to {average}"),
-    "gap_city_pct": ("与{average}之差（%）", "Gap to {average} (%)"),
-    "median": ("{unit}中位数", "Median {unit}"),
-    "gap_median_pct": ("与中位数之差（%）", "Gap to median (%)"),
-    "leader": ("领先{unit}", "Leader"),
-    "leader_value": ("领先值", "Leader value"),
-    "gap_leader_pct": ("与领先{unit}之差（%）", "Gap to leader (%)"),
-    "mean": ("均值", "Mean"),
-    "cv": ("变异系数", "Coefficient of variation"),
-    "complete": ("各{unit}齐全", "All {units} present"),
-    "base_year": ("基期", "Base year"),
-    "base_value": ("基期值", "Base value"),
-    "required_growth": ("所需年均增速（%）", "Required growth (%/yr)"),
-    "projected_growth": ("预测年均增速（%）", "Projected growth (%/yr)"),
-    "projected": ("预测值", "Projected"),
-    "probability": ("达标概率", "Probability of reaching"),
-    "on_track": ("预计达标", "On track"),
-    "methods_reaching": ("达到目标的方法数", "Methods reaching"),
-    "methods_fitted": ("方法总数", "Methods fitted"),
-    "verdict": ("判断", "Verdict"),
-    "focus_base": ("基期值", "Base value"),
-    "bench_base": ("基期基准值", "Benchmark, base year"),
-    "shortfall_base": ("基期差距（%）", "Base-year shortfall (%)"),
-    "bench_projected": ("基准预测值", "Benchmark projected"),
-    "focus_trend": ("趋势预测值", "Trend projection"),
-    "gap_rule": ("缩差规则值", "Gap-rule value"),
-    "proposed": ("建议目标", "Proposed target"),
-    "binding": ("决定因素", "Binding rule"),
-    "plan_target": ("规划目标", "Plan target"),
-    "trend_growth": ("趋势年均增速（%）", "Trend growth (%/yr)"),
-    "against": ("比较基准", "Benchmark"),
-    "shortfall_start": ("期初差距（%）", "Shortfall, start (%)"),
-    "shortfall_end": ("期末差距（%）", "Shortfall, end (%)"),
-    "change": ("变化（百分点）", "Change (pp)"),
-    "improved": ("差距缩小", "Gap narrowed"),
-    "status": ("状态", "Status"),
-    "topsis": ("TOPSIS贴近度", "TOPSIS closeness"),
-    "topsis_rank": ("TOPSIS排名", "TOPSIS rank"),
-    "minmax": ("min-max得分", "Min-max score"),
-    "minmax_rank": ("min-max排名", "Min-max rank"),
-    "nominal_rank": ("基准排名", "Nominal rank"),
-    "median_rank": ("排名中位数", "Median rank"),
-    "feasibility": ("可行性校验", "Feasibility check"),
-    "latest_year": ("最新年份", "Latest year"),
-    "latest_value": ("最新实际值", "Latest actual"),
-    "latest_note": ("数据性质", "Figure"),
-    "time_share": ("时序进度（%）", "Time elapsed (%)"),
-    "progress": ("目标进度（%）", "Progress (%)"),
-    "status_label": ("完成情况", "Status"),
-    "projected_at_start": ("期初预测值", "Projected at the start"),
-    "projection_error": ("预测误差（%）", "Projection error (%)"),
-    "rank_lo": ("排名区间下限", "Rank interval low"),
-    "rank_hi": ("排名区间上限", "Rank interval high"),
-}
+
+def _sources(key: str) -> dict[str, tuple[str, str]]:
+    """{name: (zh template, en template)} of a group of the wording files (``tables.columns`` …)."""
+    from liyang_ip import wording
+
+    zh, en = wording.catalogue("zh")["tables"][key], wording.catalogue("en")["tables"][key]
+    return {k: (str(zh[k]), str(en.get(k, zh[k]))) for k in zh}
+
+
+#: Column labels by result column, as (zh, en) templates: ``tables.columns`` of the wording files. Those
+#: that name the geography take ``geo`` (the region set's words): {{ geo.parent }}数值, 与{{ geo.average }}之差.
+COLUMN_LABELS = _sources("columns")
 
 
 def _decimals(col: pd.Series) -> int:
@@ -111,14 +31,13 @@ def _decimals(col: pd.Series) -> int:
     return 0 if mag >= 100 else 1 if mag >= 10 else 2
 
 
-def column_words(lang: str = "zh", region_set=None) -> dict[str, str]:
-    """The words COLUMN_LABELS' placeholders take from a region set: parent, average, unit, units."""
-    from liyang_ip import registry
+def column_labels(lang: str = "zh", region_set=None) -> dict[str, str]:
+    """Every column label in `lang`, with the geography words of `region_set` (default: the default set):
+    期初占全市比重（%） / 期初占全国比重（%）, 与常州平均之差 / 与全国平均之差."""
+    from liyang_ip import registry, wording
 
-    rs = registry.region_set(region_set)
-    avg = rs.average_label(lang)
-    return {"parent": region_name(rs.parent, lang), "average": avg, "Average": avg[:1].upper() + avg[1:],
-            "unit": rs.unit_word(lang), "units": rs.unit_word(lang, plural=True)}
+    lang = "en" if lang == "en" else "zh"
+    return wording.group("tables.columns", lang, geo=registry.region_set(region_set).words(lang))
 
 
 def format_table(
@@ -157,8 +76,7 @@ def format_table(
         if pd.api.types.is_float_dtype(out[c]):
             col = out[c].astype(float)
             out[c] = col.round(decimals if decimals is not None else _decimals(col))
-    words = column_words(lang, _set_of(region_set, df))
-    names = {k: (en if lang == "en" else zh).format(**words) for k, (zh, en) in COLUMN_LABELS.items()}
+    names = column_labels(lang, _set_of(region_set, df))
     names.update(labels or {})
     return out.rename(columns=names)
 
@@ -181,9 +99,9 @@ def table(
     if df is None or len(df) == 0:
         from IPython.display import Markdown
 
-        return Markdown(_t(lang, "（无）", "(none)"))
+        return Markdown(_word("empty", lang))
     shown = format_table(df, lang, columns, labels, decimals, region_set)
-    yes, no = ("yes", "no") if lang == "en" else ("是", "否")
+    yes, no = _word("flag_yes", lang), _word("flag_no", lang)
     fmt = {}
     for c in shown.columns:
         col = shown[c]
@@ -202,28 +120,31 @@ def table(
         styler = styler.set_table_styles(
             [{"selector": f"td.col{i}", "props": "white-space: nowrap;"} for i in numeric], overwrite=False)
     if demo:
-        styler = styler.set_caption(DEMO_TABLE_CAPTION).set_table_styles(
+        styler = styler.set_caption(_word("demo_caption", lang)).set_table_styles(
             [{"selector": "caption", "props": "caption-side: top; color: #b2182b; font-weight: bold; text-align: left;"}],
             overwrite=False,
         )
     return styler
 
 
-#: Caption of tables made from demo data (the charts' watermark, in words).
-DEMO_TABLE_CAPTION = "演示数据 / demo data（合成数字，非真实统计 / synthetic, not real statistics）"
+def _word(key: str, lang: str = "zh") -> str:
+    """A fixed word of the tables (``tables.<key>``: empty, flag_yes, flag_no, demo_caption)."""
+    from liyang_ip import wording
+
+    return wording.text(f"tables.{key}", "en" if lang == "en" else "zh")
 
 
-METHOD_LABELS = {
-    "cagr": ("年均增速延续", "CAGR continuation"),
-    "linear": ("线性趋势", "Linear trend"),
-    "loglinear": ("对数线性趋势", "Log-linear trend"),
-    "holt": ("Holt阻尼趋势", "Holt damped trend"),
-    "gm11": ("GM(1,1)灰色模型", "GM(1,1) grey model"),
-    "ensemble": ("组合预测", "Ensemble"),
-}
+#: Caption of tables made from demo data (the charts' watermark, in words): ``tables.demo_caption``.
+DEMO_TABLE_CAPTION = _word("demo_caption")
+
+#: Projection methods' display names as (zh, en): ``tables.methods`` of the wording files.
+METHOD_LABELS = _sources("methods")
 
 
 def method_label(method: str, lang: str = "zh") -> str:
     """Display name of a projection method."""
-    zh, en = METHOD_LABELS.get(str(method), (str(method), str(method)))
-    return en if lang == "en" else zh
+    from liyang_ip import wording
+
+    if str(method) not in METHOD_LABELS:
+        return str(method)
+    return wording.text(f"tables.methods.{method}", "en" if lang == "en" else "zh")

@@ -25,7 +25,7 @@ from .base import (
     _new_figure,
     _rset,
     _set_of,
-    _t,
+    chart_label,
     indicator_name,
     indicator_unit,
     is_demo,
@@ -90,9 +90,7 @@ def trend_small_multiples(
     demo = is_demo(df) if demo is None else demo
     if df.empty:
         return no_data_figure(
-            _t(
-                lang, "所选指标、地区和年份内没有数据", "No data for the chosen indicators, regions and years"
-            ),
+            chart_label("no_data", lang),
             lang=lang,
             source=source,
             demo=demo,
@@ -113,7 +111,7 @@ def trend_small_multiples(
                 ax.text(
                     0.5,
                     0.5,
-                    _t(lang, "无数据", "no data"),
+                    chart_label("no_data_short", lang),
                     ha="center",
                     va="center",
                     color=SOURCE_COLOR,
@@ -140,7 +138,8 @@ def trend_small_multiples(
                             mec=FOCUS_COLOR, mew=1.4, zorder=5)
                 last = g.iloc[-1]
                 ax.annotate(
-                    _fmt(last["value"]) + (_t(lang, "（预计）", " (est.)") if est[-1] else ""),
+                    chart_label("estimated_value", lang, figure=_fmt(last["value"])) if est[-1]
+                    else _fmt(last["value"]),
                     (last["year"], last["value"]),
                     xytext=(4, 0),
                     textcoords="offset points",
@@ -166,7 +165,7 @@ def trend_small_multiples(
             labels.append(unit_label("others", lang, region_set))
         if any_estimate:
             handles.append(Line2D([], [], ls="none", marker="o", ms=5.5, mfc="white", mec=FOCUS_COLOR, mew=1.4))
-            labels.append(_t(lang, "预计数", "estimate"))
+            labels.append(chart_label("estimate", lang))
         fig.legend(handles, labels, loc="outside upper center", ncols=len(handles))
         src = source if source is not None else source_text(df, sources=sources, lang=lang, demo=demo)
         return _finish(fig, source=src, demo=demo, title=title)
@@ -213,7 +212,7 @@ def rank_bump(
     if df.empty:
         name = indicator_name(indicator, lang) if indicator else ""
         return no_data_figure(
-            _t(lang, f"{name}没有可排名的数据", f"No ranks for {name}"),
+            chart_label("no_ranks", lang, name=name),
             lang=lang,
             source=source,
             demo=is_demo(ranks) if demo is None else demo,
@@ -255,7 +254,7 @@ def rank_bump(
             )
         ax.set_ylim(n + 0.5, 0.5)
         ax.yaxis.set_major_locator(FixedLocator(range(1, n + 1)))
-        ax.set_ylabel(_t(lang, "排名（1 = 最好）", "Rank (1 = best)"))
+        ax.set_ylabel(chart_label("rank_axis", lang))
         years = df["year"]
         # Ticks only at the years ranked; the extra room on the right holds the region labels.
         ax.xaxis.set_major_locator(FixedLocator(sorted(int(y) for y in years.unique())))
@@ -263,10 +262,7 @@ def rank_bump(
         ax.set_xlim(years.min() - 0.3, years.max() + 0.3 + 0.25 * max(1, years.max() - years.min()))
         ax.grid(axis="x", visible=False)
         if title is None and indicator is not None:
-            title = _t(
-                lang,
-                f"{indicator_name(indicator, lang)}：{unit_label('all', 'zh', region_set)}排名",
-                f"{indicator_name(indicator, lang)}: rank of {_rset(region_set).unit_word('en', plural=True)}",
-            )
+            title = chart_label("rank_title", lang, name=indicator_name(indicator, lang),
+                                geo=_rset(region_set).words("en" if lang == "en" else "zh"))
         src = source if source is not None else source_text(ranks, sources=sources, lang=lang, demo=demo)
         return _finish(fig, source=src, demo=demo, title=title)

@@ -152,3 +152,23 @@ def test_every_template_with_another_sets_words_has_no_changzhou_word(rs, lang):
             text = wording.render(key, lang, **values)
             for word in CHANGZHOU_WORDS[lang]:
                 assert word not in text, f"{lang}.yaml {key} with set {rs}: {word!r} in {text!r}"
+
+
+def test_chart_and_table_words_follow_the_region_set():
+    from liyang_ip.charts import tables
+    from liyang_ip.charts.base import chart_label, unit_label
+
+    zh = tables.column_labels("zh", "china")
+    assert (zh["share_start"], zh["city_avg"], zh["gap_city_pct"], zh["median"]) == (
+        "期初占全国比重（%）", "全国平均", "与全国平均之差（%）", "省份中位数")
+    en = tables.column_labels("en", "jiangsu")
+    assert (en["city_avg"], en["gap_city"], en["complete"]) == ("Jiangsu average", "Gap to Jiangsu average",
+                                                                "All cities present")
+    cz = tables.column_labels("zh")  # the default set, as before
+    assert (cz["share_start"], cz["gap_city"], cz["leader"], cz["city_value"]) == (
+        "期初占全市比重（%）", "与常州平均之差", "领先板块", "常州市数值")
+    assert tables.column_labels("en")["city_avg"] == "Changzhou average"
+    assert unit_label("others", "zh", "china") == "其他省份" and unit_label("average", "en", "china") == "national average"
+    assert unit_label("all", "zh") == "各板块"
+    geo = registry.region_set("jiangsu").words("zh")
+    assert chart_label("rank_title", "zh", name="PCT国际专利申请量", geo=geo) == "PCT国际专利申请量：各设区市排名"

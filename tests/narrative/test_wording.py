@@ -41,7 +41,7 @@ VALUES = {
     "unlikely": 25.0,
     # plan evaluation and the plan's indicator table ("names" above serves the evaluation too)
     "plan": "“十四五”", "kind": "终期评估", "total": 14, "counts": [("超额完成", 2), ("滞后", 3)],
-    "statuses": "official 5, derived 3",
+    "statuses": "official 5, derived 3", "figure": "1,234",
     "label": "滞后", "labels": ["超额完成", "完成", "基本完成", "滞后", "无数据"],
     "exceeded": 110.0, "met": 100.0, "nearly": 90.0, "high": 3, "low": 2, "base_year": 2020,
     "years": ["2022", "2023"], "quantile": 90.0, "cap": 18.24, "parent": "常州市", "mark": "*",
