@@ -77,8 +77,9 @@ def _rset(region_set: Any = None, *frames: Any):
 
 
 def _geo(rset: Any, lang: str) -> dict[str, str]:
-    """The region set's words for the templates (``{{ geo.unit }}``, ``{{ geo.average }}`` …)."""
-    return rset.words("en" if lang == "en" else "zh")
+    """The region set's words for the templates (``{{ geo.unit }}``, ``{{ geo.average }}`` …), escaped for
+    the Markdown the prose is shown as (a user's set file is data too)."""
+    return {k: md_escape(v) for k, v in rset.words("en" if lang == "en" else "zh").items()}
 
 
 def _reference(against: str, lang: str, rset: Any = None) -> str:

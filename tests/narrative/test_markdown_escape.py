@@ -96,3 +96,19 @@ def test_export_keeps_escaped_angle_brackets():
     page = render(_markdown_text_only(md))
     assert "<b>" not in page and "<i>" not in page
     assert shown_text(page).startswith("甲<b>x</b>")  # the escaped name reads as typed, not as \&lt;
+
+
+def test_hostile_words_of_a_user_region_set_are_escaped(tmp_path):
+    import yaml
+
+    f = tmp_path / "set.yaml"
+    f.write_text(yaml.safe_dump({
+        "name": "h", "unit_word": {"zh": "*镇*", "en": "<b>town</b>"}, "parent_short": {"zh": "[县](javascript:x)"},
+        "regions": [{"name": "某县", "kind": "parent"}, {"name": "甲镇", "kind": "member"},
+                    {"name": "乙镇", "kind": "member"}]}, allow_unicode=True), encoding="utf-8")
+    s = nv.level_sentence("pct_applications", 2020, "甲镇", 30, 1, 2, 20, region_set=str(f))
+    page = render(s)
+    assert "<em>" not in page and "<a " not in page
+    assert "在两个*镇*中排名第1，比[县](javascript:x)平均高10件" in shown_text(page)
+    en = render(nv.level_sentence("pct_applications", 2020, "甲镇", 30, 1, 2, 20, "en", region_set=str(f)))
+    assert "<b>" not in en and "<b>town</b>" in shown_text(en)
