@@ -307,14 +307,14 @@ FAST_MIN_BYTES = 4_000_000
 _ZW_PATTERN = "|".join(re.escape(c) for c in ZERO_WIDTH)
 
 
-def _has_zero_width(body: bytes) -> bool:
-    """True when the UTF-8 bytes hold a zero-width character (ZERO_WIDTH). One RE2 pass over the bytes
+def _has_zero_width(body: bytes, start: int = 0) -> bool:
+    """True when the UTF-8 bytes (from `start`) hold a zero-width character (ZERO_WIDTH). One RE2 pass over the bytes
     (as one binary value, no copy): `bytes.__contains__` per character is several times slower on a
     large file of Chinese text, whose punctuation shares the characters' first bytes."""
     import pyarrow as pa
     import pyarrow.compute as pac
 
-    offsets = pa.array([0, len(body)], pa.int64()).buffers()[1]
+    offsets = pa.array([start, len(body)], pa.int64()).buffers()[1]
     whole = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(body)])
     return bool(pac.match_substring_regex(whole, _ZW_PATTERN)[0].as_py())
 
@@ -331,11 +331,13 @@ def _read_tidy_fast(path: Path, data: bytes) -> tuple[pd.DataFrame, list[Issue]]
     import pyarrow.compute as pac
     import pyarrow.csv as pcsv
 
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if b"\x00" in body or _has_zero_width(body):
+    # A UTF-8 byte-order mark is skipped by offset, not by slicing (a copy of the whole file).
+    bom = data.startswith(b"\xef\xbb\xbf")
+    start = 3 if bom else 0
+    if data.find(b"\x00", start) >= 0 or _has_zero_width(data, start):
         return None
-    nl = body.find(b"\n")
-    first = body[: nl if nl >= 0 else len(body)].rstrip(b"\r")
+    nl = data.find(b"\n", start)
+    first = data[start: nl if nl >= 0 else len(data)].rstrip(b"\r")
     try:
         first_text = first.decode("utf-8")
     except UnicodeDecodeError:
@@ -356,14 +358,14 @@ def _read_tidy_fast(path: Path, data: bytes) -> tuple[pd.DataFrame, list[Issue]]
     names = [f"c{i}" for i in range(len(headers))]
     try:
         table = pcsv.read_csv(
-            pa.py_buffer(body), read_options=pcsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
+            pa.py_buffer(data).slice(start), read_options=pcsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
             parse_options=pcsv.ParseOptions(newlines_in_values=False),
             convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    n_lines = body.count(b"\n") + body.count(b"\r") - body.count(b"\r\n")
-    if body and not body.endswith((b"\n", b"\r")):
+    n_lines = data.count(b"\n", start) + data.count(b"\r", start) - data.count(b"\r\n", start)
+    if len(data) > start and not data.endswith((b"\n", b"\r")):
         n_lines += 1
     if n_lines != table.num_rows + 1:  # quoted line breaks or blank lines: line numbers need the careful reader
         return None
@@ -392,8 +394,8 @@ def _read_tidy_fast(path: Path, data: bytes) -> tuple[pd.DataFrame, list[Issue]]
     df["_field"] = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=["value"])
     if blank.any():
         df = df[~blank].reset_index(drop=True)
-    encoding = "utf-8-sig" if body is not data else "utf-8"
-    detail = "UTF-8 byte-order mark" if body is not data else "valid UTF-8"
+    encoding = "utf-8-sig" if bom else "utf-8"
+    detail = "UTF-8 byte-order mark" if bom else "valid UTF-8"
     return df, [Issue("info", str(path), None, "encoding", encoding, f"encoding: {detail}"), *head_issues]
 
 
