@@ -29,6 +29,9 @@ API (what the batch runner calls; names fixed)::
     units(root) -> DataFrame                          code, name, parent, partition path of every unit in a panel
     is_partition(path) -> bool                        a partition directory of a national panel
 
+The whole country means the mainland: units under the provinces the ``china`` region set marks
+``outside`` (台湾省, 香港, 澳门) are built only when asked for by province code.
+
 Values are seeded per unit (``numpy.random.default_rng([seed, code])``), so a unit's figures are the
 same whether the whole country or a few provinces are built. Stocks (catalogue kind ``stock`` or
 ``cumulative``) never fall.
@@ -84,18 +87,34 @@ class NationalPanel:
 # ------------------------------------------------------------------------------------------- units
 
 
+#: The region set whose ``outside`` units (台湾省, 香港, 澳门 in the bundled set) are left out of a
+#: national panel unless asked for by province code: not benchmarked with the provinces, other statistics.
+COUNTRY_SET = "china"
+
+
+def outside_provinces() -> set[str]:
+    """Two-digit codes of the provinces that the country set marks ``outside``."""
+    from .. import registry
+
+    return {r.code[:2] for r in registry.region_set(COUNTRY_SET).regions().values()
+            if r.kind == "outside" and r.code}
+
+
 def county_units(provinces: list[str] | None = None) -> pd.DataFrame:
     """Every county-level unit of the division list with its partition: columns code, name, parent
     (the parent's code, i.e. the partition key), parent_level (prefecture or province), in code order.
 
-    `provinces`: two-digit province codes (``"32"``) or six-digit ones (``"320000"``); None = all.
+    `provinces`: two-digit province codes (``"32"``) or six-digit ones (``"320000"``); None = every
+    province except those the country set (`COUNTRY_SET`) marks ``outside`` (:func:`outside_provinces`).
     """
     from ..registry import divisions
 
     divs = divisions.divisions()
     rows = [(d.code, d.name, d.parent, divs[d.parent].level) for d in divs.values() if d.level == "county"]
     df = pd.DataFrame(rows, columns=["code", "name", "parent", "parent_level"])
-    if provinces is not None:
+    if provinces is None:
+        df = df[~df["code"].str[:2].isin(outside_provinces())]
+    else:
         wanted = {str(p).strip()[:2] for p in provinces}
         unknown = sorted(w for w in wanted if f"{w}0000" not in divs)
         if unknown:

@@ -47,6 +47,16 @@ def test_known_codes_and_parents():
     assert national.partition_of("469001") == "460000"
 
 
+def test_whole_country_is_the_mainland_units():
+    # 台湾省, 香港, 澳门 are `outside` in the china region set: left out unless asked for by province code.
+    assert national.outside_provinces() == {"71", "81", "82"}
+    units = national.county_units()
+    expected = [d.code for d in divisions.divisions().values()
+                if d.level == "county" and d.code[:2] not in ("71", "81", "82")]
+    assert units["code"].tolist() == sorted(expected) and len(units) > 2800
+    assert set(national.county_units(["81"])["code"].str[:2]) == {"81"}
+
+
 def test_rows_units_and_partitions_by_hand(panel):
     divs = divisions.divisions().values()
     counties = [d for d in divs if d.level == "county" and d.code[:2] in ("32", "46")]
