@@ -1,17 +1,26 @@
 #!/usr/bin/env python
-"""Benchmark: batch runner vs the naive papermill loop, and PDF export with one shared browser vs one
-browser per file. Not a timed test: it prints a markdown table and writes it to outputs/benchmark.md.
+"""Benchmark of a meeting pack (issue 16): one block's pack, and seven blocks against the naive loop.
+Not a timed test: it prints a markdown table and writes it to outputs/benchmark.md.
 
-    python scripts/benchmark.py                                  # 7 blocks × all notebooks, --jobs 2
-    python scripts/benchmark.py --blocks 溧阳市,金坛区 --notebooks 00_overview --pdf-files 2   # small
+    python scripts/benchmark.py                          # both measurements (about 20-40 min when loaded)
+    python scripts/benchmark.py --skip-naive             # only the one-block pack and the batch
+    python scripts/benchmark.py --blocks 溧阳市,金坛区 --notebooks 00,01   # smaller
 
-What is measured (wall-clock seconds, on this machine, one repetition each):
+What is measured, each in a fresh output directory, one repetition, on this machine as it is:
 
-1. ``liyang-ip run --focus <blocks> --jobs N --force`` (one process; N notebooks at a time);
-2. the naive loop: one ``papermill`` CLI call per notebook per block, one after the other;
-3. PDF export of executed notebooks: the report HTML is rendered once, then printed by Chromium
-   (a) with one browser for all files (what ``liyang-ip export`` does) and (b) launching a new browser
-   for every file (what a loop of single-file exports does).
+1. One block's pack: ``liyang-ip run --focus <first block> --notebooks 00–03 --jobs 2 --pdf``: the four
+   notebooks, one HTML and one PDF each, and the combined report (HTML and PDF). Goal ≤ 20 s wall on an
+   idle 2-core machine with a warm environment.
+2. The same pack for every block of the region set, side by side:
+   (a) the batch: one ``liyang-ip run --focus all … --jobs 2 --pdf`` (it also writes one combined report
+       per block, which the naive loop does not);
+   (b) the naive loop a user would write: ``papermill`` CLI per notebook and block, then
+       ``jupyter nbconvert --to html`` per executed notebook, then one headless Chromium
+       ``--print-to-pdf`` per HTML file, one after the other. Goal: (b) / (a) ≥ 3.
+
+Wall time, CPU time (user + system of the whole process tree: ``getrusage(RUSAGE_CHILDREN)``), the
+largest process's peak memory, and the load average before and after each measurement are reported:
+on a shared machine wall time grows with the load, CPU time much less.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -29,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+PACK = "00,01,02,03"
 
 
 def _bin(name: str) -> str:
@@ -37,79 +48,101 @@ def _bin(name: str) -> str:
     return str(here) if here.exists() else (shutil.which(name) or name)
 
 
-def _timed(cmd: list[str], **kw) -> tuple[float, int]:
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)
-    dt = time.perf_counter() - t0
-    if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
-        print(f"  (exit {proc.returncode}: {' '.join(cmd[:3])} …)\n{tail}", file=sys.stderr)
-    return dt, proc.returncode
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
-def bench_batch(blocks, notebooks, dataset, jobs, work: Path) -> tuple[float, int]:
-    cmd = [_bin("liyang-ip"), "run", "--out", str(work), "--run-name", "batch", "--jobs", str(jobs), "--force",
-           "--dataset", dataset, "--no-progress", "--notebooks", ",".join(n.stem for n in notebooks)]
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+class Measure:
+    """Wall and CPU seconds (children's rusage), peak RSS of the largest child, load before/after."""
+
+    def __enter__(self):
+        self.load_before = _load()
+        self.ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.t0 = time.perf_counter()
+        self.failures = 0
+        return self
+
+    def run(self, cmd: list[str], **kw) -> int:
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)
+        if proc.returncode != 0:
+            self.failures += 1
+            tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
+            print(f"  (exit {proc.returncode}: {' '.join(map(str, cmd[:3]))} …)\n{tail}", file=sys.stderr)
+        return proc.returncode
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.t0
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu = (ru.ru_utime - self.ru.ru_utime) + (ru.ru_stime - self.ru.ru_stime)
+        self.peak_mb = ru.ru_maxrss / 1024  # KiB on Linux; the largest child so far
+        self.load_after = _load()
+        return False
+
+    def row(self, name: str, files: str) -> str:
+        status = "all ok" if not self.failures else f"{self.failures} failed"
+        return (f"| {name} | {self.wall:.1f} | {self.cpu:.1f} | {files} | {self.load_before} → {self.load_after} "
+                f"| {status} |")
+
+
+def run_pack(blocks: list[str], notebooks: str, jobs: int, out: Path, name: str) -> Measure:
+    cmd = [_bin("liyang-ip"), "run", "--out", str(out), "--run-name", name, "--jobs", str(jobs), "--force",
+           "--no-progress", "--notebooks", notebooks, "--pdf"]
     for b in blocks:
         cmd += ["--focus", b]
-    return _timed(cmd, cwd=ROOT)
+    with Measure() as m:
+        m.run(cmd, cwd=ROOT)
+    return m
 
 
-def bench_naive(blocks, notebooks, dataset, work: Path) -> tuple[float, int]:
+def run_naive(blocks: list[str], notebooks, out: Path) -> Measure:
+    """papermill CLI per notebook, nbconvert --to html per file, one Chromium print per file."""
     import nbformat
 
+    from liyang_ip.report.export import BROWSER_ARGS, find_browser
     from liyang_ip.report.names import safe_name
     from liyang_ip.report.runner import read_notebook
 
+    browser = find_browser(use_playwright=False)
     # papermill reads .ipynb only: the Jupytext sources are converted once, outside the timing.
-    src_dir = work / "naive-src"
+    src_dir = out / "naive-src"
     src_dir.mkdir(parents=True, exist_ok=True)
     sources = []
     for nb in notebooks:
         sources.append(src_dir / f"{nb.stem}.ipynb")
         nbformat.write(read_notebook(nb), str(sources[-1]))
-    t0 = time.perf_counter()
-    failures = 0
-    for b in blocks:
-        out_dir = work / "naive" / safe_name(b)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for nb, src in zip(notebooks, sources, strict=True):
-            _, rc = _timed([_bin("papermill"), str(src), str(out_dir / src.name), "-p", "focus", b, "-p", "dataset",
-                            dataset, "--cwd", str(nb.parent), "--no-progress-bar", "--log-level", "ERROR"])
-            failures += rc != 0
-    return time.perf_counter() - t0, failures
-
-
-def bench_pdf(run_dir: Path, n_files: int, work: Path) -> dict:
-    """Seconds for HTML rendering and for printing `n_files` PDFs with one vs many browsers."""
-    from liyang_ip.report import export
-
-    docs = [d for d in export.collect_docs(run_dir, combined=False)][:n_files]
-    if not docs:
-        raise SystemExit(f"no executed notebooks in {run_dir} to export")
-    html_dir = work / "html"
-    html_dir.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    pages = export.embed_fonts(export.render_html(d) for d in docs)
-    t_html = time.perf_counter() - t0
-    files = []
-    for i, page in enumerate(pages):
-        p = html_dir / f"{i:02d}.html"
-        p.write_text(page, encoding="utf-8")
-        files.append(p)
-
-    t0 = time.perf_counter()
-    with export.ChromiumPrinter() as printer:
-        for p in files:
-            printer.print_pdf(p, p.with_suffix(".shared.pdf"))
-    t_shared = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    for p in files:
-        with export.ChromiumPrinter() as printer:
-            printer.print_pdf(p, p.with_suffix(".single.pdf"))
-    t_single = time.perf_counter() - t0
-    return {"n": len(files), "html": t_html, "shared": t_shared, "single": t_single}
+    with Measure() as m:
+        executed = []
+        for b in blocks:
+            out_dir = out / "naive" / safe_name(b)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for nb, src in zip(notebooks, sources, strict=True):
+                target = out_dir / src.name
+                if m.run([_bin("papermill"), str(src), str(target), "-p", "focus", b, "--cwd", str(nb.parent),
+                          "--no-progress-bar", "--log-level", "ERROR"]) == 0:
+                    executed.append(target)
+        for nb in executed:
+            m.run([_bin("jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)])
+        for nb in executed:
+            html = nb.with_suffix(".html")
+            if browser is None:
+                m.failures += 1
+                continue
+            m.run([str(browser), "--headless", *BROWSER_ARGS, f"--print-to-pdf={nb.with_suffix('.pdf')}",
+                   "--no-pdf-header-footer", html.resolve().as_uri()])
+    return m
 
 
 def main(argv=None) -> int:
@@ -117,82 +150,69 @@ def main(argv=None) -> int:
     from liyang_ip.report.runner import default_notebooks_dir, discover_notebooks
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--blocks", default="all", help="comma-separated blocks, or 'all' (default)")
-    ap.add_argument("--notebooks", default="", help="comma-separated notebooks (default: all NN_* in notebooks/)")
-    ap.add_argument("--notebooks-dir", default=None)
-    ap.add_argument("--dataset", default="demo")
+    ap.add_argument("--blocks", default="all", help="comma-separated blocks, or 'all' (default: the region set)")
+    ap.add_argument("--notebooks", default=PACK, help=f"the pack's notebooks (default {PACK})")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--pdf-files", type=int, default=6, help="PDFs printed in the export benchmark (default 6)")
-    ap.add_argument("--skip-naive", action="store_true", help="do not run the naive papermill loop")
-    ap.add_argument("--skip-pdf", action="store_true", help="do not run the PDF export benchmark")
+    ap.add_argument("--skip-one", action="store_true", help="do not measure the one-block pack")
+    ap.add_argument("--skip-naive", action="store_true", help="do not run the naive loop")
     ap.add_argument("--write", default=str(ROOT / "outputs" / "benchmark.md"), help="markdown output file")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (printed)")
     args = ap.parse_args(argv)
 
-    blocks = registry.region_set(None).members if args.blocks.strip().lower() == "all" else [
+    members = registry.region_set(None).members
+    blocks = list(members) if args.blocks.strip().lower() == "all" else [
         registry.resolve_region(b.strip()) for b in args.blocks.split(",") if b.strip()]
-    select = [s for s in args.notebooks.split(",") if s.strip()]
-    notebooks = discover_notebooks(args.notebooks_dir or default_notebooks_dir(), select)
-    n_runs = len(blocks) * len(notebooks)
+    notebooks = discover_notebooks(default_notebooks_dir(), [s for s in args.notebooks.split(",") if s.strip()])
+    stems = ", ".join(n.stem for n in notebooks)
     work = Path(tempfile.mkdtemp(prefix="liyang-ip-bench-"))
-    print(f"benchmark: {len(blocks)} block(s) × {len(notebooks)} notebook(s) = {n_runs} executions; work dir {work}",
-          file=sys.stderr)
-
-    rows = []
-    t_batch, rc = bench_batch(blocks, notebooks, args.dataset, args.jobs, work)
-    rows.append((f"`liyang-ip run --jobs {args.jobs}` (batch)", t_batch, n_runs, "exit 0" if rc == 0 else f"exit {rc}"))
-    print(f"  batch: {t_batch:.1f} s", file=sys.stderr)
-    if not args.skip_naive:
-        t_naive, failed = bench_naive(blocks, notebooks, args.dataset, work)
-        rows.append(("naive loop of `papermill` CLI calls", t_naive, n_runs,
-                     f"{failed} failed" if failed else "all ok"))
-        print(f"  naive: {t_naive:.1f} s", file=sys.stderr)
+    print(f"benchmark: pack {stems}; {len(blocks)} block(s); work dir {work}", file=sys.stderr)
 
     lines = [
-        "# Benchmark: batch runs and PDF export",
+        "# Benchmark: meeting packs",
         "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node() or 'host'} · {os.cpu_count()} CPU(s) · "
-        f"Python {platform.python_version()} · dataset `{args.dataset}`",
-        f"Blocks: {', '.join(blocks)}. Notebooks: {', '.join(n.stem for n in notebooks)}.",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node() or 'host'} · {_cpu_model()} · "
+        f"{os.cpu_count()} CPU(s) · Python {platform.python_version()} · demo data · `--jobs {args.jobs}`",
+        f"Pack: notebooks {stems}, an HTML and a PDF of each, and the combined report (HTML and PDF).",
+        "CPU: user + system seconds of the whole process tree. Load: the 1/5/15-minute load average before → "
+        "after.",
         "",
-        "| notebook execution | wall time (s) | notebooks | per notebook (s) | result |",
-        "|---|---:|---:|---:|---|",
+        "| measurement | wall (s) | CPU (s) | files | load | result |",
+        "|---|---:|---:|---|---|---|",
     ]
-    for name, t, n, note in rows:
-        lines.append(f"| {name} | {t:.1f} | {n} | {t / n:.2f} | {note} |")
-    if len(rows) == 2:
-        lines += ["", f"Speed-up of the batch runner over the naive loop: **{rows[1][1] / rows[0][1]:.2f}×**."]
-
-    if not args.skip_pdf:
-        from liyang_ip.report.export import BrowserNotFoundError
-
-        try:
-            pdf = bench_pdf(work / "batch", args.pdf_files, work)
-        except BrowserNotFoundError as e:
-            lines += ["", f"PDF export not measured: {e}"]
-        else:
-            n = pdf["n"]
-            lines += [
-                "",
-                "| PDF export | wall time (s) | PDFs | per PDF (s) |",
-                "|---|---:|---:|---:|",
-                f"| report HTML (nbconvert + embedded CJK font subset), once for all | {pdf['html']:.1f} | {n} | "
-                f"{pdf['html'] / n:.2f} |",
-                f"| Chromium print, one shared browser | {pdf['shared']:.1f} | {n} | {pdf['shared'] / n:.2f} |",
-                f"| Chromium print, one browser per file | {pdf['single']:.1f} | {n} | {pdf['single'] / n:.2f} |",
-                "",
-                f"Reusing one browser saves **{(pdf['single'] - pdf['shared']) / n:.2f} s per PDF** "
-                f"({pdf['single'] / pdf['shared']:.2f}× faster printing).",
-            ]
-            print(f"  pdf: shared {pdf['shared']:.1f} s, per-file {pdf['single']:.1f} s for {n}", file=sys.stderr)
+    one = batch = naive = None
+    if not args.skip_one:
+        one = run_pack(blocks[:1], args.notebooks, args.jobs, work, "one")
+        lines.append(one.row(f"one block ({blocks[0]}): `liyang-ip run --jobs {args.jobs} --pdf`",
+                             f"{len(notebooks) + 1} HTML + {len(notebooks) + 1} PDF"))
+        print(f"  one block: {one.wall:.1f} s wall, {one.cpu:.1f} s CPU", file=sys.stderr)
+    if len(blocks) > 1 or args.skip_one:
+        batch = run_pack(blocks, args.notebooks, args.jobs, work, "batch")
+        n = len(blocks) * (len(notebooks) + 1)
+        lines.append(batch.row(f"{len(blocks)} blocks: `liyang-ip run --focus all --jobs {args.jobs} --pdf`",
+                               f"{n} HTML + {n} PDF"))
+        print(f"  batch: {batch.wall:.1f} s wall, {batch.cpu:.1f} s CPU", file=sys.stderr)
+        if not args.skip_naive:
+            naive = run_naive(blocks, notebooks, work)
+            n = len(blocks) * len(notebooks)
+            lines.append(naive.row(f"{len(blocks)} blocks: naive loop (papermill CLI, nbconvert, one Chromium "
+                                   "per PDF)", f"{n} HTML + {n} PDF"))
+            print(f"  naive: {naive.wall:.1f} s wall, {naive.cpu:.1f} s CPU", file=sys.stderr)
+    lines.append("")
+    if one is not None:
+        lines.append(f"One block's pack: **{one.wall:.1f} s** wall ({one.cpu:.1f} s CPU); goal ≤ 20 s on an idle "
+                     "machine.")
+    if batch is not None and naive is not None:
+        lines.append(f"{len(blocks)} blocks: the batch is **{naive.wall / batch.wall:.2f}×** faster than the naive "
+                     f"loop in wall time ({naive.cpu / batch.cpu:.2f}× in CPU time); goal ≥ 3×.")
+    peak = max((m.peak_mb for m in (one, batch, naive) if m is not None), default=0)
+    lines.append(f"Largest single process: {peak:.0f} MB peak memory.")
 
     table = "\n".join(lines) + "\n"
     print(table)
-    out = Path(args.write)
     from liyang_ip.fsutil import atomic_write_text
 
-    atomic_write_text(out, table)
-    print(f"written to {out}", file=sys.stderr)
+    atomic_write_text(Path(args.write), table)
+    print(f"written to {args.write}", file=sys.stderr)
     if args.keep:
         print(f"work directory kept: {work}", file=sys.stderr)
     else:

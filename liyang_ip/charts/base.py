@@ -480,6 +480,35 @@ def _new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **k
     return fig, axes
 
 
+@contextmanager
+def chart_canvas(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw: Any):
+    """How every chart starts: the house style and a new figure (``with chart_canvas(7.5, 4) as (fig, axes)``).
+
+    Build the chart and call :func:`finish_chart` inside the block, so that the title, source line and
+    demo mark are set in the same style.
+    """
+    with style():
+        yield _new_figure(width, height, nrows, ncols, **kw)
+
+
+def finish_chart(
+    fig: Figure,
+    *frames: pd.DataFrame | None,
+    sources: pd.DataFrame | None = None,
+    source: str | None = None,
+    lang: str = "zh",
+    demo: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """How every chart ends: title, the source line and the demo mark.
+
+    The source line is `source` when given, else made from the ``source_id`` values of `frames` (the
+    plotted data) with the titles of `sources` (:func:`source_text`).
+    """
+    src = source if source is not None else source_text(*frames, sources=sources, lang=lang, demo=demo)
+    return _finish(fig, source=src, demo=demo, title=title)
+
+
 def no_data_figure(
     message: str | None = None,
     *,
@@ -494,13 +523,12 @@ def no_data_figure(
     gaps shows the gap instead of stopping.
     """
     message = message or wording.text("charts.no_data", lang)
-    with style():
-        fig, axes = _new_figure(6.0, 1.9)
+    with chart_canvas(6.0, 1.9) as (fig, axes):
         ax = axes[0, 0]
         ax.set_axis_off()
         ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color=SOURCE_COLOR, wrap=True)
         src = source if source is not None else wording.text("charts.source_none", lang)
-        return _finish(fig, source=src, demo=demo, title=title)
+        return finish_chart(fig, source=src, demo=demo, title=title)
 
 
 def year_axis(ax: Axes, axis: str = "x") -> None:

@@ -19,20 +19,18 @@ from .base import (
     PEER_COLOR,
     _check_columns,
     _city,
-    _finish,
     _focus,
-    _new_figure,
     _polarity,
     _region_column,
     _set_of,
+    chart_canvas,
     chart_label,
+    finish_chart,
     indicator_name,
     is_demo,
     no_data_figure,
     pillar_name,
     region_name,
-    source_text,
-    style,
     unit_label,
 )
 
@@ -104,8 +102,7 @@ def gap_bars(
             reference = unit_label("leader", lang, region_set)
         else:
             reference = unit_label("average", lang, region_set)
-    with style():
-        fig, axes = _new_figure(7.5, 1.2 + 0.42 * len(order) * (1 + 0.35 * (len(years) - 1)))
+    with chart_canvas(7.5, 1.2 + 0.42 * len(order) * (1 + 0.35 * (len(years) - 1))) as (fig, axes):
         ax = axes[0, 0]
         y = np.arange(len(order))
         h = 0.8 / len(years)
@@ -153,8 +150,7 @@ def gap_bars(
         if title is None:
             yr = "" if last_year is None else f"{int(last_year)}"
             title = chart_label("gap_title", lang, year=yr, region=region_name(focus, lang), reference=reference)
-        src = source if source is not None else source_text(gaps, sources=sources, lang=lang, demo=demo)
-        return _finish(fig, source=src, demo=demo, title=title)
+        return finish_chart(fig, gaps, sources=sources, source=source, lang=lang, demo=demo, title=title)
 
 
 # ---------------------------------------------------------------------------------------- heatmap
@@ -231,12 +227,11 @@ def score_heatmap(
     col_w = max(0.7, char_in * x_chars + 0.2)
     x_lines = max(lab.count("\n") + 1 for lab in xlabels)
     row_h = 0.36 if transpose else 0.45
-    with style():
-        size = (
-            0.8 + char_in * y_chars + col_w * data.shape[1] + 1.3,
-            1.2 + 0.18 * x_lines + row_h * data.shape[0],
-        )
-        fig, axes = _new_figure(*size)
+    size = (
+        0.8 + char_in * y_chars + col_w * data.shape[1] + 1.3,
+        1.2 + 0.18 * x_lines + row_h * data.shape[0],
+    )
+    with chart_canvas(*size) as (fig, axes):
         ax = axes[0, 0]
         sns.heatmap(
             data,
@@ -267,8 +262,7 @@ def score_heatmap(
             i = list(wide.index).index(focus)
             xy, w, h = ((i, 0), 1, data.shape[0]) if transpose else ((0, i), data.shape[1], 1)
             ax.add_patch(Rectangle(xy, w, h, fill=False, ec=FOCUS_COLOR, lw=2.2, clip_on=False))
-        src = source if source is not None else source_text(scores, sources=sources, lang=lang, demo=demo)
-        return _finish(fig, source=src, demo=demo, title=title)
+        return finish_chart(fig, scores, sources=sources, source=source, lang=lang, demo=demo, title=title)
 
 
 # ------------------------------------------------------------------------------ coverage heatmap
@@ -357,8 +351,7 @@ def pillar_dots(
     cats = list(dict.fromkeys(df[column]))
     labeler = pillar_name if column == "pillar" else indicator_name
     value_label = value_label or chart_label("score", lang)
-    with style():
-        fig, axes = _new_figure(7.0, 1.3 + 0.55 * len(cats))
+    with chart_canvas(7.0, 1.3 + 0.55 * len(cats)) as (fig, axes):
         ax = axes[0, 0]
         y = {c: i for i, c in enumerate(cats)}
         peers = df[(df["region"] != focus) & (df["region"] != city)]
@@ -414,8 +407,7 @@ def pillar_dots(
         ax.set_xlabel(value_label)
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside upper center", ncols=3)
-        src = source if source is not None else source_text(scores, sources=sources, lang=lang, demo=demo)
-        return _finish(fig, source=src, demo=demo, title=title)
+        return finish_chart(fig, scores, sources=sources, source=source, lang=lang, demo=demo, title=title)
 
 
 # ------------------------------------------------------------------------ composite rank interval
@@ -456,10 +448,9 @@ def composite_rank_interval(
     demo = is_demo(ranks) if demo is None else demo
     n = int(max(df[high_col].max(), len(df)))
     interval_label = interval_label or chart_label("interval", lang, level_pct=90)
-    with style():
-        from matplotlib.ticker import FixedLocator
+    from matplotlib.ticker import FixedLocator
 
-        fig, axes = _new_figure(7.0, 1.2 + 0.45 * len(df))
+    with chart_canvas(7.0, 1.2 + 0.45 * len(df)) as (fig, axes):
         ax = axes[0, 0]
         for i, r in df.iterrows():
             is_focus = r["region"] == focus
@@ -503,5 +494,4 @@ def composite_rank_interval(
         ax.set_xlabel(chart_label("composite_rank_axis", lang))
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside upper center", ncols=3)
-        src = source if source is not None else source_text(ranks, sources=sources, lang=lang, demo=demo)
-        return _finish(fig, source=src, demo=demo, title=title)
+        return finish_chart(fig, ranks, sources=sources, source=source, lang=lang, demo=demo, title=title)

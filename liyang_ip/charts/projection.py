@@ -15,20 +15,18 @@ from .base import (
     FOCUS_COLOR,
     PEER_COLOR,
     _check_columns,
-    _finish,
     _first,
     _fmt,
     _focus,
-    _new_figure,
     _set_of,
     axis_label,
+    chart_canvas,
     chart_label,
+    finish_chart,
     indicator_name,
     is_demo,
     no_data_figure,
     region_name,
-    source_text,
-    style,
     year_axis,
 )
 from .tables import method_label
@@ -170,8 +168,7 @@ def projection_fan(
     unit = ""
     if "unit" in hist.columns and len(hist):
         unit = str(hist["unit"].iloc[0])
-    with style():
-        fig, axes = _new_figure(7.8, 4.6)
+    with chart_canvas(7.8, 4.6) as (fig, axes):
         ax = axes[0, 0]
         h = hist.sort_values("year")
         after = h.iloc[:0]
@@ -281,5 +278,4 @@ def projection_fan(
         if title is None and indicator is not None:
             title = chart_label("projection_title", lang, region=region_name(focus, lang),
                                 name=indicator_name(indicator, lang))
-        src = source if source is not None else source_text(history, sources=sources, lang=lang, demo=demo)
-        return _finish(fig, source=src, demo=demo, title=title)
+        return finish_chart(fig, history, sources=sources, source=source, lang=lang, demo=demo, title=title)

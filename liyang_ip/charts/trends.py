@@ -19,20 +19,18 @@ from .base import (
     SOURCE_COLOR,
     _check_columns,
     _city,
-    _finish,
     _fmt,
     _focus,
-    _new_figure,
     _rset,
     _set_of,
+    chart_canvas,
     chart_label,
+    finish_chart,
     indicator_name,
     indicator_unit,
     is_demo,
     no_data_figure,
     region_name,
-    source_text,
-    style,
     unit_label,
     year_axis,
 )
@@ -99,8 +97,7 @@ def trend_small_multiples(
     n = len(indicators)
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
-    with style():
-        fig, axes = _new_figure(3.4 * ncols + 0.4, 2.7 * nrows + 0.9, nrows, ncols)
+    with chart_canvas(3.4 * ncols + 0.4, 2.7 * nrows + 0.9, nrows, ncols) as (fig, axes):
         flat = axes.ravel()
         any_estimate = False
         for ax, code in zip(flat, indicators, strict=False):
@@ -167,8 +164,7 @@ def trend_small_multiples(
             handles.append(Line2D([], [], ls="none", marker="o", ms=5.5, mfc="white", mec=FOCUS_COLOR, mew=1.4))
             labels.append(chart_label("estimate", lang))
         fig.legend(handles, labels, loc="outside upper center", ncols=len(handles))
-        src = source if source is not None else source_text(df, sources=sources, lang=lang, demo=demo)
-        return _finish(fig, source=src, demo=demo, title=title)
+        return finish_chart(fig, df, sources=sources, source=source, lang=lang, demo=demo, title=title)
 
 
 # --------------------------------------------------------------------------------------- bump chart
@@ -222,10 +218,9 @@ def rank_bump(
         indicator = str(df["indicator"].iloc[0])
     demo = is_demo(df, ranks) if demo is None else demo
     n = int(max(df[rank_col].max(), df["region"].nunique()))
-    with style():
-        from matplotlib.ticker import FixedLocator, FuncFormatter
+    from matplotlib.ticker import FixedLocator, FuncFormatter
 
-        fig, axes = _new_figure(7.5, 4.2)
+    with chart_canvas(7.5, 4.2) as (fig, axes):
         ax = axes[0, 0]
         order = sorted(df["region"].unique(), key=lambda r: (r == focus,))
         for region in order:
@@ -264,5 +259,4 @@ def rank_bump(
         if title is None and indicator is not None:
             title = chart_label("rank_title", lang, name=indicator_name(indicator, lang),
                                 geo=_rset(region_set).words("en" if lang == "en" else "zh"))
-        src = source if source is not None else source_text(ranks, sources=sources, lang=lang, demo=demo)
-        return _finish(fig, source=src, demo=demo, title=title)
+        return finish_chart(fig, ranks, sources=sources, source=source, lang=lang, demo=demo, title=title)
