@@ -93,7 +93,7 @@ def _cmd_national_demo(args) -> int:
     import time
 
     from .data.build import project_root
-    from .data.national import NationalPanelError, build_national_demo
+    from .data.national import NationalPanelError, build_national_demo, write_param_sets
 
     out = Path(args.out) if args.out else project_root() / "data" / "processed" / "national_demo"
     t0 = time.perf_counter()
@@ -107,6 +107,13 @@ def _cmd_national_demo(args) -> int:
         return 1
     print(f"{panel.root}: {panel.rows:,} rows, {panel.units:,} county-level units, {panel.partitions} partitions "
           f"(parent=CODE), {time.perf_counter() - t0:.1f} s; SYNTHETIC demo data (status demo), not statistics")
+    if args.params_out:
+        try:
+            print(f"{write_param_sets(panel.root, args.params_out)}: one parameter set per unit "
+                  "(liyang-ip run --params FILE --dry-run)")
+        except OSError as e:
+            print(_data_error("national-demo", e), file=sys.stderr)
+            return 1
     return 0
 
 
@@ -225,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     nd.add_argument("--seed", dest="national_seed", type=int, default=None)
     nd.add_argument("--province", action="append", metavar="CODE",
                     help="only this province (two-digit code, e.g. 32; repeatable; default: all)")
+    nd.add_argument("--params-out", metavar="FILE.yaml",
+                    help="also write a parameters file with one set (dataset: its partition, focus: its name) per "
+                    "unit, for liyang-ip run --params")
     nd.set_defaults(func=_cmd_national_demo)
     t = dsub.add_parser("template", help="write the Excel data-collection template")
     t.add_argument("--out")

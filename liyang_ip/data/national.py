@@ -27,6 +27,8 @@ API (what the batch runner calls; names fixed)::
     partition_path(root, focus_code) -> Path          ROOT/parent=XXXXXX: also a --dataset for run / load_dataset
     load_partition(root, focus_code) -> load.Dataset  the unit, its siblings and parent; region set division:PARENT
     units(root) -> DataFrame                          code, name, parent, partition path of every unit in a panel
+    param_sets(root, codes=None) -> list[dict]        {"dataset": partition path, "focus": name} per unit
+    write_param_sets(root, path, codes=None) -> Path  the same as a YAML file for ``liyang-ip run --params``
     is_partition(path) -> bool                        a partition directory of a national panel
 
 The whole country means the mainland: units under the provinces the ``china`` region set marks
@@ -173,6 +175,32 @@ def units(root: str | Path) -> pd.DataFrame:
     df = df[[(root / f"{PART_KEY}={p}").is_dir() for p in df["parent"]]]
     df = df.assign(path=[str(root / f"{PART_KEY}={p}") for p in df["parent"]])
     return df[["code", "name", "parent", "path"]].reset_index(drop=True)
+
+
+def param_sets(root: str | Path, codes: list[str] | None = None) -> list[dict]:
+    """One notebook parameter set per unit of a panel, ``{"dataset": <partition path>, "focus": <name>}``,
+    in code order (`codes`: only these units): the list a ``liyang-ip run --params FILE`` batch of every
+    unit's pack reads (:func:`write_param_sets`)."""
+    df = units(root)
+    if codes is not None:
+        wanted = {str(c).strip() for c in codes}
+        missing = sorted(wanted - set(df["code"]))
+        if missing:
+            raise NationalPanelError(f"{root}: no unit {', '.join(missing[:5])} in this panel")
+        df = df[df["code"].isin(wanted)]
+    return [{"dataset": p, "focus": n} for p, n in zip(df["path"], df["name"], strict=True)]
+
+
+def write_param_sets(root: str | Path, path: str | Path, codes: list[str] | None = None) -> Path:
+    """Write :func:`param_sets` as a YAML parameters file (atomically); returns its path."""
+    import yaml
+
+    from ..fsutil import atomic_write_text
+
+    sets = param_sets(root, codes)
+    head = (f"# One pack per county-level unit of the national panel {Path(root)} ({len(sets)} units; "
+            "SYNTHETIC demo data).\n# liyang-ip run --params THIS_FILE --dry-run   (then --cluster local[:N] --yes)\n")
+    return atomic_write_text(path, head + yaml.safe_dump(sets, allow_unicode=True, sort_keys=False))
 
 
 # ------------------------------------------------------------------------------------------- build
@@ -485,4 +513,5 @@ def read_partition(path: str | Path):
 
 
 __all__ = ["META", "SEED", "YEARS", "NationalPanel", "NationalPanelError", "build_national_demo", "county_units",
-           "is_partition", "load_partition", "partition_of", "partition_path", "read_partition", "units"]
+           "is_partition", "load_partition", "param_sets", "partition_of", "partition_path", "read_partition", "units",
+           "write_param_sets"]

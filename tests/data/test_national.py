@@ -6,6 +6,7 @@ scripts/bench_national.py, not here.
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -175,6 +176,21 @@ def test_cli_writes_a_panel_and_names_bad_input(tmp_path, capsys):
     assert main(["data", "national-demo", "--out", str(tmp_path / "q"), "--province", "99"]) == 1
     err = capsys.readouterr().err
     assert "unknown province code(s) 99" in err and "Traceback" not in err
+
+
+def test_parameter_sets_name_each_unit_and_its_partition(panel, tmp_path):
+    from liyang_ip.report.runner import load_params_file
+
+    path = national.write_param_sets(panel.root, tmp_path / "counties.yaml")
+    sets = load_params_file(path)
+    assert len(sets) == panel.units
+    by_focus = {(s["focus"], s["dataset"]) for s in sets}
+    assert ("溧阳市", str(panel.root / "parent=320400")) in by_focus
+    assert all(Path(s["dataset"]).is_dir() for s in sets)
+    assert national.param_sets(panel.root, ["320481"]) == [{"dataset": str(panel.root / "parent=320400"),
+                                                             "focus": "溧阳市"}]
+    with pytest.raises(national.NationalPanelError, match="no unit 110101"):
+        national.param_sets(panel.root, ["110101"])
 
 
 def test_partition_is_not_a_raw_dataset(panel):
