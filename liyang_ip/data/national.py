@@ -371,9 +371,10 @@ def build_national_demo(out: str | Path, seed: int = SEED, years=YEARS, province
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / META).is_file())):
         raise NationalPanelError(f"{out} exists and is not a national panel (no {META}); give --out a new or "
                                  "empty folder, or the folder of an earlier national panel to replace it")
-    years = [int(y) for y in years]
-    if not years:
-        raise NationalPanelError("no years: give at least one year")
+    years = sorted({int(y) for y in years})
+    if not years or years != list(range(years[0], years[-1] + 1)):
+        raise NationalPanelError(f"years must be consecutive calendar years (got {years[:5]}…)" if years
+                                 else "no years: give at least one year")
     units_df = county_units(provinces)
     if units_df.empty:
         raise NationalPanelError("no county-level units selected")

@@ -165,6 +165,9 @@ def test_out_that_is_not_a_panel_is_refused(tmp_path):
     with pytest.raises(national.NationalPanelError, match="not a national panel"):
         national.build_national_demo(tmp_path, provinces=["32"])
     assert keep.read_text(encoding="utf-8") == "mine"
+    with pytest.raises(national.NationalPanelError, match="consecutive"):
+        national.build_national_demo(tmp_path / "gap", years=[2010, 2012], provinces=["32"])
+    assert not (tmp_path / "gap").exists()
 
 
 def test_cli_writes_a_panel_and_names_bad_input(tmp_path, capsys):
