@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -115,15 +117,38 @@ def _block(text: Any, what: str, rset) -> str:
     return name
 
 
+# Region sets already read per dataset, while `remembered_region_sets` is active (None otherwise).
+_REGION_SET_MEMO: ContextVar[dict | None] = ContextVar("liyang_ip_region_set_memo", default=None)
+
+
+@contextmanager
+def remembered_region_sets():
+    """Within the block, each dataset's region set is read once: checking the parameter sets of a
+    national batch (thousands of sets, each validated group by group) would otherwise read the same
+    dataset.yaml or division list thousands of times. Outside the block nothing is remembered, so a
+    notebook that edits its dataset sees the change."""
+    token = _REGION_SET_MEMO.set({})
+    try:
+        yield
+    finally:
+        _REGION_SET_MEMO.reset(token)
+
+
 def _dataset_region_set(dataset: Any):
     """The first region set the dataset declares, or None (the default set) when it cannot be read here
     (the dataset parameter's own check below then says what is wrong)."""
+    memo, key = _REGION_SET_MEMO.get(), str(dataset)
+    if memo is not None and key in memo:
+        return memo[key]
     try:
         from liyang_ip.data.build import declared_region_sets
 
-        return declared_region_sets(str(dataset))[0]
+        found = declared_region_sets(key)[0]
     except Exception:  # noqa: BLE001 - any unreadable dataset is reported by the dataset check
-        return None
+        found = None
+    if memo is not None:
+        memo[key] = found
+    return found
 
 
 def _indicator(text: Any) -> str:

@@ -88,6 +88,13 @@ def check_sets(sets: Sequence[dict], notebooks: Sequence[Path], datasets: Mappin
     datasets : ``runner.dataset_info`` per dataset spec (with ``years``, ``indicators``,
         ``region_years``; ``error`` when it could not be loaded).
     """
+    from liyang_ip.params import remembered_region_sets
+
+    with remembered_region_sets():  # one read of each dataset's region set, not one per set and group
+        return _check_sets(sets, notebooks, datasets)
+
+
+def _check_sets(sets: Sequence[dict], notebooks: Sequence[Path], datasets: Mapping[str, dict]) -> Checked:
     from liyang_ip.params import PARAM_NAMES, data_defaults, param_problems, unknown_names
 
     declared, nb_defaults = notebook_parameters(notebooks)

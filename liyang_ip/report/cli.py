@@ -204,19 +204,97 @@ def build_sets(args) -> list[dict]:
         raise RunError(f"--plan: {e}") from None
     for s in sets:
         s["dataset"] = _resolve_dataset(str(s.get("dataset") or "demo"))
+    sets = expand_panels(sets)
     # A dataset may name the parameters its runs start from (dataset.yaml run_defaults, e.g. the years a
     # cross-section covers); the command line, --params and --plan win.
-    sets = [{**_dataset_run_defaults(s["dataset"]), **s} for s in sets]
+    # Read once per dataset (a national batch has thousands of sets over a few hundred partitions).
+    run_defaults: dict[str, dict] = {}
+    resolvers: dict[tuple, tuple] = {}
+    for s in sets:
+        if s["dataset"] not in run_defaults:
+            run_defaults[s["dataset"]] = _dataset_run_defaults(s["dataset"])
+    sets = [{**run_defaults[s["dataset"]], **s} for s in sets]
     out = []
     for s in sets:  # focus names are members of each set's own dataset (or region_set parameter)
         try:
-            blocks, resolve = _block_resolver(s.get("dataset"), s.get("region_set"))
+            rkey = (s.get("dataset"), str(s.get("region_set")))
+            if rkey not in resolvers:
+                resolvers[rkey] = _block_resolver(s.get("dataset"), s.get("region_set"))
+            blocks, resolve = resolvers[rkey]
             out += expand_focus([s], blocks, resolve, default=blocks[0] if blocks else None)
         except ValueError as e:
             raise RunError(f"--focus: {e}") from None
     from .runner import _dedupe
 
     return _dedupe(out)
+
+
+def _panel_units(root: str):
+    """The county-level units of a national panel folder (liyang_ip.data.national), or None for any
+    other dataset."""
+    from ..data import national
+
+    if not (Path(root) / national.META).is_file():
+        return None
+    try:
+        return national.units(root)
+    except national.NationalPanelError as e:
+        raise ValueError(str(e)) from None
+
+
+def expand_panels(sets: list[dict]) -> list[dict]:
+    """A national panel's folder as the dataset: one parameter set per county-level unit with ``focus:
+    all`` (or no focus), or the named unit (name or six-digit code), each with its own partition
+    (``ROOT/parent=CODE``) as the dataset; other sets unchanged.
+
+    A name that several units share (朝阳区) is an error listing their codes.
+    """
+    from .runner import RunError
+
+    out: list[dict] = []
+    for s in sets:
+        units = _panel_units(s["dataset"])
+        if units is None:
+            out.append(s)
+            continue
+        focus = s.get("focus")
+        if focus is None or str(focus).strip().lower() == "all":
+            chosen = units
+        else:
+            want = str(focus).strip()
+            chosen = units[(units["code"] == want) | (units["name"] == want)]
+            if chosen.empty:
+                raise RunError(f"--focus {want!r}: no county-level unit of that name or code in the national "
+                               f"panel {s['dataset']} ({len(units)} units); give its name or six-digit code, "
+                               "or all")
+            if len(chosen) > 1:
+                codes = ", ".join(f"{c} (in {p})" for c, p in zip(chosen["code"], chosen["parent"], strict=True))
+                raise RunError(f"--focus {want!r}: {len(chosen)} units of the national panel have this name: "
+                               f"{codes}; give the six-digit code")
+        out += [{**s, "dataset": path, "focus": name} for name, path in zip(chosen["name"], chosen["path"],
+                                                                            strict=True)]
+    return out
+
+
+def set_names_for(sets: list[dict]) -> list[str]:
+    """Directory names of the sets (`runner.set_dirs`); units of a national panel are named
+    ``<code>_<name>`` (names repeat across the country) and their partitions do not enter the name."""
+    from .runner import set_dirs
+
+    codes: dict[tuple[str, str], str] = {}
+    roots: dict[str, Any] = {}
+    for s in sets:
+        root = str(Path(s["dataset"]).parent)
+        if root in roots:
+            continue
+        roots[root] = units = _panel_units(root)
+        if units is not None:
+            codes.update({(str(p), n): c for c, n, p in zip(units["code"], units["name"], units["path"],
+                                                             strict=True)})
+    if not sets or not all((str(s["dataset"]), str(s.get("focus"))) in codes for s in sets):
+        return set_dirs(sets)
+    return set_dirs([{**{k: v for k, v in s.items() if k != "dataset"},
+                      "focus": f"{codes[(str(s['dataset']), str(s.get('focus')))]}_{s.get('focus')}"} for s in sets])
 
 
 def _warn_unknown_params(sets, notebooks) -> None:
@@ -245,6 +323,11 @@ def default_run_name(args, sets) -> str:
         return safe_name(Path(args.params).stem)
     datasets = sorted({str(s.get("dataset", "demo")) for s in sets})
     name = datasets[0] if len(datasets) == 1 else "mixed"
+    from ..data.national import is_partition
+
+    panels = {str(Path(d).parent) for d in datasets if is_partition(d)}
+    if len(panels) == 1 and all(is_partition(d) for d in datasets) and len(datasets) > 1:
+        name = panels.pop()  # the units of one national panel: named after the panel's folder
     from .runner import BUNDLED_DATASETS
 
     name = Path(name).stem if name not in BUNDLED_DATASETS else name
@@ -294,12 +377,13 @@ def cmd_run(args) -> int:
             print(f"  {msg}", file=sys.stderr)
         return 2
     # Directories are named after what the user chose; the defaults the data filled in are in the manifest.
-    from .runner import set_dirs
-
-    set_names = set_dirs(sets)
+    set_names = set_names_for(sets)
     sets = checked.sets
-    for msg in checked.chosen:
+    for msg in checked.chosen[:CHOSEN_LISTED]:
         print(f"liyang-ip run: {msg}", file=sys.stderr)
+    if len(checked.chosen) > CHOSEN_LISTED:
+        print(f"liyang-ip run: … and {len(checked.chosen) - CHOSEN_LISTED} more defaults from the data (every "
+              "notebook's parameters are in the manifest)", file=sys.stderr)
     for msg in checked.warnings:
         print(f"liyang-ip run: warning: {msg}", file=sys.stderr)
     _warn_unknown_params(sets, notebooks)
@@ -355,6 +439,8 @@ def cmd_run(args) -> int:
 
 #: Job keys a dry run lists before "… and N more".
 DRY_RUN_LISTED = 20
+#: "defaults from the data" lines printed before "… and N more" (a national grid has thousands of sets).
+CHOSEN_LISTED = 20
 
 
 def _plan(sets, notebooks, run_dir: Path, datasets, set_names, cluster, args):

@@ -324,3 +324,78 @@ def test_a_batch_on_a_local_cluster_with_one_failure_then_resumed(tmp_path, caps
     assert m["notebooks"]["金坛区/02_flaky"]["status"] == "ok" and m["notebooks"]["金坛区/02_flaky"]["last_action"] == "executed"
     assert [e["last_action"] for k, e in m["notebooks"].items() if k != "金坛区/02_flaky"] == ["skipped"] * 3
     assert len(m["runs"]) == 2
+
+
+# --------------------------------------------------------------------------------------------------
+# A national panel's folder as --dataset: one set per county-level unit, each with its partition
+
+
+@pytest.fixture(scope="module")
+def panel(tmp_path_factory) -> Path:
+    """北京市 and 吉林省: both have a 朝阳区 (110105 and 220104)."""
+    from liyang_ip.data import national
+
+    root = tmp_path_factory.mktemp("panel") / "national_demo"
+    national.build_national_demo(root, provinces=["11", "22"])
+    return root
+
+
+def test_a_panel_folder_expands_to_every_unit_with_its_own_partition(panel):
+    from liyang_ip.data import national
+    from liyang_ip.report.cli import expand_panels, set_names_for
+    from liyang_ip.report.runner import RunError
+
+    units = national.units(panel)
+    sets = expand_panels([{"dataset": str(panel), "focus": "all", "target_year": 2030}])
+    assert len(sets) == len(units) > 50
+    by_name = {}
+    for s in sets:
+        by_name.setdefault(s["focus"], []).append(s)
+    assert [s["dataset"] for s in by_name["朝阳区"]] == [str(panel / "parent=110100"), str(panel / "parent=220100")]
+    assert all(s["target_year"] == 2030 for s in sets)
+    names = set_names_for(sets)
+    assert names[:2] == ["110101_东城区", "110102_西城区"] and "220104_朝阳区" in names and len(set(names)) == len(names)
+
+    # One unit by code, or by a name no other unit has; a shared name is an error naming both codes.
+    assert expand_panels([{"dataset": str(panel), "focus": "220104"}]) == [
+        {"dataset": str(panel / "parent=220100"), "focus": "朝阳区"}]
+    assert expand_panels([{"dataset": str(panel), "focus": "东城区"}])[0]["dataset"] == str(panel / "parent=110100")
+    with pytest.raises(RunError, match=r"2 units .* 110105 \(in 110100\), 220104 \(in 220100\); give the six-digit code"):
+        expand_panels([{"dataset": str(panel), "focus": "朝阳区"}])
+    with pytest.raises(RunError, match="no county-level unit of that name or code"):
+        expand_panels([{"dataset": str(panel), "focus": "溧阳市"}])
+    # Any other dataset is left as it is.
+    assert expand_panels([{"dataset": "demo", "focus": "all"}]) == [{"dataset": "demo", "focus": "all"}]
+    assert set_names_for([{"dataset": "demo", "focus": "溧阳市"}]) == ["溧阳市"]
+
+
+def test_dry_run_over_a_panel_plans_every_unit(panel, tmp_path, capsys):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    make_ok_notebook(nbs / "01_ok.ipynb")
+    code = main(["run", "--notebooks-dir", str(nbs), "--out", str(tmp_path / "out"), "--no-progress",
+                 "--dataset", str(panel), "--focus", "110105", "--focus", "220104", "--dry-run"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "would run 110105_朝阳区/01_ok" in captured.out and "would run 220104_朝阳区/01_ok" in captured.out
+    assert f"→ {tmp_path / 'out' / 'national_demo'}" in captured.err  # the run is named after the panel
+    assert "2 to run, 0 up to date" in captured.err
+
+
+def test_checking_many_sets_reads_each_datasets_region_set_once(monkeypatch):
+    from liyang_ip import params
+    from liyang_ip.data import build
+
+    calls = []
+    real = build.declared_region_sets
+    monkeypatch.setattr(build, "declared_region_sets", lambda spec, *a: calls.append(spec) or real(spec, *a))
+    sets = [{"focus": f, "dataset": "demo", "lang": "zh", "start_year": 2016, "end_year": 2020}
+            for f in ("溧阳市", "金坛区", "武进区", "新北区")]
+    checked = checks.check_sets(sets, [], {"demo": {"years": [2015, 2025]}})
+    assert checked.ok, checked.errors
+    assert calls == ["demo"]  # 4 sets × several validated groups: one read
+    # Outside a check nothing is remembered (a notebook that edits its dataset sees the change).
+    calls.clear()
+    params._dataset_region_set("demo")
+    params._dataset_region_set("demo")
+    assert calls == ["demo", "demo"]
