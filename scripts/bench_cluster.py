@@ -20,8 +20,9 @@ What is measured (wall-clock seconds on this machine, one run each, same machine
    free) for every mainland county-level unit × the pack's notebooks on N workers, with the per-notebook
    times of (2) and the per-notebook overhead of the cluster over the pool measured in (1).
 
-The units list is the division registry's county level (the issue's national panel is a separate module;
-the units only name output directories here, the tiny notebook reads no data).
+The units are the national panel's county-level units (``liyang_ip.data.national.county_units``: the
+mainland's, from the GB/T 2260 list); here they only name the output directories, the tiny notebook reads
+no data.
 """
 
 from __future__ import annotations
@@ -41,16 +42,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-#: Outside the mainland: not part of a national batch of county packs (see registry/regionsets/china.yaml).
-OUTSIDE_PROVINCES = ("71", "81", "82")
-
-
 def county_units() -> list[str]:
-    """Mainland county-level units as ``<code>_<name>`` (names repeat across the country), in code order."""
-    from liyang_ip.registry import divisions
+    """The national panel's county-level units (the mainland's, liyang_ip.data.national) as
+    ``<code>_<name>`` (names repeat across the country), in code order."""
+    from liyang_ip.data import national
 
-    return [f"{d.code}_{d.name}" for d in divisions.divisions().values()
-            if d.level == "county" and d.code[:2] not in OUTSIDE_PROVINCES]
+    units = national.county_units()
+    return [f"{c}_{n}" for c, n in zip(units["code"], units["name"], strict=True)]
 
 
 def tiny_notebook(path: Path) -> Path:
