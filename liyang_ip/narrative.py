@@ -390,7 +390,7 @@ def data_status(
     ``coverage_summary`` has one row per indicator × region with ``years_covered`` and ``years_total``
     (``Dataset.coverage_of``). Coverage = Σ years_covered / Σ years_total.
     """
-    parts = [_say("data_status.head", lang, name=md_escape(name), is_demo=bool(is_demo),
+    parts = [_say("data_status.head", lang, name=md_escape(name), label=_dataset_label(name, lang), is_demo=bool(is_demo),
                   n_sources=None if n_sources is None else int(n_sources))]
     if coverage_summary is None or coverage_summary.empty:
         return parts[0]
@@ -455,7 +455,13 @@ def status_line(
     if coverage_summary is not None and not coverage_summary.empty:
         total = float(coverage_summary["years_total"].sum())
         share = float(coverage_summary["years_covered"].sum()) / total * 100 if total else float("nan")
-    return _say("status_line", lang, name=name, is_demo=bool(is_demo), share=share)
+    return _say("status_line", lang, name=name, label=_dataset_label(name, lang), is_demo=bool(is_demo),
+                share=share)
+
+
+def _dataset_label(name: str, lang: str) -> str | None:
+    """A bundled dataset's name in words (wording ``report.values.dataset``: demo → 演示数据集), else None."""
+    return (wording.catalogue(lang).get("report", {}).get("values", {}).get("dataset") or {}).get(str(name))
 
 
 def params_line(params: Any, lang: str = "zh", *, region_set: Any = None) -> str:

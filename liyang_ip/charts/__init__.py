@@ -42,7 +42,16 @@ from .base import (
 )
 from .benchmark import composite_rank_interval, coverage_heatmap, gap_bars, pillar_dots, score_heatmap
 from .projection import projection_fan, target_markers
-from .tables import COLUMN_LABELS, DEMO_TABLE_CAPTION, METHOD_LABELS, format_table, method_label, table
+from .tables import (
+    COLUMN_LABELS,
+    DEMO_TABLE_CAPTION,
+    METHOD_LABELS,
+    demo_table_caption,
+    display_frame,
+    format_table,
+    method_label,
+    table,
+)
 from .trends import rank_bump, trend_small_multiples
 
 __all__ = [
@@ -62,6 +71,8 @@ __all__ = [
     "METHOD_LABELS",
     "axis_label",
     "composite_rank_interval",
+    "demo_table_caption",
+    "display_frame",
     "coverage_heatmap",
     "dataset_source",
     "find_cjk_fonts",

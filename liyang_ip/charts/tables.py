@@ -81,6 +81,107 @@ def format_table(
     return out.rename(columns=names)
 
 
+#: Columns holding calendar years: written as 2025, never 2,025 or 2025.0.
+YEAR_COLUMNS = frozenset({"year", "latest_year", "base_year", "first_year", "last_year", "target_year"})
+#: Columns in the row's indicator unit: whole counts (件, 家, 人, …) without decimals, as in the prose.
+VALUE_COLUMNS = frozenset({
+    "value", "value_start", "value_end", "increment", "target", "actual", "city_value", "city_avg", "gap_city",
+    "median", "leader_value", "mean", "lower", "upper", "base_value", "projected", "focus_base", "bench_base",
+    "bench_projected", "focus_trend", "gap_rule", "proposed", "plan_target", "latest_value", "projected_at_start",
+})
+#: Columns other than ``region`` that hold region names (shown by their English names in English tables).
+REGION_COLUMNS = frozenset({"leader", "focus"})
+#: Columns in per cent or percentage points (their labels say "%" or "pp"): one decimal, as the prose
+#: writes percentages.
+PERCENT_COLUMNS = frozenset(k for k, (_zh, en) in COLUMN_LABELS.items() if "%" in en or "(pp)" in en)
+
+
+def _row_units(df: pd.DataFrame) -> list[str]:
+    """The unit of each row: its ``unit`` column, else its indicator's catalogue unit ('' when neither)."""
+    if "unit" in df.columns:
+        return ["" if pd.isna(u) else str(u) for u in df["unit"]]
+    if "indicator" in df.columns:
+        from liyang_ip import registry
+
+        cat = registry.indicators()
+        return [cat[c].unit if c in cat else "" for c in df["indicator"]]
+    return [""] * len(df)
+
+
+def _cell_text(v, kind: str, unit: str, decimals: int | None, yes: str, no: str) -> str:
+    from liyang_ip.wording.format import COUNT_UNITS, MISSING, fmt_number, is_missing
+
+    if isinstance(v, bool) or (type(v).__name__ == "bool_"):
+        return yes if v else no
+    if is_missing(v):
+        return MISSING
+    if kind == "year":
+        return f"{float(v):.0f}"
+    if decimals is not None:
+        return fmt_number(v, decimals)
+    if kind == "percent":
+        return fmt_number(v, 1)
+    if kind == "value" and unit in COUNT_UNITS and abs(float(v) - round(float(v))) < 1e-9:
+        return fmt_number(v, 0)
+    return fmt_number(v)
+
+
+def display_frame(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    columns: Sequence[str] | None = None,
+    labels: dict[str, str] | None = None,
+    decimals: int | None = None,
+    region_set=None,
+) -> pd.DataFrame:
+    """A result frame as the report prints it: every number already text, by the prose's formatter.
+
+    Numbers are written by :func:`liyang_ip.wording.format.fmt_number`, the formatter of the report's
+    sentences, so a figure reads the same, digit for digit, in a table and in the sentence about it:
+    values in an indicator's unit (:data:`VALUE_COLUMNS`) ≥ 100 without decimals and with thousands
+    separators, 10–100 with one decimal, below 10 with two, whole counts (件, 家, 人, …) without decimals;
+    per cent and percentage points (:data:`PERCENT_COLUMNS`) with one decimal; years as years
+    (:data:`YEAR_COLUMNS`); ``decimals`` overrides the rule for every number. Booleans read 是/否
+    (yes/no); missing values (None, NaN, NA) read "—". Codes become display names and columns get their
+    labels as in :func:`format_table`. Integer columns (ranks, counts) stay integers.
+    """
+    out = df.copy()
+    if isinstance(out.index, pd.MultiIndex) or out.index.name is not None:
+        out = out.reset_index()
+    out = out.reset_index(drop=True)
+    units = _row_units(out)  # before the column selection, which may leave the unit out
+    if columns is not None:
+        out = out[[c for c in columns if c in out.columns]]
+    yes, no = _word("flag_yes", lang), _word("flag_no", lang)
+    numeric = [i for i, c in enumerate(out.columns)
+               if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
+    for c in out.columns:
+        col = out[c]
+        is_int = pd.api.types.is_integer_dtype(col) and not pd.api.types.is_bool_dtype(col)
+        is_number = pd.api.types.is_numeric_dtype(col) and not is_int
+        flags = (not is_number and col.dtype == object
+                 and col.map(lambda v: isinstance(v, bool) or type(v).__name__ == "bool_").any())
+        if not (is_number or flags or (is_int and c in YEAR_COLUMNS)):
+            continue
+        kind = ("year" if c in YEAR_COLUMNS else "percent" if c in PERCENT_COLUMNS
+                else "value" if c in VALUE_COLUMNS else "number")
+        out[c] = [_cell_text(v, kind, u, decimals, yes, no) for v, u in zip(col.tolist(), units, strict=True)]
+    if lang == "en":
+        # Units and the names of regions in other columns than `region` are words of the report too.
+        from liyang_ip import wording
+
+        if "unit" in out.columns:
+            # A count has no unit word in English prose ("3,339 invention patents"); its column says so.
+            out["unit"] = [u if pd.isna(u) else (wording.unit(str(u), "en") or ("number" if u else ""))
+                           for u in out["unit"]]
+        for c in REGION_COLUMNS & set(out.columns):
+            out[c] = [v if pd.isna(v) else region_name(v, lang) for v in out[c]]
+    # Only names and labels are left to translate: format_table leaves text columns as they are.
+    shown = format_table(out, lang, labels=labels, region_set=_set_of(region_set, df))
+    shown.attrs["numeric_positions"] = numeric
+    return shown
+
+
 def table(
     df: pd.DataFrame,
     lang: str = "zh",
@@ -90,37 +191,28 @@ def table(
     demo: bool = False,
     region_set=None,
 ):
-    """:func:`format_table` as a pandas Styler for notebooks and reports: no index column, numbers with
-    thousands separators and the rounding of :func:`format_table`, booleans as 是/否 (yes/no), missing
-    values as "—". An empty frame gives a one-line "（无）/ (none)" note instead of a bare header.
+    """:func:`display_frame` as a pandas Styler for notebooks and reports: no index column, the numbers
+    written as the report's sentences write them, booleans as 是/否 (yes/no), missing values as "—". An
+    empty frame gives a one-line "（无）/ (none)" note instead of a bare header.
 
-    With ``demo=True`` (figures from the synthetic demo panel) the table carries a visible caption
-    "演示数据 / demo data", as every chart made from demo data does."""
+    With ``demo=True`` (figures from the synthetic demo panel) the table carries a visible caption in
+    `lang` (:func:`demo_table_caption`), as every chart made from demo data carries a demo mark."""
     if df is None or len(df) == 0:
         from IPython.display import Markdown
 
         return Markdown(_word("empty", lang))
-    shown = format_table(df, lang, columns, labels, decimals, region_set)
-    yes, no = _word("flag_yes", lang), _word("flag_no", lang)
-    fmt = {}
-    for c in shown.columns:
-        col = shown[c]
-        if pd.api.types.is_bool_dtype(col):
-            fmt[c] = lambda v, yes=yes, no=no: "—" if pd.isna(v) else (yes if v else no)
-        elif pd.api.types.is_float_dtype(col):
-            d = decimals if decimals is not None else _decimals(col.astype(float))
-            fmt[c] = lambda v, d=d: "—" if pd.isna(v) else f"{v:,.{d}f}"
+    shown = display_frame(df, lang, columns, labels, decimals, region_set)
     # escape: text from a user's data (source titles, notes, URLs) is shown as text, never run as HTML.
-    styler = (shown.style.hide(axis="index").format(fmt, na_rep="—", escape="html")
+    styler = (shown.style.hide(axis="index").format(na_rep="—", escape="html")
               .format_index(escape="html", axis=1))
-    # Numbers stay on one line when a wide table is fitted to the page (the text columns wrap).
-    numeric = [i for i, c in enumerate(shown.columns)
-               if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])]
+    # Numbers stay on one line when a wide table is fitted to the page (the text columns wrap); they are
+    # text by now, display_frame says which columns held them.
+    numeric = shown.attrs.get("numeric_positions", [])
     if numeric:
         styler = styler.set_table_styles(
             [{"selector": f"td.col{i}", "props": "white-space: nowrap;"} for i in numeric], overwrite=False)
     if demo:
-        styler = styler.set_caption(_word("demo_caption", lang)).set_table_styles(
+        styler = styler.set_caption(demo_table_caption(lang)).set_table_styles(
             [{"selector": "caption", "props": "caption-side: top; color: #b2182b; font-weight: bold; text-align: left;"}],
             overwrite=False,
         )
@@ -132,6 +224,12 @@ def _word(key: str, lang: str = "zh") -> str:
     from liyang_ip import wording
 
     return wording.text(f"tables.{key}", "en" if lang == "en" else "zh")
+
+
+def demo_table_caption(lang: str = "zh") -> str:
+    """The demo caption of a table in `lang` (``tables.demo_caption``: one language, a Chinese report
+    carries no English)."""
+    return _word("demo_caption", lang)
 
 
 #: Caption of tables made from demo data (the charts' watermark, in words): ``tables.demo_caption``.

@@ -35,6 +35,7 @@ from typing import Any
 
 from .. import wording
 from .fonts import embedded_font_css
+from .language import localize_notebook, normalise_lang, one_language
 from .runner import parameter_defaults
 from .sanitize import inert_html
 
@@ -74,6 +75,9 @@ def report_labels(lang: str, region_set: Any = None) -> tuple[dict[str, str], di
 
 LABELS = {lang: report_labels(lang)[0] for lang in wording.LANGS}
 PARAM_LABELS = {lang: report_labels(lang)[1] for lang in wording.LANGS}
+# Parameter values the cover names in words (report.values.<parameter>.<value>), e.g. lang zh → 中文.
+VALUE_NAMES = {lang: {k: set(v) for k, v in wording.catalogue(lang)["report"]["values"].items()}
+               for lang in wording.LANGS}
 
 
 class ExportError(RuntimeError):
@@ -349,7 +353,7 @@ def _data_status_line(nb) -> str | None:
                 str(out.get("data", {}).get(k, "")) for k in ("text/markdown", "text/plain")]
             for text in texts:
                 for line in str(text).splitlines():
-                    m = DATA_STATUS_RE.search(re.sub(r"<[^>]+>|[*_`]", "", line))
+                    m = DATA_STATUS_RE.search(re.sub(r"<[^>]+>|[*_]", "", line))
                     if m:
                         return m.group(2).strip()
     return None
@@ -375,15 +379,44 @@ def _declared_region_set(dataset: str) -> Any:
         return None
 
 
+def _region_en(name: Any) -> str:
+    """A region's English name from the registry (the name as given when it has none)."""
+    from .. import registry
+
+    r = registry.all_regions().get(str(name))
+    return r.name_en if r is not None and r.name_en else str(name)
+
+
+def _param_value(name: str, v: Any, lang: str) -> str:
+    """A parameter's value as the cover shows it: projection methods, the language and the bundled
+    datasets by their names in `lang` (wording ``report.values``), anything else as given."""
+    lab = LABELS[lang]
+    if isinstance(v, bool):
+        return lab["yes"] if v else lab["no"]
+    if name in ("focus", "peers") and lang == "en" and v:
+        v = [_region_en(x) for x in v] if isinstance(v, list | tuple) else _region_en(v)
+        return ", ".join(v) if isinstance(v, list) else v
+    if name == "methods" and isinstance(v, list | tuple) and v:
+        from ..charts.tables import method_label
+
+        return ("、" if lang == "zh" else ", ").join(method_label(m, lang) for m in v)
+    if isinstance(v, str) and name in VALUE_NAMES[lang] and v in VALUE_NAMES[lang][name]:
+        return wording.text(f"report.values.{name}.{v}", lang)
+    return _fmt_value(v, lab)
+
+
 def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, title: str | None = None,
                status_failed: bool = False) -> dict:
     """Everything the cover shows, from the notebook's parameters/outputs and the run's manifest."""
     params = effective_parameters(nb)
-    lang = "en" if str(params.get("lang", "zh")).lower().startswith("en") else "zh"
+    lang = normalise_lang(params.get("lang", "zh"))
     dataset = str(params.get("dataset", "demo"))
     ds = ((manifest or {}).get("datasets") or {}).get(dataset, {}) or {}
     lab, names = report_labels(lang, ds.get("region_set") or _declared_region_set(dataset))
     line = _data_status_line(nb)
+    if line:
+        # The dataset's name is a code span in the notebook's line; the cover names it as its parameter table does.
+        line = re.sub(r"`([^`]+)`", lambda m: _param_value("dataset", m.group(1), lang), line)
     status = ds.get("status") or line
     is_demo = ds.get("is_demo")
     if is_demo is None:
@@ -395,14 +428,15 @@ def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, t
     years = ds.get("years")
     pm = nb.metadata.get("papermill", {})
     when = (entry or {}).get("finished") or pm.get("end_time") or date.today().isoformat()
-    rows = [(names.get(k, k), _fmt_value(v, lab)) for k, v in params.items()]
+    rows = [(names.get(k, k), _param_value(k, v, lang)) for k, v in params.items()]
+    status = one_language(status, lang)  # a dataset's status label is stored in both languages
     return {
         "lang": lang,
         "labels": lab,
-        "title": title or nb.metadata.get("title") or _first_heading(nb) or lab["report"],
-        "focus": params.get("focus", ""),
+        "title": one_language(title or nb.metadata.get("title") or _first_heading(nb) or lab["report"], lang),
+        "focus": _param_value("focus", params.get("focus", ""), lang) if params.get("focus") else "",
         "status": status,
-        "status_line": line if line and line != status else None,
+        "status_line": line if line and one_language(line, lang) != status else None,
         "is_demo": bool(is_demo),
         "coverage": f"{coverage:.0%}" if isinstance(coverage, int | float) else None,
         "years": f"{years[0]}–{years[1]}" if years else None,
@@ -418,8 +452,9 @@ def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, t
 
 
 def prepare_notebook(nb, lang: str = "zh"):
-    """A copy fit for a report: no stderr, short errors, empty code cells dropped, figures/tables numbered."""
-    nb = copy.deepcopy(nb)
+    """A copy fit for a report: one language (headings, captions and explanatory cells, see
+    :mod:`.language`), no stderr, short errors, empty code cells dropped, figures/tables numbered."""
+    nb = localize_notebook(nb, lang)
     lab = LABELS.get(lang, LABELS["zh"])
     fig = tab = 0
     cells = []

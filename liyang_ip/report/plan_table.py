@@ -164,7 +164,7 @@ def plan_table(
             change, kind = round_half_up(_growth(base, target, years), 1), "growth"
         rows.append({
             "pillar_code": ind.pillar, "pillar": registry.pillars()[ind.pillar]["en" if en else "zh"],
-            "indicator_code": code, "indicator": ind.label(lang), "unit": pu.unit, "decimals": pu.decimals,
+            "indicator_code": code, "indicator": ind.label(lang), "unit": _unit_words(pu.unit, lang), "decimals": pu.decimals,
             "base_value": base, "base_estimate": base_est, "target": target, "change": change,
             "change_kind": kind, "attribute": attr, "parent_target": parent_target,
             "parent_average": parent_avg,
@@ -194,6 +194,15 @@ def source_in(title: str, lang: str = "zh") -> str:
     if len(parts) == 2 and all(parts):
         return parts[1] if lang == "en" else parts[0]
     return str(title)
+
+
+def _unit_words(unit: str, lang: str) -> str:
+    """The planning unit as the table writes it: as is in Chinese, in words in English (a count: number)."""
+    if lang != "en":
+        return unit
+    from liyang_ip import wording
+
+    return wording.unit(unit, "en") or ("number" if unit else "")
 
 
 def _notes(df: pd.DataFrame, base_year: int, target_year: int, benchmark: str, share, is_demo: bool,

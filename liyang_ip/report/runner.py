@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .language import localize_notebook
 from .names import safe_name
 
 # Parameters whose value is itself a list: a flat list is ONE value, a list of lists is a grid axis.
@@ -658,15 +659,18 @@ def execute_job(spec: dict) -> dict:
         os.environ[ANALYSIS_CACHE_ENV] = spec["analysis_cache"]
     try:
         source = Path(spec["notebook"])
-        if source.suffix != ".ipynb":  # a Jupytext text form: papermill reads .ipynb only
-            import nbformat
+        # papermill reads .ipynb only, and the executed copy speaks the run's language: a Jupytext text
+        # form is converted, and every notebook loses the other language of its bilingual headings,
+        # captions and explanatory cells (report.language).
+        import nbformat
 
-            src_dir = tempfile.TemporaryDirectory(prefix="liyang-ip-src-")
-            converted = Path(src_dir.name) / f"{source.stem}.ipynb"
-            nb = read_notebook(source)
-            nb.metadata.pop("jupytext", None)  # the executed copy is a plain notebook, paired with nothing
-            nbformat.write(nb, str(converted))
-            source = converted
+        src_dir = tempfile.TemporaryDirectory(prefix="liyang-ip-src-")
+        converted = Path(src_dir.name) / f"{source.stem}.ipynb"
+        nb = read_notebook(source)
+        nb.metadata.pop("jupytext", None)  # the executed copy is a plain notebook, paired with nothing
+        lang = spec["parameters"].get("lang") or parameter_defaults(nb).get("lang")
+        nbformat.write(localize_notebook(nb, lang), str(converted))
+        source = converted
         pm.execute_notebook(
             str(source), str(tmp), parameters=spec["parameters"], kernel_name=spec.get("kernel"),
             cwd=spec.get("cwd"), progress_bar=False, log_output=False,

@@ -457,7 +457,10 @@ def test_table_of_nothing_says_none():
 def test_table_from_demo_data_carries_a_visible_demo_caption():
     df = pd.DataFrame({"indicator": ["pct_applications"], "value": [12.0]})
     marked = charts.table(df, demo=True).to_html()
-    assert "<caption>" in marked and "演示数据 / demo data" in marked
+    assert "<caption>" in marked and "演示数据（合成数字，非真实统计）" in marked
+    assert "demo" not in marked.lower().replace('class="', "")  # one language: no English in a Chinese table
+    assert "Demo data (synthetic, not real statistics)" in charts.table(df, "en", demo=True).to_html()
+    assert "演示" not in charts.table(df, "en", demo=True).to_html()
     assert "演示数据" not in charts.table(df).to_html()  # real data: no mark
 
 
@@ -472,3 +475,40 @@ def test_trend_marks_estimated_figures(obs_demo):
     plain = charts.trend_small_multiples(obs_demo, indicators=["invention_patents_per_10k"])
     assert not any("预计" in t.get_text() for ax in plain.axes for t in ax.texts)
     assert "预计数" not in [t.get_text() for leg in plain.legends for t in leg.get_texts()]
+
+
+def test_table_and_sentence_show_the_same_digits():
+    """A figure reads the same in a report table and in the sentence about it: both go through the prose
+    formatter (≥ 100: no decimals, 10–100: one, below 10: two; whole counts without decimals; per cent
+    with one decimal). Expected texts written by hand from the rule."""
+    from liyang_ip import narrative
+
+    rows = pd.DataFrame({
+        "indicator": ["invention_patents_per_10k", "ip_pledge_amount", "ip_talent"],
+        "unit": ["件/万人", "万元", "人"],
+        "value_start": [8.334, 13917.4, 199.0],
+        "value_end": [19.946, 72288.46, 302.0],
+        "cagr": [19.07, 39.04, 8.6951],
+    })
+    cells = charts.display_frame(rows, columns=["indicator", "value_start", "value_end", "cagr"])
+    assert cells.iloc[:, 1:].values.tolist() == [["8.33", "19.9", "19.1"], ["13,917", "72,288", "39.0"],
+                                                 ["199", "302", "8.7"]]
+    html = charts.table(rows).to_html()
+    for _, r in rows.iterrows():
+        sentence = narrative.change_sentence(r["indicator"], "溧阳市", 2020, 2025, r["value_start"], r["value_end"],
+                                             r["cagr"])
+        shown = [c for c in cells[cells["指标"] == charts.format_table(r.to_frame().T)["指标"][0]].iloc[0, 1:]]
+        for text in shown:
+            assert text in sentence and f">{text}<" in html, (text, sentence)
+
+
+def test_display_frame_years_flags_and_gaps():
+    df = pd.DataFrame({"indicator": ["pct_applications", "ip_talent"], "latest_year": [2025.0, float("nan")],
+                       "met": [True, None], "progress": [101.24, float("nan")], "rank": [1, 2]})
+    out = charts.display_frame(df)
+    assert out.to_dict("list") == {"指标": ["PCT国际专利申请量", "知识产权人才"], "最新年份": ["2025", "—"],
+                                   "是否达标": ["是", "—"], "目标进度（%）": ["101.2", "—"], "排名": [1, 2]}
+    assert charts.display_frame(df, "en")["Met"].tolist() == ["yes", "—"]
+    # the columns that held numbers keep them on one line in a report (they are text once formatted)
+    css = charts.table(df).to_html().split("</style>")[0]
+    assert [c for c in range(5) if f"td.col{c} {{\n  white-space: nowrap;" in css] == [1, 3, 4]

@@ -187,7 +187,7 @@ def test_data_status_counts_coverage_and_gaps():
     # 19 of 24 region-years = 79.2 %; 5 missing, all in gi_trademarks.
     s = nv.data_status("demo", True, cs, n_sources=1)
     assert s == (
-        "数据集“demo”：演示数据（合成数据，非真实统计，结论不可引用）；来源1项。"
+        "演示数据集：演示数据（合成数据，非真实统计，结论不可引用）；来源1项。"
         "所选2项指标×2个地区的覆盖率为79.2%（缺5个地区-年份）。缺口较大的指标：地理标志商标（缺5）。"
     )
     en = nv.data_status("public", False, cs, lang="en")
@@ -280,12 +280,14 @@ def test_status_line():
     )
     assert (
         nv.status_line("demo", True, cs)
-        == "数据状态：演示数据（合成，非真实统计） — 数据集 demo；所选范围覆盖率75.0%"
+        == "数据状态：演示数据（合成，非真实统计） — 演示数据集；所选范围覆盖率75.0%"
     )
     assert (
         nv.status_line("public", False, cs, lang="en")
-        == "Data status: real data — dataset 'public'; coverage of the selection 75.0%"
+        == "Data status: real data — public dataset; coverage of the selection 75.0%"
     )
+    # A user's dataset by its own name (bundled ones by their name in words, in the report's language).
+    assert nv.status_line("liyang_2024", False, None) == "数据状态：真实数据 — 数据集 liyang_2024"
 
 
 def test_params_line():

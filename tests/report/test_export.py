@@ -199,7 +199,7 @@ def test_cover_info_from_parameters_outputs_and_manifest():
     c = export.cover_info(nb)
     assert c["title"] == "01 基线分析" and c["focus"] == "金坛区"
     assert dict(c["params"])["目标年"] == "2030" and dict(c["params"])["对标板块"] == "默认"
-    assert dict(c["params"])["预测方法"] == "cagr、linear"
+    assert dict(c["params"])["预测方法"] == "年均增速延续、线性趋势"  # methods by name, not code
     assert c["status"] == "真实数据（公报） 覆盖 80%" and c["is_demo"] is False
     assert c["date"] == "2026-11-20"
 
@@ -212,6 +212,31 @@ def test_cover_info_from_parameters_outputs_and_manifest():
 
     nb.metadata.papermill.parameters["lang"] = "en"
     assert export.cover_info(nb)["labels"]["status"] == "Data status"
+    assert dict(export.cover_info(nb)["params"])["Projection methods"] == "CAGR continuation, Linear trend"
+    assert dict(export.cover_info(nb)["params"])["Language"] == "English"
+
+
+def test_cover_and_report_keep_one_language_of_bilingual_text():
+    """A notebook run some other way (papermill directly) still gives a one-language report: the
+    exporter cuts bilingual titles, headings, captions and status labels, and drops the other
+    language's explanatory cells."""
+    nb = _executed_nb()
+    nb.metadata["title"] = "01 基线分析 / Baseline"
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("# 01 基线分析 / Baseline"))
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("说明。", metadata={"lang": "zh"}))
+    nb.cells.insert(2, nbformat.v4.new_markdown_cell("Explanation.", metadata={"lang": "en"}))
+    manifest = {"datasets": {"demo": {"status": "演示数据（合成） / demo data (synthetic)", "is_demo": True}}}
+    nb.metadata.papermill.parameters["dataset"] = "demo"
+    c = export.cover_info(nb, manifest=manifest)
+    assert c["title"] == "01 基线分析" and c["status"] == "演示数据（合成）"
+    assert dict(c["params"])["数据集"] == "演示数据集" and dict(c["params"])["语言"] == "中文"
+    shown = export.prepare_notebook(nb, "zh")
+    md = [cell.source for cell in shown.cells if cell.cell_type == "markdown"]
+    assert md[:2] == ["# 01 基线分析", "说明。"] and "Explanation." not in md
+    nb.metadata.papermill.parameters["lang"] = "en"
+    c = export.cover_info(nb, manifest=manifest)
+    assert c["title"] == "01 Baseline" and c["status"] == "demo data (synthetic)"
+    assert dict(c["params"])["Dataset"] == "demo dataset"
 
 
 def test_render_html_has_cover_no_code_and_captions(tmp_path):
