@@ -62,14 +62,17 @@ LATIN_FALLBACK = "DejaVu Sans"
 CJK_PROBE = "省市区县板块地区平均演示数据件万人发明专利排名"
 
 
-def _demo_mark() -> str:
+def demo_mark(lang: str = "zh") -> str:
+    """The mark on every chart made from demo data, in the chart's language (wording ``charts.demo_mark``;
+    one language: a Chinese report carries no English)."""
     from liyang_ip import wording
 
-    return wording.text("charts.demo_mark", "zh")
+    return wording.text("charts.demo_mark", "en" if str(lang).lower().startswith("en") else "zh")
 
 
-#: The mark on every chart made from demo data (wording ``charts.demo_mark``).
-DEMO_MARK = _demo_mark()
+#: The demo mark by language, and the Chinese one.
+DEMO_MARKS = {"zh": demo_mark("zh"), "en": demo_mark("en")}
+DEMO_MARK = DEMO_MARKS["zh"]
 
 
 FOCUS_COLOR = "#C0392B"
@@ -421,8 +424,9 @@ def _finish(
     demo: bool,
     title: str | None = None,
     width_chars: int | None = None,
+    lang: str = "zh",
 ) -> Figure:
-    """Add title, source line and demo mark; reserve room at the bottom for the source line."""
+    """Add title, source line and demo mark (in `lang`); reserve room at the bottom for the source line."""
     height = fig.get_figheight()
     width = fig.get_figwidth()
     # Chinese characters are about twice as wide as Latin ones at the same size.
@@ -454,7 +458,7 @@ def _finish(
         fig.text(
             0.5,
             0.5,
-            _demo_mark(),
+            demo_mark(lang),
             ha="center",
             va="center",
             rotation=25,
@@ -506,7 +510,7 @@ def finish_chart(
     plotted data) with the titles of `sources` (:func:`source_text`).
     """
     src = source if source is not None else source_text(*frames, sources=sources, lang=lang, demo=demo)
-    return _finish(fig, source=src, demo=demo, title=title)
+    return _finish(fig, source=src, demo=demo, title=title, lang=lang)
 
 
 def no_data_figure(
@@ -528,7 +532,7 @@ def no_data_figure(
         ax.set_axis_off()
         ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color=SOURCE_COLOR, wrap=True)
         src = source if source is not None else wording.text("charts.source_none", lang)
-        return finish_chart(fig, source=src, demo=demo, title=title)
+        return finish_chart(fig, source=src, demo=demo, title=title, lang=lang)
 
 
 def year_axis(ax: Axes, axis: str = "x") -> None:

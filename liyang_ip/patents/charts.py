@@ -66,9 +66,9 @@ def _figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw: A
     return fig, fig.subplots(nrows, ncols, squeeze=False, **kw)
 
 
-def _finish(fig, source: str, demo: bool, title: str | None = None):
-    """Title, wrapped source line (gid source-line) and the demo watermark (gid demo-mark)."""
-    from liyang_ip.charts import DEMO_MARK, FOCUS_COLOR, SOURCE_COLOR
+def _finish(fig, source: str, demo: bool, title: str | None = None, lang: str = "zh"):
+    """Title, wrapped source line (gid source-line) and the demo watermark (gid demo-mark, in `lang`)."""
+    from liyang_ip.charts import FOCUS_COLOR, SOURCE_COLOR, demo_mark
 
     width, height = fig.get_figwidth(), fig.get_figheight()
     per_inch = 8 if any("\u3400" <= ch <= "\u9fff" for ch in source) else 14
@@ -80,7 +80,7 @@ def _finish(fig, source: str, demo: bool, title: str | None = None):
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
     fig.text(0.01, 0.012, wrapped, ha="left", va="bottom", fontsize=7.5, color=SOURCE_COLOR, gid="source-line")
     if demo:
-        fig.text(0.5, 0.5, DEMO_MARK, ha="center", va="center", rotation=25, fontsize=max(18, min(44, width * 4.2)),
+        fig.text(0.5, 0.5, demo_mark(lang), ha="center", va="center", rotation=25, fontsize=max(18, min(44, width * 4.2)),
                  color=FOCUS_COLOR, alpha=0.16, fontweight="bold", zorder=10, gid="demo-mark")
     return fig
 
@@ -152,7 +152,7 @@ def industry_trends(table: pd.DataFrame, focus: str, industries, *, basis: str =
             extra = _t(lang, f"{yrs}年数据不完整（发明专利申请约18个月后公开）",
                        f"{yrs}: incomplete (inventions are published about 18 months after filing)")
         # No title by default: the report prints the cell's caption under the figure.
-        return _finish(fig, source_line(table, lang, basis, extra), bool(table.attrs.get("is_demo")), title)
+        return _finish(fig, source_line(table, lang, basis, extra), bool(table.attrs.get("is_demo")), title, lang)
 
 
 def block_heatmap(table: pd.DataFrame, focus: str, industries, *, indicator: str = "invention_patents_held",
@@ -193,7 +193,7 @@ def block_heatmap(table: pd.DataFrame, focus: str, industries, *, indicator: str
         ax.set_title(_t(lang, f"{ind.label(indicator, lang)}：各板块占全市比重（{year}年末）",
                         f"{ind.label(indicator, lang)}: share of the city by block, end of {year}"), fontsize=11)
         return _finish(fig, source_line(table, lang, basis, _t(lang, "括号内为件数", "counts in brackets")),
-                       bool(table.attrs.get("is_demo")))
+                       bool(table.attrs.get("is_demo")), lang=lang)
 
 
 def summary_table(table: pd.DataFrame, imp, focus: str, industries, *, years: tuple[int, int], basis: str = "any_ipc",
