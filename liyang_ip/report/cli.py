@@ -23,6 +23,7 @@ examples:
   liyang-ip run --params grid.yaml --dry-run                the plan only: jobs, up to date, time estimate
   liyang-ip run --focus all --cluster local:2               on a Dask LocalCluster of 2 workers
   liyang-ip run --params grid.yaml --cluster tcp://head:8786 --yes   on an existing Dask scheduler
+  liyang-ip run --dataset data/processed/national_demo --focus all --dry-run   every county of a national panel
 
 parameters file (YAML): a mapping whose list values are grid axes (cartesian product), e.g.
   focus: [溧阳市, 金坛区]
@@ -46,7 +47,9 @@ def register(subparsers) -> None:
         epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("--params", metavar="FILE.yaml", help="parameters file (a set, a grid or a list of sets)")
     r.add_argument("--focus", action="append", metavar="BLOCK",
-                   help="focus block (repeatable), or 'all' for the seven blocks (default 溧阳市)")
+                   help="focus unit (repeatable), or 'all' for every member of the dataset's region set "
+                        "(default: its first member); with a national panel's folder as --dataset, a unit's "
+                        "name or six-digit code, or all for every county-level unit")
     r.add_argument("--plan", metavar="N",
                    help="preset for drafting plan N (e.g. 14: baseline 2015→2020, targets 2025; 15: baseline "
                         "2020→2025, targets 2030; periods from registry/plans.yaml); other flags and the "
