@@ -451,11 +451,19 @@ def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, t
     }
 
 
-def prepare_notebook(nb, lang: str = "zh"):
+def prepare_notebook(nb, lang: str = "zh", numbers: str = "plain"):
     """A copy fit for a report: one language (headings, captions and explanatory cells, see
-    :mod:`.language`), no stderr, short errors, empty code cells dropped, figures/tables numbered."""
+    :mod:`.language`), no stderr, short errors, empty code cells dropped, figures/tables numbered.
+
+    ``numbers='tokens'`` writes each figure and table number as a token that `_number` replaces later
+    (the combined report numbers on across chapters without rendering them again).
+    """
     nb = localize_notebook(nb, lang)
     lab = LABELS.get(lang, LABELS["zh"])
+
+    def num(kind: str, n: int) -> str:
+        return f"{_NUM_OPEN}{kind}{n}{_NUM_CLOSE}" if numbers == "tokens" else str(n)
+
     fig = tab = 0
     cells = []
     for cell in nb.cells:
@@ -490,10 +498,12 @@ def prepare_notebook(nb, lang: str = "zh"):
                     tag = None
                     if any(k in data for k in ("image/png", "image/jpeg", "image/svg+xml")):
                         fig += 1
-                        tag = {"kind": "figure", "label": f"{lab['figure']} {fig}", "id": f"fig-{fig}"}
+                        tag = {"kind": "figure", "label": f"{lab['figure']} {num('F', fig)}",
+                               "id": f"fig-{num('F', fig)}"}
                     elif "<table" in str(data.get("text/html", "")).lower():
                         tab += 1
-                        tag = {"kind": "table", "label": f"{lab['table']} {tab}", "id": f"tab-{tab}"}
+                        tag = {"kind": "table", "label": f"{lab['table']} {num('T', tab)}",
+                               "id": f"tab-{num('T', tab)}"}
                     if tag:
                         out = copy.deepcopy(out)
                         out.setdefault("metadata", {})["liyang_ip"] = {**tag, "caption": caption or ""}
@@ -550,16 +560,85 @@ def _exporter():
     return exp
 
 
-def render_html(doc: Doc) -> str:
-    """The report HTML of one document, with a placeholder where the fonts go (see `embed_fonts`)."""
+# Figure/table numbers are written as tokens while rendering (private-use characters, never in text).
+_NUM_OPEN, _NUM_CLOSE = "\ue000", "\ue001"
+_NUM_TOKEN = re.compile(f"{_NUM_OPEN}([FT])(\\d+){_NUM_CLOSE}")
+_CELLS_START, _CELLS_END = "<!--liyang-ip:cells-->", "<!--liyang-ip:cells-end-->"
+
+
+def _render_page(doc: Doc, nb=None, numbers: str = "plain") -> str:
+    """nbconvert's page for `doc` (or for `nb` with doc's cover), not yet made inert."""
     lang = doc.cover.get("lang", "zh")
-    nb = prepare_notebook(doc.nb, lang)
+    nb = prepare_notebook(doc.nb if nb is None else nb, lang, numbers)
     nb.metadata["title"] = f"{doc.cover.get('focus', '')} · {doc.cover['title']}".strip(" ·")
     resources = {"liyang": doc.cover, "language_code": "zh-CN" if lang == "zh" else "en",
                  "metadata": {"name": doc.out_stem.name}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _number(page: str, offsets: dict[str, int] | None = None) -> tuple[str, dict[str, int]]:
+    """Replace the number tokens (shifted by `offsets`); returns the page and the last numbers used."""
+    offsets = dict(offsets or {"F": 0, "T": 0})
+    last = dict(offsets)
+
+    def sub(m: re.Match) -> str:
+        n = int(m.group(2)) + offsets[m.group(1)]
+        last[m.group(1)] = max(last[m.group(1)], n)
+        return str(n)
+
+    return _NUM_TOKEN.sub(sub, page), last
+
+
+def render_html(doc: Doc) -> str:
+    """The report HTML of one document, with a placeholder where the fonts go (see `embed_fonts`)."""
     # Whatever a dataset's strings hold, nothing in the page may run (see .sanitize).
-    return inert_html(body)
+    return inert_html(_render_page(doc))
+
+
+def render_pages(todo: Sequence[Doc], chapters_of: dict[int, list[Doc]],
+                 errors: list[str] | None = None) -> dict[int, str]:
+    """Report HTML of every document in `todo`, each notebook rendered by nbconvert once.
+
+    A combined report (``chapters_of[id(doc)]``: the single documents of its chapters) is its cover
+    and contents rendered alone, with the chapters' cells taken from the pages of the single
+    documents; figures and tables are numbered on across chapters. Returns ``{id(doc): page}``;
+    a document whose rendering fails is missing, with a message in `errors`.
+    """
+    import nbformat
+
+    raw: dict[int, str] = {}
+
+    def page_of(doc: Doc) -> str:
+        if id(doc) not in raw:
+            raw[id(doc)] = _render_page(doc, numbers="tokens")
+        return raw[id(doc)]
+
+    def combined(doc: Doc, chapters: list[Doc]) -> str:
+        shell = nbformat.v4.new_notebook()
+        shell.metadata = copy.deepcopy(chapters[0].nb.metadata)
+        page = _render_page(doc, nb=shell)
+        parts, offsets = [], {"F": 0, "T": 0}
+        for i, ch in enumerate(chapters, 1):
+            single = page_of(ch)
+            cells = single[single.index(_CELLS_START) + len(_CELLS_START):single.rindex(_CELLS_END)]
+            cells, offsets = _number(cells, offsets)
+            parts.append(f'<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell"><div class="liy-chapter" '
+                         f'id="ch-{i}"></div></div>\n{cells}')
+        start = page.index(_CELLS_START) + len(_CELLS_START)
+        return page[:start] + "\n".join(parts) + page[start:]
+
+    out: dict[int, str] = {}
+    for doc in todo:
+        chapters = chapters_of.get(id(doc))
+        try:
+            page = combined(doc, chapters) if chapters else _number(page_of(doc))[0]
+            out[id(doc)] = inert_html(page)
+        except Exception as e:  # noqa: BLE001 - one broken notebook must not stop the batch
+            if errors is None:
+                raise
+            errors.append(f"{', '.join(map(str, doc.sources))}: HTML export failed: {type(e).__name__}: {e}")
+    return out
 
 
 def embed_fonts(htmls: Iterable[str]) -> list[str]:
@@ -693,8 +772,8 @@ def collect_docs(path: Path, combined: bool = True, problems: list[str] | None =
             cover["title"] = cover["labels"]["report"]
             cover["notebook"] = ", ".join(p.stem for _, _, p, _ in chapters)
             cover["warnings"] = list(dict.fromkeys(w for *_, c in chapters for w in c.get("warnings", [])))
-            cover["toc"] = [{"id": f"ch-{i}", "title": t, "sections": _sections(nb)}
-                            for i, (t, nb, _, _) in enumerate(chapters, 1)]
+            cover["toc"] = [{"id": f"ch-{i}", "title": t, "sections": _sections(localize_notebook(nb, c["lang"]))}
+                            for i, (t, nb, _, c) in enumerate(chapters, 1)]
             nb = combine_notebooks([(t, nb) for t, nb, _, _ in chapters])
             sources = [p for _, _, p, _ in chapters]
             docs.append(Doc(nb, cover, f"{cover['focus']} · {cover['title']}", folder / "report", sources,
@@ -711,13 +790,15 @@ def _remove_stale_exports(nb_path: Path) -> None:
 
 
 def _sections(nb) -> list[dict]:
-    """The ``##`` headings of a notebook: title and the id nbconvert gives the heading (link target)."""
+    """The ``##`` headings of a notebook (as the report shows it: one language, see `localize_notebook`):
+    title and the id nbconvert gives the heading (link target)."""
     out = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for m in re.findall(r"^##\s+(.+?)\s*#*\s*$", cell.source, re.M):
-                title = re.sub(r"[*_`]", "", m).strip()
-                out.append({"title": title, "id": _heading_id(title)})
+                # The id from the text as Markdown renders it (an underscore inside a word stays).
+                out.append({"title": re.sub(r"[*_`]", "", m).strip(),
+                            "id": _heading_id(re.sub(r"[*`]", "", m).strip())})
     return out
 
 
@@ -776,12 +857,12 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
         # HTML that is only the intermediate of a PDF goes to a temporary directory.
         html_of = {id(d): d.out_stem.with_suffix(".html") if want_html else Path(tmp) / f"{i}.html"
                    for i, d in enumerate(todo)}
-        rendered = []
-        for doc in todo:
-            try:
-                rendered.append((doc, render_html(doc)))
-            except Exception as e:  # noqa: BLE001 - one broken notebook must not stop the batch
-                errors.append(f"{', '.join(map(str, doc.sources))}: HTML export failed: {type(e).__name__}: {e}")
+        # Each notebook is rendered once: a combined report reuses its chapters' single pages.
+        single = {d.sources[0].resolve(): d for d in docs if len(d.sources) == 1}
+        chapters_of = {id(d): [single[p.resolve()] for p in d.sources] for d in todo
+                       if len(d.sources) > 1 and all(p.resolve() in single for p in d.sources)}
+        html = render_pages(todo, chapters_of, errors)
+        rendered = [(doc, html[id(doc)]) for doc in todo if id(doc) in html]
         pages = embed_fonts(page for _, page in rendered)
         ok_docs = []
         for (doc, _), page in zip(rendered, pages, strict=True):

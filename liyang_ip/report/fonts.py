@@ -127,12 +127,63 @@ def _to_truetype(font) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
-@lru_cache(maxsize=16)
+FONT_CACHE_ENV = "LIYANG_IP_FONT_CACHE"
+
+
+def font_cache_dir() -> Path | None:
+    """Where subsetted fonts are kept between exports: ``$LIYANG_IP_FONT_CACHE``, else
+    ``$XDG_CACHE_HOME/liyang-ip/fonts`` (``~/.cache/liyang-ip/fonts``); None when set to ``off``."""
+    value = os.environ.get(FONT_CACHE_ENV, "").strip()
+    if value.lower() in ("off", "0", "false", "no"):
+        return None
+    if value:
+        return Path(value)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "liyang-ip" / "fonts"
+
+
 def _subset_bytes(path: str, index: int, chars: str) -> bytes | None:
+    """The subset of face `index` of `path` covering `chars` as TrueType, or None when it may not be
+    embedded; kept on disk (:func:`font_cache_dir`) keyed by the font file, the characters and this
+    module's code, because cutting and converting the outlines costs about 3 s of CPU per export."""
+    import hashlib
+
+    from ..fsutil import atomic_write_bytes
+
+    st = os.stat(path)
+    key = hashlib.sha256("|".join([path, str(st.st_size), str(st.st_mtime_ns), str(index), chars,
+                                   _module_digest()]).encode()).hexdigest()[:32]
+    folder = font_cache_dir()
+    if folder is not None:
+        try:
+            data = (folder / f"{key}.ttf").read_bytes()
+            return data or None  # an empty file records "may not be embedded"
+        except OSError:
+            pass
+    data = _subset_uncached(path, index, chars)
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(folder / f"{key}.ttf", data or b"")
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return data
+
+
+@lru_cache(maxsize=1)
+def _module_digest() -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=16)
+def _subset_uncached(path: str, index: int, chars: str) -> bytes | None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(path, fontNumber=index, lazy=True)
+    # No new timestamp: the same characters give the same bytes (cached, reproducible reports).
+    font = TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
     if int(getattr(font.get("OS/2"), "fsType", 0)) & 0x0002:
         return None  # restricted licence: must not be embedded
     if "CFF2" in font:

@@ -279,3 +279,39 @@ def test_html_export_of_a_run_without_kernels(tmp_path):
     assert 'href="#ch-2"' in report and "图 2" in report  # contents links; numbering runs through
     assert read_manifest(run)["notebooks"]["溧阳市/01_a"]["exports"] == {"html": "溧阳市/01_a.html"}
     assert export.export_paths([run], formats=("html",)) == []  # up to date
+
+
+def test_combined_report_reuses_the_chapters_rendered_once(tmp_path, monkeypatch):
+    """Issue 16: each notebook goes through nbconvert once; the combined report takes its chapters'
+    cells from their single pages (only its cover and contents are rendered on their own) and numbers
+    figures and tables on across chapters."""
+    block = tmp_path / "run" / "溧阳市"
+    block.mkdir(parents=True)
+    for stem in ("01_a", "02_b"):
+        nb = _executed_nb()
+        nb.cells[0].source = f"# 标题 {stem}\n\n## 专利创造 {stem}"
+        nbformat.write(nb, str(block / f"{stem}.ipynb"))
+    calls = []
+    real = export._render_page
+
+    def counting(doc, nb=None, numbers="plain"):
+        calls.append((doc.out_stem.name, nb is not None and len(nb.cells) == 0))
+        return real(doc, nb, numbers)
+
+    monkeypatch.setattr(export, "_render_page", counting)
+    written = export.export_paths([tmp_path / "run"], formats=("html",))
+    assert sorted(p.name for p in written) == ["01_a.html", "02_b.html", "report.html"]
+    # Two notebooks rendered once each, plus the combined report's cover alone (no cells).
+    assert sorted(calls) == [("01_a", False), ("02_b", False), ("report", True)]
+    single = (block / "02_b.html").read_text(encoding="utf-8")
+    assert "图 1" in single and "表 1" in single and "\ue000" not in single
+    report = (block / "report.html").read_text(encoding="utf-8")
+    assert "\ue000" not in report and "liyang-ip:cells" in report
+    # Chapter 1 has 表 1 and 图 1, chapter 2 continues with 表 2 and 图 2, each with its own id.
+    assert report.index('id="ch-1"') < report.index("标题 01_a") < report.index('id="ch-2"') < report.index("标题 02_b")
+    ch2 = report[report.index('id="ch-2"'):]
+    assert re.search(r"表\s*2", ch2) and re.search(r"图\s*2", ch2) and 'id="fig-2"' in ch2 and 'id="tab-2"' in ch2
+    assert report.count('id="fig-1"') == 1
+    # Contents link to each chapter's section headings, which exist in the page.
+    for target in re.findall(r'<nav class="liy-toc">.*?</nav>', report, re.DOTALL)[0].split('href="#')[1:]:
+        assert f'id="{target.split(chr(34))[0]}"' in report
