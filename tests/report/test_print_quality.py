@@ -21,9 +21,9 @@ pytestmark = [
     pytest.mark.skipif(export.find_browser(use_playwright=False) is None, reason="no Chromium-based browser"),
 ]
 
-# A page holding only a heading, or a heading and a caption, has fewer characters than this (the
-# longest heading of the notebooks, "校验提示与冲突 / Validation warnings and conflicts", has 40
-# without spaces); a page with a chart has its axis labels, legend and source line as text.
+# A page holding only a heading, or a heading and a caption, has fewer characters than this (a heading
+# has 4-20 without spaces, a caption 10-30); a page with a chart has its axis labels, legend and source
+# line as text. The contents page counts too: the first chapter follows the contents on it.
 MIN_CHARS_PER_PAGE = 80
 # One block's baseline and projection chapters as one PDF: about 1 MB with vector charts (2.6 MB for
 # the four chapters with 120-170 ppi PNG charts before). Generous, so that only a regression fails.
