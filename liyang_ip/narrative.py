@@ -161,18 +161,39 @@ def change_sentence(
     if _missing(start_value) or _missing(end_value):
         miss = start_year if _missing(start_value) else end_year
         return _say("change.missing", lang, missing_year=miss, **common)
+    if is_flat_change(start_value, end_value, unit, cagr_pct):
+        return _say("change.flat", lang, start_value=float(start_value), end_value=float(end_value), unit=unit,
+                    same=fmt_value(start_value, unit) == fmt_value(end_value, unit), **common)
     return _say(
         "change.sentence", lang, start_value=float(start_value), end_value=float(end_value), unit=unit,
         up=float(end_value) >= float(start_value), cagr=_num(cagr_pct), **common,
     )
 
 
-def _gap_case(a: float, b: float) -> tuple[str, str]:
-    """(trend case, degree) of a relative gap going from `a` to `b` (% of the reference, + = ahead)."""
+def is_flat_change(start_value: float, end_value: float, unit: str = "", cagr_pct: float | None = None) -> bool:
+    """True when a change rounds to zero as the report prints it: both values read the same
+    (:func:`fmt_value`) or the annual growth reads 0.0%. Such a change is 基本持平, never 增至/降至."""
+    if fmt_value(start_value, unit) == fmt_value(end_value, unit):
+        return True
+    return not _missing(cagr_pct) and fmt_pct(abs(float(cagr_pct))) == fmt_pct(0.0)
+
+
+def _gap_case(a: float, b: float, materiality: float | None = None) -> tuple[str, str]:
+    """(trend case, degree) of a relative gap going from `a` to `b` (% of the reference, + = ahead).
+
+    With `materiality` (percentage points, as ``analysis.benchmark.gap_change`` judged the change) a
+    change below it, or one that rounds to zero at the one decimal the sentence prints, is 'flat' and any
+    other is at least 'plain', so that the sentence says what the count of narrowed gaps says."""
     if a < 0 and b < 0 or a >= 0 and b >= 0:
         behind = a < 0
         change = abs(b) - abs(a)  # > 0: the gap (behind) or the lead (ahead) grew
         deg = wording.degree(change, "gap_trend")
+        if materiality is not None:
+            shown_equal = fmt_pct(abs(a)) == fmt_pct(abs(b))
+            if abs(change) < float(materiality) or shown_equal:
+                deg = "flat"
+            elif deg == "flat":
+                deg = "plain"
         if deg == "flat":
             return ("unchanged" if behind else "lead_unchanged"), deg
         if behind:
@@ -192,8 +213,11 @@ def gap_trend_sentence(
     lang: str = "zh",
     *,
     region_set: Any = None,
+    materiality: float | None = None,
 ) -> str:
     """Whether the relative gap to the average narrowed: gaps in % of the average, positive = better.
+
+    `materiality` (percentage points), when given, decides what counts as 基本未变 (see :func:`_gap_case`).
 
     The words follow the size of the change in percentage points (``wording/thresholds.yaml``,
     ``gap_trend``): below ``flat`` the gap is "基本未变", from ``marked`` on it narrowed "明显", from
@@ -207,7 +231,7 @@ def gap_trend_sentence(
     if _missing(gap_start_pct) or _missing(gap_end_pct):
         return _say("gap_trend.missing", lang, region=reg, name=name, reference=ref)
     a, b = float(gap_start_pct), float(gap_end_pct)
-    case, deg = _gap_case(a, b)
+    case, deg = _gap_case(a, b, materiality)
     degree_word = wording.text(f"gap_trend.degree.{deg}", lang) if deg in ("plain", "marked", "large") else ""
 
     def position(g: float) -> str:
@@ -493,7 +517,10 @@ def baseline_paragraph(table: pd.DataFrame, focus: str, start: int, end: int, la
     both = table.dropna(subset=["value_start", "value_end"])
     if both.empty:
         return _say("baseline.none_complete", lang, start=start, end=end, region=reg, n=n)
-    grew = int((both["value_end"] > both["value_start"]).sum())
+    units = [_ind(c, lang)[1] for c in both["indicator"]] if "indicator" in both else [""] * len(both)
+    cagrs = both["cagr"] if "cagr" in both else [None] * len(both)
+    grew = sum(1 for a, b, u, g in zip(both["value_start"], both["value_end"], units, cagrs, strict=True)
+               if b > a and not is_flat_change(a, b, u, g))
     g = table.dropna(subset=["cagr"]).sort_values("cagr", ascending=False, kind="stable")
     parts = [_say("baseline.summary", lang, start=start, end=end, region=reg, n_both=len(both), n_grew=grew)]
     if len(g) >= 2:
@@ -602,7 +629,7 @@ def gap_change_sentences(
         a = -float(r["shortfall_start"]) if not _missing(r["shortfall_start"]) else None
         b = -float(r["shortfall_end"]) if not _missing(r["shortfall_end"]) else None
         out.append(gap_trend_sentence(r["indicator"], focus, start, end, a, b, reference=ref, lang=lang,
-                                      region_set=rset))
+                                      region_set=rset, materiality=changes.attrs.get("materiality")))
     return out
 
 
@@ -800,11 +827,22 @@ def target_check_sentences(check: pd.DataFrame | None, lang: str = "zh") -> list
     ]
 
 
+def _row_share(row: Mapping, gap_share: float | Mapping[str, float]) -> float:
+    """The gap share a proposal row used: its ``share`` column, else `gap_share` (per indicator if a mapping)."""
+    if "share" in row and not _missing(row["share"]):
+        return float(row["share"])
+    if isinstance(gap_share, Mapping):
+        return float(gap_share.get(row["indicator"], 0.5))
+    return float(gap_share)
+
+
 def proposed_target_sentences(
-    proposals: pd.DataFrame, focus: str, target_year: int, gap_share: float, lang: str = "zh", *,
-    region_set: Any = None,
+    proposals: pd.DataFrame, focus: str, target_year: int, gap_share: float | Mapping[str, float],
+    lang: str = "zh", *, region_set: Any = None,
 ) -> list[str]:
-    """:func:`proposed_target_sentence` per row of ``targets.propose_targets``."""
+    """:func:`proposed_target_sentence` per row of ``targets.propose_targets``; each sentence states the
+    share its row used (the ``share`` column, per indicator), else `gap_share` (a number, or a mapping
+    indicator → share whose missing indicators take 0.5 as in the library)."""
     rset = _rset(region_set, proposals)
     out = []
     for _, r in proposals.iterrows():
@@ -815,7 +853,7 @@ def proposed_target_sentences(
                 focus,
                 target_year,
                 r["proposed"],
-                gap_share,
+                _row_share(r, gap_share),
                 reference_value=r.get("bench_projected"),
                 trend_value=r.get("focus_trend"),
                 plan_target=r.get("plan_target"),
@@ -867,9 +905,13 @@ def evaluation_no_plan(year: int, lang: str = "zh") -> str:
     return _say("evaluation.no_plan", lang, year=int(year))
 
 
-def evaluation_paragraph(ev: pd.DataFrame, focus: str, plan: Any, year: int, lang: str = "zh") -> str:
+def evaluation_paragraph(ev: pd.DataFrame, focus: str, plan: Any, year: int, lang: str = "zh",
+                         thresholds: Mapping[str, float] | None = None) -> str:
     """What an evaluation (``analysis.evaluation.evaluate_targets``) found: how many targets in each status,
-    which lag behind, the thresholds, and whether the latest figures are estimates."""
+    which lag behind, the thresholds, and whether the latest figures are estimates.
+
+    `thresholds` are the ones the evaluation was made with (default
+    ``analysis.evaluation.DEFAULT_THRESHOLDS``); the paragraph states them."""
     from liyang_ip.analysis import evaluation
 
     reg = _region(focus, lang)
@@ -882,7 +924,7 @@ def evaluation_paragraph(ev: pd.DataFrame, focus: str, plan: Any, year: int, lan
     counts = evaluation.status_counts(ev)
     parts = [(evaluation.status_label(c, final, lang), n) for c, n in counts.items() if n > 0]
     behind = [_ind(c, lang)[0] for c in ev.loc[ev["status"] == "behind", "indicator"]]
-    th = evaluation.DEFAULT_THRESHOLDS
+    th = {**evaluation.DEFAULT_THRESHOLDS, **(thresholds or {})}
     return paragraph(
         _say("evaluation.summary", lang, total=len(ev), counts=parts, **common),
         _say("evaluation.behind", lang, names=behind, label=evaluation.status_label("behind", final, lang)),
@@ -952,6 +994,7 @@ __all__ = [
     "params_line",
     "status_line",
     "change_sentence",
+    "is_flat_change",
     "cn_count",
     "composite_sentence",
     "data_status",

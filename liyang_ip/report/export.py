@@ -387,6 +387,21 @@ def _region_en(name: Any) -> str:
     return r.name_en if r is not None and r.name_en else str(name)
 
 
+def _key_words(name: str, key: Any, lang: str) -> str:
+    """A key of a mapping parameter in words: evaluation thresholds by their status (超额完成 …), per-indicator
+    values (gap_share) by the indicator's name; other keys as given."""
+    from .. import registry
+
+    if name == "status_thresholds":
+        try:
+            return wording.text(f"evaluation.status.final.{key}", lang)
+        except wording.WordingError:
+            return str(key)
+    if str(key) in registry.indicators():
+        return registry.label(str(key), lang)
+    return str(key)
+
+
 def _param_value(name: str, v: Any, lang: str) -> str:
     """A parameter's value as the cover shows it: projection methods, the language and the bundled
     datasets by their names in `lang` (wording ``report.values``), anything else as given."""
@@ -396,6 +411,9 @@ def _param_value(name: str, v: Any, lang: str) -> str:
     if name in ("focus", "peers") and lang == "en" and v:
         v = [_region_en(x) for x in v] if isinstance(v, list | tuple) else _region_en(v)
         return ", ".join(v) if isinstance(v, list) else v
+    if isinstance(v, dict) and v:
+        return ("、" if lang == "zh" else ", ").join(
+            f"{_key_words(name, k, lang)} {_fmt_value(x, lab)}" for k, x in v.items())
     if name == "methods" and isinstance(v, list | tuple) and v:
         from ..charts.tables import method_label
 

@@ -367,6 +367,12 @@ def test_proposed_target_when_already_ahead():
         out[1]
         == "建议溧阳市PCT国际专利申请量2025年目标为22.4件，即缩小与常州平均（预计36.8件）差距的50%且不低于趋势预测值4.03件。"
     )
+    # one share per indicator (the proposals' own `share` column wins); above 1 goes beyond the benchmark
+    per = nv.proposed_target_sentences(rows, "溧阳市", 2025, {"pct_applications": 1.2})
+    assert "差距的120%（高于其水平）且不低于" in per[1]
+    assert "差距的30%且" in nv.proposed_target_sentences(rows.assign(share=[0.3, 0.3]), "溧阳市", 2025, 0.5)[1]
+    en = nv.proposed_target_sentences(rows, "溧阳市", 2025, {"pct_applications": 1.2}, "en")
+    assert "closing 120% of the gap to the Changzhou average as projected (36.8), going beyond it" in en[1]
 
 
 def test_composite_note():
@@ -425,3 +431,47 @@ def test_composite_headline_is_the_median_rank():
                                      "excluded": ["patent_grants"]}, "zh")
     assert "最大相差1.6分，小于其测量误差2.0分，视为持平" in note and "专利授权量" in note
     assert "综合指数使用一项指标" in note
+
+
+def test_a_change_that_rounds_to_zero_is_basically_flat():
+    """基本持平, never 增至/降至, when the two values read the same or the growth reads 0.0%; a summary
+    does not count such an indicator as grown (hand-made figures)."""
+    assert nv.change_sentence("gi_trademarks", "溧阳市", 2020, 2025, 7, 7, 0.0) == \
+        "2020—2025年，溧阳市地理标志商标基本持平（两年均为7件）。"
+    assert nv.change_sentence("ip_pledge_amount", "溧阳市", 2020, 2025, 13917.0, 13950.0, 0.047) == \
+        "2020—2025年，溧阳市知识产权质押融资金额基本持平（由13,917万元到13,950万元）。"
+    # 0.05% reads 0.1%: a change
+    assert "增至" in nv.change_sentence("ip_pledge_amount", "溧阳市", 2020, 2025, 13917.0, 13952.0, 0.05)
+    en = nv.change_sentence("gi_trademarks", "溧阳市", 2020, 2025, 7, 7, 0.0, lang="en")
+    assert en == "Over 2020–2025, geographical-indication trademarks in Liyang stayed about level (7 in both years)."
+    table = pd.DataFrame({"indicator": ["gi_trademarks", "ip_talent"], "value_start": [7.0, 199.0],
+                          "value_end": [7.2, 302.0], "cagr": [0.57, 8.7]})
+    # 7 → 7.2 件 reads "7件" both times (counts print whole only when whole: 7.2 reads 7.20), so grows
+    assert "两项增长" in nv.baseline_paragraph(table, "溧阳市", 2020, 2025)
+    flat = table.assign(value_end=[7.0, 302.0], cagr=[0.0, 8.7])
+    assert "一项增长" in nv.baseline_paragraph(flat, "溧阳市", 2020, 2025)
+
+
+def test_gap_sentence_says_what_the_materiality_count_says():
+    """A change of a relative gap below the materiality threshold (gap_change's attrs) is 基本未变 in the
+    sentence too, and one above it is not, whatever the wording thresholds say."""
+    changes = pd.DataFrame({"indicator": ["pct_applications", "ip_talent"], "against": ["city", "city"],
+                            "shortfall_start": [20.0, 20.0], "shortfall_end": [19.3, 18.6]})
+    changes.attrs["materiality"] = 1.0
+    s = nv.gap_change_sentences(changes, "溧阳市", 2020, 2025)
+    assert "基本未变" in s[0] and "缩小" not in s[0]  # 0.7 pp < 1.0
+    assert "缩小" in s[1]  # 1.4 pp
+    changes.attrs["materiality"] = 0.0
+    s = nv.gap_change_sentences(changes, "溧阳市", 2020, 2025)
+    assert "缩小" in s[0]  # any change counts when the threshold is 0 (the wording's 0.5 pp does not override it)
+
+
+def test_evaluation_paragraph_states_the_thresholds_it_was_given():
+    from liyang_ip.registry import plans
+
+    plan = plans.plan_containing(2025)
+    ev = pd.DataFrame({"indicator": ["pct_applications"], "status": ["met"], "latest_estimate": [False]})
+    text = nv.evaluation_paragraph(ev, "溧阳市", plan, 2025, thresholds={"exceeded": 1.2, "met": 1.0, "nearly": 0.8})
+    assert "120" in text and "80" in text
+    default = nv.evaluation_paragraph(ev, "溧阳市", plan, 2025)
+    assert "110" in default and "90" in default

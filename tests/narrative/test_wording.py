@@ -19,7 +19,7 @@ VALUES = {
     "missing_year": 2017, "region": "溧阳市", "name": "有效发明专利拥有量", "unit": "件/万人", "reference": "常州平均",
     "value": 1234.4, "diff": 12.34, "rel": 5.678, "start_value": 100.0, "end_value": 161.05, "cagr": -3.21,
     "ranked": True, "alone": False, "rank": 3, "n_blocks": 7, "compared": True, "equal": False, "above": True, "below": False,
-    "up": True, "gap": 12.345, "from_position": "甲", "to_position": "乙", "trend": "丙", "degree_word": "明显",
+    "up": True, "same": False, "gap": 12.345, "from_position": "甲", "to_position": "乙", "trend": "丙", "degree_word": "明显",
     "method": "熵权TOPSIS", "has_interval": True, "median_rank": 2.0, "rank_lo": 2, "rank_hi": 4, "level_pct": 90,
     "robust": False, "score": 61.27, "n_used": 6, "dropped": ["甲指标"], "constant": ["乙指标"],
     "lower": 1100.2, "upper": 1387.6, "mape": 7.891, "reason": "fewer than four years",

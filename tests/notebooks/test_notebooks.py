@@ -216,7 +216,8 @@ def _n_images(nb) -> int:
         1
         for cell in nb.cells
         for o in cell.get("outputs", [])
-        if o.output_type in ("display_data", "execute_result") and "image/png" in o.get("data", {})
+        if o.output_type in ("display_data", "execute_result")
+        and ("image/png" in o.get("data", {}) or "image/svg+xml" in o.get("data", {}))  # charts are SVG now
     )
 
 

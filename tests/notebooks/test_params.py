@@ -108,79 +108,28 @@ def test_unknown_indicator_suggests_close_matches():
         validate_params(indicators=[])
 
 
-def test_gap_share_between_zero_and_one():
+def test_gap_share_from_zero_to_beyond_the_benchmark_and_per_indicator():
     assert validate_params(gap_share=0).gap_share == 0.0
     assert validate_params(gap_share=1).gap_share == 1.0
-    with pytest.raises(ValueError, match=r"gap_share 1.5 is outside \[0, 1\]"):
-        validate_params(gap_share=1.5)
+    # above 1 goes beyond the benchmark ("有部分指标适当高于常州平均水平")
+    assert validate_params(gap_share=1.5).gap_share == 1.5
+    with pytest.raises(ValueError, match=r"gap_share 3.5 is outside \[0, 3\]"):
+        validate_params(gap_share=3.5)
     with pytest.raises(ValueError, match="for 50% write 0.5"):
         validate_params(gap_share=50)
     with pytest.raises(ValueError, match="outside"):
         validate_params(gap_share=-0.1)
     with pytest.raises(ValueError, match="must be a number"):
         validate_params(gap_share="half")
-
-
-def test_unknown_method_lists_valid_ones():
-    with pytest.raises(ValueError, match="unknown projection method 'arima'") as e:
-        validate_params(methods=["linear", "arima"])
-    for m in ("cagr", "linear", "holt", "gm11"):
-        assert m in str(e.value)
-    with pytest.raises(ValueError, match="did you mean gm11"):
-        validate_params(methods=["gm1"])
-    assert validate_params(methods="holt").methods == ("holt",)
-    assert validate_params(methods=["Linear", "linear"]).methods == ("linear",)
-
-
-def test_lang_and_dataset(tmp_path):
-    with pytest.raises(ValueError, match="unknown lang 'fr'; valid values are: zh, en"):
-        validate_params(lang="fr")
-    with pytest.raises(ValueError, match="neither a bundled dataset"):
-        validate_params(dataset="no/such/file.csv")
-    f = tmp_path / "mine.csv"
-    f.write_text("region,year,indicator,value\n", encoding="utf-8")
-    assert validate_params(dataset=f).dataset == str(f)
-    assert validate_params(dataset="public").dataset == "public"
-
-
-def test_lists_given_as_text_are_split():
-    p = validate_params(
-        peers="金坛区, 武进区", indicators="pct_applications、ip_talent", methods="linear, holt"
-    )
-    assert p.peers == ("金坛区", "武进区")
-    assert p.indicators == ("pct_applications", "ip_talent")
-    assert p.methods == ("linear", "holt")
-    q = validate_params(indicators='["pct_applications", "ip_talent"]')
-    assert q.indicators == ("pct_applications", "ip_talent")
-    assert validate_params(indicators="Patent applications").indicators == ("patent_applications",)
-
-
-def test_every_chart_call_in_the_notebooks_can_see_demo_status():
-    """A chart made from demo data must carry the demo mark. Frames from the analysis functions (ranks,
-    gaps, scores) carry no status column, so the notebooks must pass ``demo=ds.is_demo`` for them; charts
-    that receive the observations (with their status column) detect it themselves."""
-    import json
-    import re
-    from pathlib import Path
-
-    kinds = ("rank_bump", "gap_bars", "score_heatmap", "pillar_dots", "composite_rank_interval",
-             "projection_fan", "trend_small_multiples", "coverage_heatmap", "table")
-    # Tables of the dataset's metadata (coverage, sources, warnings) hold no figures to mark.
-    metadata_tables = ("ds.", "coverage")
-    root = Path(__file__).resolve().parents[2] / "notebooks"
-    for nb_path in sorted(root.glob("[0-9][0-9]_*.ipynb")):
-        source = "\n".join("".join(c["source"]) for c in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
-                           if c["cell_type"] == "code")
-        for m in re.finditer(r"charts\.({})\(".format("|".join(kinds)), source):
-            depth, i = 1, m.end()
-            while depth:
-                depth += {"(": 1, ")": -1}.get(source[i], 0)
-                i += 1
-            args = source[m.end():i - 1]
-            first = args.split(",")[0].strip()
-            if m.group(1) == "table" and first.startswith(metadata_tables):
-                continue
-            assert "demo=" in args or first == "obs", f"{nb_path.name}: charts.{m.group(1)}({args[:60]}…) cannot see demo status"
+    # one share per indicator, names or codes as keys; the library uses 0.5 for the others
+    per = validate_params(gap_share={"PCT国际专利申请量": 1.2, "ip_talent": 0.3}).gap_share
+    assert per == {"pct_applications": 1.2, "ip_talent": 0.3}
+    with pytest.raises(ValueError, match=r"gap_share\['ip_talent'\] 5 is outside"):
+        validate_params(gap_share={"ip_talent": 5})
+    with pytest.raises(ValueError, match="unknown indicator"):
+        validate_params(gap_share={"no such indicator": 1})
+    with pytest.raises(ValueError, match="empty mapping"):
+        validate_params(gap_share={})
 
 
 # -------------------------------------------------------------------------- checks before a run
@@ -190,12 +139,12 @@ def test_param_problems_lists_every_problem_not_only_the_first():
     from liyang_ip.params import param_problems
 
     errors, warnings = param_problems({"lang": "fr", "focus": "常州市", "start_year": 2020, "end_year": 2018,
-                                       "methods": ["holtt"], "gap_share": 1.5, "indicators": ["专利授权量"]})
+                                       "methods": ["holtt"], "gap_share": 4.5, "indicators": ["专利授权量"]})
     assert len(errors) == 5 and warnings == []
     assert errors[0].startswith("unknown lang 'fr'")
     assert "常州市 is the parent" in errors[1] and "not one of its seven blocks" in errors[1]
     assert errors[2].startswith("end_year 2018 is before start_year 2020")
-    assert "holtt" in errors[3] and "gap_share 1.5" in errors[4]  # 专利授权量 is a valid name: no problem
+    assert "holtt" in errors[3] and "gap_share 4.5" in errors[4]  # 专利授权量 is a valid name: no problem
 
 
 def test_param_problems_period_against_the_data():

@@ -45,7 +45,7 @@ def test_every_problem_of_every_set_is_listed_before_anything_runs(one_notebook,
     assert "6 problem(s) with the parameters; nothing was run" in err
     for text in ("unknown parameter 'focuss'; did you mean focus?", "unknown lang 'fr'",
                  "end_year 2019 is before start_year 2021", "unknown indicator 'foo'",
-                 "unknown projection method 'holtt' (did you mean holt?)", "gap_share 50 is outside [0, 1]"):
+                 "unknown projection method 'holtt' (did you mean holt?)", "gap_share 50 is outside [0, 3]"):
         assert err.count(text) == 1, text  # once, not once per block
     assert not (tmp_path / "out").exists()  # no kernel started, nothing written
     assert "Traceback" not in err
@@ -65,12 +65,12 @@ def test_a_period_outside_the_data_and_a_broken_dataset_are_errors(one_notebook,
 def test_only_the_sets_that_have_a_problem_are_named(one_notebook, tmp_path, capsys):
     grid = tmp_path / "grid.yaml"
     grid.write_text(yaml.safe_dump({"runs": [{"focus": "溧阳市", "gap_share": 0.5},
-                                             {"focus": "金坛区", "gap_share": 2},
-                                             {"focus": "武进区", "gap_share": 3}]}, allow_unicode=True))
+                                             {"focus": "金坛区", "gap_share": 4},
+                                             {"focus": "武进区", "gap_share": 5}]}, allow_unicode=True))
     assert _run(one_notebook, tmp_path, "--params", str(grid)) == 2
     err = capsys.readouterr().err
-    assert "set 2 (金坛区): gap_share 2 is outside [0, 1]" in err
-    assert "set 3 (武进区): gap_share 3 is outside [0, 1]" in err
+    assert "set 2 (金坛区): gap_share 4 is outside [0, 3]" in err
+    assert "set 3 (武进区): gap_share 5 is outside [0, 3]" in err
     assert "溧阳市" not in err
 
 
