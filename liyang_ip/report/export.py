@@ -471,12 +471,21 @@ def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, t
 
 def prepare_notebook(nb, lang: str = "zh", numbers: str = "plain"):
     """A copy fit for a report: one language (headings, captions and explanatory cells, see
-    :mod:`.language`), no stderr, short errors, empty code cells dropped, figures/tables numbered.
+    :mod:`.language`), its {{ geo.… }} words those of the dataset's region set (a run fills them already;
+    a notebook run another way gets them here, :mod:`.geography`), no stderr, short errors, empty code
+    cells dropped, figures/tables numbered.
 
     ``numbers='tokens'`` writes each figure and table number as a token that `_number` replaces later
     (the combined report numbers on across chapters without rendering them again).
     """
+    from .geography import PLACEHOLDER, dataset_region_set, fill_notebook
+
     nb = localize_notebook(nb, lang)
+    texts = [c.get("source", "") for c in nb.cells if c.get("cell_type") == "markdown"]
+    texts += [str((c.get("metadata") or {}).get("caption") or "") for c in nb.cells]
+    if any(PLACEHOLDER.search("".join(t) if isinstance(t, list) else str(t)) for t in texts):
+        params = effective_parameters(nb)
+        nb = fill_notebook(nb, params.get("region_set") or dataset_region_set(params.get("dataset")), lang)
     lab = LABELS.get(lang, LABELS["zh"])
 
     def num(kind: str, n: int) -> str:

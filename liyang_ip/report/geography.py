@@ -39,7 +39,7 @@ def region_words(region_set: Any = None, lang: str = "zh", markdown: bool = Fals
         rset = registry.region_set(region_set)
     except (ValueError, OSError):
         rset = registry.region_set(None)
-    words = rset.words("en" if lang == "en" else "zh")
+    words = rset.words("en" if str(lang or "zh").strip().lower().startswith("en") else "zh")
     return {k: md_escape(v) for k, v in words.items()} if markdown else words
 
 

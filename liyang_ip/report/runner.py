@@ -661,15 +661,20 @@ def execute_job(spec: dict) -> dict:
         source = Path(spec["notebook"])
         # papermill reads .ipynb only, and the executed copy speaks the run's language: a Jupytext text
         # form is converted, and every notebook loses the other language of its bilingual headings,
-        # captions and explanatory cells (report.language).
+        # captions and explanatory cells (report.language); the {{ geo.… }} words of its text become the
+        # words of the dataset's region set (report.geography: 板块 / 省份, 常州平均 / 全国平均).
         import nbformat
+
+        from .geography import dataset_region_set, fill_notebook
 
         src_dir = tempfile.TemporaryDirectory(prefix="liyang-ip-src-")
         converted = Path(src_dir.name) / f"{source.stem}.ipynb"
         nb = read_notebook(source)
         nb.metadata.pop("jupytext", None)  # the executed copy is a plain notebook, paired with nothing
         lang = spec["parameters"].get("lang") or parameter_defaults(nb).get("lang")
-        nbformat.write(localize_notebook(nb, lang), str(converted))
+        dataset = spec["parameters"].get("dataset") or parameter_defaults(nb).get("dataset")
+        rset = spec["parameters"].get("region_set") or dataset_region_set(dataset)
+        nbformat.write(fill_notebook(localize_notebook(nb, lang), rset, lang or "zh"), str(converted))
         source = converted
         pm.execute_notebook(
             str(source), str(tmp), parameters=spec["parameters"], kernel_name=spec.get("kernel"),

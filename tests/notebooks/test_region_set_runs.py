@@ -82,6 +82,11 @@ def test_bundled_sets(tmp_path, set_name, focus, canonical, rank):
     rset = registry.region_set(set_name)
     assert "板块" not in text and "常州平均" not in text and "七个" not in text
     assert rset.average_label() in text and f"焦点{rset.unit_word()}：{canonical}" in text
+    # The notebook's own text (headings, explanations, captions, title) says the set's words too.
+    own = "\n".join([nb.metadata.get("title", "")] + [c.source for c in nb.cells if c.cell_type == "markdown"]
+                    + [c.metadata.get("caption", "") for c in nb.cells])
+    assert "板块" not in own and "常州" not in own and "{{" not in own
+    assert f"## 与{rset.average_label()}的差距" in own and f"{rset.unit_word()}对标" in nb.metadata["title"]
 
 
 def test_user_defined_set_by_path(tmp_path):
@@ -93,3 +98,5 @@ def test_user_defined_set_by_path(tmp_path):
     assert "Traceback" not in text
     # 2021: 甲 12, 乙 22, 丙 32 → 乙镇 ranks 2nd; the county total 66 is derived, the average town is 22.
     assert "乙镇" in text and "第2" in text
+    own = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "## 与全县平均的差距" in own and "板块" not in own  # the user's set's words in the notebook's text

@@ -76,6 +76,7 @@ def test_every_bundled_notebook_has_both_languages_of_each_explanation():
     places, and what is left in a localized copy has no heading in the other language."""
     import re
 
+    from liyang_ip.report.geography import fill_notebook
     from liyang_ip.report.runner import default_notebooks_dir, discover_notebooks, read_notebook
 
     cjk = re.compile(r"[\u4e00-\u9fff]")
@@ -84,7 +85,8 @@ def test_every_bundled_notebook_has_both_languages_of_each_explanation():
         marks = [c.metadata.get("lang") for c in nb.cells if c.cell_type == "markdown" and c.metadata.get("lang")]
         assert marks.count("zh") == marks.count("en") > 0, path.name
         assert all(a != b for a, b in zip(marks[::2], marks[1::2], strict=True)), f"{path.name}: zh/en not in pairs"
-        en = localize_notebook(nb, "en")
+        # as a run executes it: one language, then the region set's words for {{ geo.… }} (report.geography)
+        en = fill_notebook(localize_notebook(nb, "en"), None, "en")
         for cell in en.cells:
             if cell.cell_type == "markdown":
                 headings = [ln for ln in cell.source.splitlines() if ln.startswith("#")]
@@ -92,7 +94,7 @@ def test_every_bundled_notebook_has_both_languages_of_each_explanation():
                 assert not cjk.search(cell.source), (path.name, cell.source[:80])
             assert not cjk.search(cell.metadata.get("caption", "")), (path.name, cell.metadata.get("caption"))
         assert not cjk.search(en.metadata["title"])
-        zh = localize_notebook(nb, "zh")
+        zh = fill_notebook(localize_notebook(nb, "zh"), None, "zh")
         for cell in zh.cells:
             assert not re.search(r"[A-Za-z]{3,}", cell.metadata.get("caption", "").replace("min-max", "")), \
                 (path.name, cell.metadata.get("caption"))
