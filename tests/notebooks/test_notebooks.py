@@ -179,11 +179,15 @@ def test_explorer_stays_out_of_batch_runs_and_a_researchers_notebook_is_picked_u
 def _run(name: str, tmp_path: Path, **params) -> nbformat.NotebookNode:
     import papermill as pm
 
+    from liyang_ip.report.geography import dataset_region_set, fill_notebook
     from liyang_ip.report.language import localize_notebook
 
     src = tmp_path / f"src-{Path(name).stem}.ipynb"
-    # what `liyang-ip run` does with a .md: a plain notebook in the run's language
-    nbformat.write(localize_notebook(read_notebook(NB_DIR / name), params.get("lang", "zh")), src)
+    # what `liyang-ip run` does with a .md: a plain notebook in the run's language, the {{ geo.… }} words
+    # of its text those of the dataset's region set
+    lang = params.get("lang", "zh")
+    nb = localize_notebook(read_notebook(NB_DIR / name), lang)
+    nbformat.write(fill_notebook(nb, dataset_region_set(params.get("dataset", "demo")), lang), src)
     out = tmp_path / Path(name).with_suffix(".ipynb").name
     pm.execute_notebook(
         str(src),
