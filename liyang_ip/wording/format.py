@@ -1,12 +1,14 @@
 """The one number formatter of the report's prose (templates call it through Jinja filters).
 
 Values ≥ 100 without decimals and with thousands separators, 10–100 with one decimal, below 10 with two;
-percentages with one decimal; whole counts (件, 家, 人, 笔, 个) without decimals; '—' for a missing
+percentages with one decimal; halves rounded away from zero, as the plan table rounds (101.25 → 101.3, not
+Python's 101.2); whole counts (件, 家, 人, 笔, 个) without decimals; '—' for a missing
 value (None or NaN). Counts before a Chinese measure word in Chinese numerals (七个板块, 两项).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -29,6 +31,14 @@ def is_missing(x: Any) -> bool:
         return False
 
 
+def _fixed(x: float, decimals: int, sep: str = ",", sign: str = "") -> str:
+    """`x` with `decimals` decimals, rounded half away from zero on its shortest decimal form (repr)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    d = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return format(d, f"{sign}{sep}.{decimals}f")
+
+
 def fmt_number(x: float | None, decimals: int | None = None) -> str:
     """A number for prose: 1,234 / 37.5 / 2.35; '—' when missing. ``decimals`` overrides the rule."""
     if is_missing(x):
@@ -37,7 +47,9 @@ def fmt_number(x: float | None, decimals: int | None = None) -> str:
     if decimals is None:
         a = abs(x)
         decimals = 0 if a >= 100 else 1 if a >= 10 else 2
-    s = f"{x:,.{decimals}f}"
+    if not math.isfinite(x):
+        return MISSING
+    s = _fixed(x, decimals)
     if s.startswith("-") and float(s[1:].replace(",", "")) == 0:  # no "-0.0"
         s = s[1:]
     return s
@@ -64,7 +76,12 @@ def fmt_pct(x: float | None, signed: bool = False) -> str:
     """Percentage with one decimal: '12.3%' ('+12.3%' when signed); '—' when missing."""
     if is_missing(x):
         return MISSING
-    return f"{float(x):+.1f}%" if signed else f"{float(x):.1f}%"
+    if not math.isfinite(float(x)):
+        return MISSING
+    s = _fixed(float(x), 1, sep="", sign="+" if signed else "")
+    if s.lstrip("+-") == "0.0":  # no "-0.0%"
+        s = "0.0"
+    return f"{s}%"
 
 
 def cn_count(n: int) -> str:

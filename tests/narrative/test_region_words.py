@@ -41,13 +41,13 @@ def test_a_user_set_without_parent_whole_says_the_parents_name(tmp_path):
 
 
 @pytest.mark.parametrize("rs, focus, n, zh_rank, zh_avg, en_rank, en_avg", [
-    ("china", "江苏省", 31, "在三十一个省份中排名第3", "比全国平均高4,547件（高227.3%）",
+    ("china", "江苏省", 31, "在三十一个省份中排名第3", "比全国平均高4,547件（高227.4%）",
      "ranking 3rd of 31 provinces", "above the national average"),
-    ("jiangsu", "无锡市", 13, "在十三个设区市中排名第3", "比江苏平均高4,547件（高227.3%）",
+    ("jiangsu", "无锡市", 13, "在十三个设区市中排名第3", "比江苏平均高4,547件（高227.4%）",
      "ranking 3rd of 13 cities", "above the Jiangsu average"),
 ])
 def test_level_sentence_in_other_sets(rs, focus, n, zh_rank, zh_avg, en_rank, en_avg):
-    # 6,547 against an average of 2,000: 4,547 higher, 4,547 / 2,000 = 227.35% → 227.3% (one decimal)
+    # 6,547 against an average of 2,000: 4,547 higher, 4,547 / 2,000 = 227.35% → 227.4% (one decimal, half away from zero)
     zh = nv.level_sentence("pct_applications", 2023, focus, 6547, 3, n, 2000, region_set=rs)
     assert zh == f"2023年{focus}PCT国际专利申请量为6,547件，{zh_rank}，{zh_avg}。"
     en = nv.level_sentence("pct_applications", 2023, focus, 6547, 3, n, 2000, "en", region_set=rs)

@@ -64,7 +64,7 @@ FORMATTED = {
     "target": "1,500", "required": "8.8%", "projected": "1,450", "probability": "83%", "proposed": "1,481",
     "plan_target": "1,520", "share_pct": "50%", "cap": "18.2%", "reference_value": "1,701", "trend_value": "1,390",
     "share": "79.2%", "fast_cagr": "12.3%", "slow_cagr": "1.2%", "top_share": "23.5%", "level_pct": "90%",
-    "coverage": "95.2%", "C": "0.12", "ratio_min": "0.935", "lo": "0.751", "likely": "75.0%",
+    "coverage": "95.2%", "C": "0.12", "ratio_min": "0.935", "lo": "0.752", "likely": "75.0%",
 }
 FLIPPED = {k: (not v) for k, v in VALUES.items() if isinstance(v, bool)} | {
     "n_sources": None, "required": None, "projected": None, "probability": None, "plan_target": None,
@@ -207,3 +207,18 @@ def test_gm_grades_and_the_dataset_status_are_worded_in_both_languages():
     assert wording.render("data_status.label", "zh", is_demo=False, statuses="official 3") == "公开数据（official 3）"
     assert wording.render("data_status.label", "en", is_demo=True, statuses="") == (
         "demo data (synthetic, not real statistics)")
+
+
+def test_prose_rounds_halves_away_from_zero_like_the_plan_table():
+    from liyang_ip.analysis.precision import round_half_up
+    from liyang_ip.wording.format import fmt_number, fmt_pct
+
+    # Python's own rounding would give 101.2 and 2.67 (binary floats just below the half); a planning
+    # document rounds the typed figure: 101.25 → 101.3, 2.675 → 2.68, 12.25% → 12.3%, -12.35% → -12.4%.
+    assert fmt_number(101.25, 1) == "101.3" and fmt_number(2.675) == "2.68" and fmt_number(-2.675) == "-2.68"
+    assert fmt_number(1234.5) == "1,235" and fmt_number(-0.004) == "0.00"
+    assert fmt_pct(12.25) == "12.3%" and fmt_pct(-12.35) == "-12.4%" and fmt_pct(12.25, signed=True) == "+12.3%"
+    assert fmt_pct(-0.04, signed=True) == "0.0%" and fmt_pct(float("inf")) == "—"
+    for x in (0.125, 1.005, 101.25, 2.675, 87.65, 19.95):  # the same digits as the plan table's rule
+        for d in (0, 1, 2):
+            assert float(fmt_number(x, d).replace(",", "")) == round_half_up(x, d)
