@@ -193,6 +193,8 @@ def style_rc(strict: bool = False) -> dict[str, Any]:
         # print); ids do not change from run to run.
         "svg.fonttype": "none",
         "svg.hashsalt": "liyang-ip",
+        # Names come from data files: a '$' in one ('A$x^2$公司') is text, never matplotlib math.
+        "text.parse_math": False,
     }
 
 

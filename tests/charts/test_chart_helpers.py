@@ -40,3 +40,13 @@ def test_chart_families_use_the_shared_start_and_finish():
     for name in ("trends", "benchmark", "projection"):
         src = (Path(base.__file__).parent / f"{name}.py").read_text(encoding="utf-8")
         assert not re.search(r"\b_new_figure\(|\b_finish\(|with style\(\)", src), name
+
+
+def test_dollar_signs_in_names_from_data_stay_text():
+    import matplotlib as mpl
+
+    name = "甲$x^2$乙"  # matplotlib's default would typeset $x^2$ as math (and drop the $ in PNG/PDF)
+    with mpl.rc_context(base.style_rc()), base.chart_canvas(4, 3) as (fig, axes):
+        t = axes[0, 0].set_title(name)
+        # How matplotlib will draw it: (text, False) = plain text, (text, "TeX"/True) = math.
+        assert t._preprocess_math(t.get_text()) == (name, False)
