@@ -24,16 +24,28 @@ if TYPE_CHECKING:  # pragma: no cover
 
 INVENTION_COLOR = "#8E2C22"
 OTHER_COLOR = "#E3A79F"
-BASIS_LABELS = {"any_ipc": ("按全部IPC分类号计", "by any IPC code"), "first_ipc": ("按第一IPC分类号计", "by first IPC code")}
+# counting bases and the wording key of each one's label (liyang_ip/wording/<lang>.yaml)
+BASIS_LABELS = {"any_ipc": "patents.charts.basis.any_ipc", "first_ipc": "patents.charts.basis.first_ipc"}
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
+def geo_words(lang: str = "zh") -> dict[str, str]:
+    """The geography words (``geo`` of the wording templates) of the default region set, whose parent and
+    members the patent list is located to (:func:`liyang_ip.patents.locate.city_and_blocks`)."""
+    from liyang_ip import registry
+
+    return registry.region_set().words(lang)
+
+
+def _w(key: str, lang: str, **values: Any) -> str:
+    """The wording ``patents.charts.<key>`` in `lang` (with the geography words)."""
+    from liyang_ip import wording
+
+    return wording.render(f"patents.charts.{key}", lang, geo=geo_words(lang), **values)
 
 
 def industry_label(code: str, industries, lang: str = "zh") -> str:
     if code == "all":
-        return _t(lang, "全部专利", "All patents")
+        return _w("all_patents", lang)
     for i in industries:
         if i.code == code:
             return i.label(lang)
@@ -44,17 +56,12 @@ def source_line(table: pd.DataFrame, lang: str = "zh", basis: str | None = None,
     """The source line: the export file and status date, the counting basis, demo status."""
     from pathlib import Path
 
-    f = Path(table.attrs.get("source_file", "")).name
-    parts = [_t(lang, f"资料来源：专利清单 {f}（法律状态截至{table.attrs.get('as_of', '')}）",
-                f"Source: patent list {f} (legal status as of {table.attrs.get('as_of', '')})")]
-    if basis in BASIS_LABELS:
-        zh, en = BASIS_LABELS[basis]
-        parts.append(_t(lang, f"产业{zh}", f"industries counted {en}"))
-    if extra:
-        parts.append(extra)
-    if table.attrs.get("is_demo"):
-        parts.append(_t(lang, "演示数据为合成数据，不代表真实专利", "demo data are synthetic, not real patents"))
-    return _t(lang, "；", "; ").join(parts) + _t(lang, "。", ".")
+    from liyang_ip import wording
+
+    basis_label = wording.text(BASIS_LABELS[basis], lang) if basis in BASIS_LABELS else ""
+    return _w("source_line", lang, file_name=Path(table.attrs.get("source_file", "")).name,
+              as_of=table.attrs.get("as_of", ""), basis_label=basis_label, extra=extra,
+              is_demo=bool(table.attrs.get("is_demo")))
 
 
 def _figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw: Any):
@@ -88,7 +95,7 @@ def _finish(fig, source: str, demo: bool, title: str | None = None, lang: str = 
 def _no_data(table: pd.DataFrame, lang: str, what: str):
     from liyang_ip.charts import no_data_figure
 
-    return no_data_figure(_t(lang, f"{what}：所选范围内没有专利", f"{what}: no patents in the selection"),
+    return no_data_figure(_w("no_data", lang, what=what),
                           lang=lang, source=source_line(table, lang), demo=bool(table.attrs.get("is_demo")))
 
 
@@ -105,7 +112,7 @@ def industry_trends(table: pd.DataFrame, focus: str, industries, *, basis: str =
     inv = ind.select(table, "invention_patent_applications", basis=basis, region=focus, years=years)
     share = ind.share_of_parent(table, focus, "patent_applications", basis=basis, years=years)
     if apps.empty or not codes:
-        return _no_data(table, lang, _t(lang, "专利申请", "Patent applications"))
+        return _no_data(table, lang, _w("applications", lang))
     n = len(codes)
     ncols = 2 if n > 1 else 1
     nrows = -(-n // ncols)
@@ -117,21 +124,21 @@ def industry_trends(table: pd.DataFrame, focus: str, industries, *, basis: str =
             v = inv[inv["industry"] == code].set_index("year")["value"].reindex(a.index, fill_value=0)
             other = a["value"] - v
             hatch = ["//" if not c else "" for c in a["complete"]]
-            ax.bar(a.index, v, color=INVENTION_COLOR, hatch=None, label=_t(lang, "发明", "Inventions"))
-            ax.bar(a.index, other, bottom=v, color=OTHER_COLOR, label=_t(lang, "实用新型和外观设计", "Utility models, designs"))
+            ax.bar(a.index, v, color=INVENTION_COLOR, hatch=None, label=_w("inventions", lang))
+            ax.bar(a.index, other, bottom=v, color=OTHER_COLOR, label=_w("other_types", lang))
             for x, h, top in zip(a.index, hatch, a["value"], strict=True):
                 if h:
                     ax.bar([x], [max(top, 0)], fill=False, hatch="///", edgecolor="#666666", linewidth=0)
             if period:
                 ax.axvspan(period[0] - 0.5, period[1] + 0.5, color="#F2E6C9", alpha=0.45, zorder=0)
             ax.set_title(industry_label(code, industries, lang), fontsize=11)
-            ax.set_ylabel(_t(lang, "申请量（件）", "Applications"))
+            ax.set_ylabel(_w("applications_axis", lang))
             s = share[share["industry"] == code].set_index("year")
             ax2 = ax.twinx()
             ax2.plot(s.index, s["share"], color=CITY_COLOR, marker="o", markersize=3, linewidth=1.2,
-                     label=_t(lang, "占全市比重（%）", "Share of city (%)"))
+                     label=_w("share_of_city", lang))
             ax2.set_ylim(0, max(100.0, float(np.nanmax(s["share"])) if s["share"].notna().any() else 100.0) * 1.05)
-            ax2.set_ylabel(_t(lang, "占全市（%）", "% of city"), fontsize=8.5)
+            ax2.set_ylabel(_w("share_axis", lang), fontsize=8.5)
             ax2.grid(False)
             year_axis(ax)
         for k in range(n, nrows * ncols):
@@ -142,15 +149,13 @@ def industry_trends(table: pd.DataFrame, focus: str, industries, *, basis: str =
         bars, _ = axes[0, 0].get_legend_handles_labels()
         handles = [*bars[:2],
                    Line2D([], [], color=CITY_COLOR, marker="o", markersize=3,
-                          label=_t(lang, "占全市比重（%，右轴）", "Share of city (%, right axis)")),
-                   Patch(fill=False, hatch="///", edgecolor="#666666", label=_t(lang, "数据不完整的年份", "Incomplete year"))]
+                          label=_w("share_right_axis", lang)),
+                   Patch(fill=False, hatch="///", edgecolor="#666666", label=_w("incomplete_year", lang))]
         fig.legend(handles=handles, loc="outside upper center", ncols=4, fontsize=8.5, frameon=False)
         incomplete = sorted(int(y) for y in apps.loc[~apps["complete"].astype(bool), "year"].unique())
         extra = ""
         if incomplete:
-            yrs = "、".join(map(str, incomplete)) if lang != "en" else ", ".join(map(str, incomplete))
-            extra = _t(lang, f"{yrs}年数据不完整（发明专利申请约18个月后公开）",
-                       f"{yrs}: incomplete (inventions are published about 18 months after filing)")
+            extra = _w("incomplete", lang, incomplete_years=incomplete)
         # No title by default: the report prints the cell's caption under the figure.
         return _finish(fig, source_line(table, lang, basis, extra), bool(table.attrs.get("is_demo")), title, lang)
 
@@ -189,10 +194,9 @@ def block_heatmap(table: pd.DataFrame, focus: str, industries, *, indicator: str
         ax.set_xticks(range(len(cols)), [industry_label(c, industries, lang) for c in cols], fontsize=9)
         ax.set_yticks(range(len(blocks)), [f"▶ {b}" if b == focus else b for b in blocks], fontsize=9)
         ax.grid(False)
-        fig.colorbar(im, ax=ax, label=_t(lang, "占全市比重（%）", "Share of city (%)"), shrink=0.8)
-        ax.set_title(_t(lang, f"{ind.label(indicator, lang)}：各板块占全市比重（{year}年末）",
-                        f"{ind.label(indicator, lang)}: share of the city by block, end of {year}"), fontsize=11)
-        return _finish(fig, source_line(table, lang, basis, _t(lang, "括号内为件数", "counts in brackets")),
+        fig.colorbar(im, ax=ax, label=_w("share_of_city", lang), shrink=0.8)
+        ax.set_title(_w("heatmap_title", lang, name=ind.label(indicator, lang), year=year), fontsize=11)
+        return _finish(fig, source_line(table, lang, basis, _w("counts_in_brackets", lang)),
                        bool(table.attrs.get("is_demo")), lang=lang)
 
 
@@ -239,18 +243,9 @@ def summary_table(table: pd.DataFrame, imp, focus: str, industries, *, years: tu
         out[c] = out[c].round().astype("Int64")  # counts: whole numbers (NA where not computable)
     out["invention_share"] = out["invention_share"].round(1)
     out["held_share_of_city"] = out["held_share_of_city"].round(1)
-    labels = {
-        "industry": _t(lang, "产业", "Industry"),
-        "applications": _t(lang, "专利申请（件）", "Applications"),
-        "invention_share": _t(lang, "发明占比（%）", "Invention share (%)"),
-        "invention_grants": _t(lang, "发明授权（件）", "Invention grants"),
-        "pct": _t(lang, "PCT申请（件）", "PCT applications"),
-        "held": _t(lang, "有效发明（件）", "Inventions in force"),
-        "over_10y": _t(lang, "维持10年以上（件）", "> 10 years"),
-        "high_value": _t(lang, "高价值发明（件）", "High-value"),
-        "held_share_of_city": _t(lang, "有效发明占全市（%）", "% of city in force"),
-    }
-    out = out.rename(columns=labels)
+    from liyang_ip import wording
+
+    out = out.rename(columns=wording.group("patents.columns.summary", lang, geo=geo_words(lang)))
     out.attrs["stock_year"] = stock_year
     return out
 
@@ -258,13 +253,10 @@ def summary_table(table: pd.DataFrame, imp, focus: str, industries, *, years: tu
 def summary_note(summary: pd.DataFrame, years: tuple[int, int], lang: str = "zh") -> str:
     """The line that goes with :func:`summary_table`: which years the flows sum and which year-end the
     stocks refer to."""
-    y0, y1 = years
-    sy = summary.attrs.get("stock_year")
-    if lang == "en":
-        stock = f"stocks at the end of {sy}" if sy else "stocks not available (no legal status in the export)"
-        return f"Applications, grants and PCT: {y0}–{y1} totals; {stock}."
-    stock = f"存量为{sy}年末" if sy else "导出数据无法律状态，存量无法计算"
-    return f"申请、授权、PCT为{y0}—{y1}年合计；{stock}。"
+    from liyang_ip import wording
+
+    return wording.render("patents.summary_note", lang, start_year=years[0], end_year=years[1],
+                          stock_year=summary.attrs.get("stock_year"))
 
 
 def safe_table(df: pd.DataFrame, lang: str = "zh", demo: bool = False, decimals: int | None = None):
@@ -287,5 +279,5 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-__all__ = ["BASIS_LABELS", "block_heatmap", "escape", "industry_label", "industry_trends", "safe_table", "source_line",
+__all__ = ["BASIS_LABELS", "block_heatmap", "escape", "geo_words", "industry_label", "industry_trends", "safe_table", "source_line",
            "summary_note", "summary_table"]

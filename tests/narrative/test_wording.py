@@ -46,6 +46,13 @@ VALUES = {
     "exceeded": 110.0, "met": 100.0, "nearly": 90.0, "high": 3, "low": 2, "base_year": 2020,
     "years": ["2022", "2023"], "quantile": 90.0, "cap": 18.24, "parent": "常州市", "mark": "*",
     "shares": [50.0], "capped": [("甲指标", 21.84, 18.24)], "cap_binding": True, "materiality": 1.0,
+    # key-industry patent view (notebook 05): counts raw, percentages arrive as the view formats them ("12.5")
+    "file_name": "demo_patents.xlsx", "as_of": "2025-06-30", "n_patents": 12345, "n_located": 11000, "rows_read": 12400,
+    "rows_left_out": 55, "first_applicant": True, "located_pct": "89.1", "n_classified": 4321, "classified_pct": "35.0",
+    "located_reasons": [("地址不全", 1200), ("市外", 145)], "criteria_used": [("海外同族", "同族字段")],
+    "criteria_missing": ["获奖"], "n_applications": 2345.0, "city_share": "23.5", "n_held": 678.0, "stock_year": 2024,
+    "top_n": 10, "n_rows": 3456, "obs_status": "demo", "obs_years": [2015, 2024], "hv_full": False,
+    "basis_label": "按全部IPC分类号计", "extra": "括号内为件数", "what": "专利申请", "incomplete_years": [2024, 2025],
     # region-set words (RegionSet.words) as the default set `changzhou` gives them, typed by hand
     "geo": {"unit": "板块", "units": "板块", "average": "常州平均", "parent": "常州市", "parent_short": "常州",
             "whole": "全市", "all": "七个板块"},
@@ -64,12 +71,14 @@ FORMATTED = {
     "target": "1,500", "required": "8.8%", "projected": "1,450", "probability": "83%", "proposed": "1,481",
     "plan_target": "1,520", "share_pct": "50%", "cap": "18.2%", "reference_value": "1,701", "trend_value": "1,390",
     "share": "79.2%", "fast_cagr": "12.3%", "slow_cagr": "1.2%", "top_share": "23.5%", "level_pct": "90%",
-    "coverage": "95.2%", "C": "0.12", "ratio_min": "0.935", "lo": "0.752", "likely": "75.0%",
+    "coverage": "95.2%", "n_patents": "12,345", "rows_read": "12,400", "n_applications": "2,345", "n_rows": "3,456", "C": "0.12", "ratio_min": "0.935", "lo": "0.752", "likely": "75.0%",
 }
 FLIPPED = {k: (not v) for k, v in VALUES.items() if isinstance(v, bool)} | {
     "n_sources": None, "required": None, "projected": None, "probability": None, "plan_target": None,
     "reference_value": None, "trend_value": None, "cagr": None, "rel": None, "mape": None, "share": None,
     "dropped": [], "constant": [], "titles": [], "publisher": "", "high": 0, "low": 0, "plan": "", "n_more": 0, "n_unknown": 0, "n_issues": 0, "n_conflicts": 0, "method": "",
+    "located_reasons": [], "criteria_used": [], "criteria_missing": [], "city_share": None, "n_held": None,
+    "obs_years": None, "basis_label": "", "extra": "",
     "coverage": None, "horizon": None, "C": None, "verdict": "", "rank_hi": 2,
 }
 
