@@ -74,8 +74,10 @@ def import_paragraph(view: PatentView, lang: str = "zh") -> str:
 
 
 def _pct1(x: float) -> str:
-    """A percentage with one decimal as the view has always printed it (``format(x, ".1f")``)."""
-    return f"{x:.1f}"
+    """A percentage's number with one decimal, rounded as the rest of the report (half away from zero)."""
+    from liyang_ip.wording.format import fmt_number
+
+    return fmt_number(x, 1).replace(",", "")
 
 
 def _hv_how(view: PatentView, key: str, lang: str) -> str:
