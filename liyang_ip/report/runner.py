@@ -629,6 +629,15 @@ def is_up_to_date(job: Job, entry: Mapping | None, run_dir: Path) -> bool:
     return entry.get("output_sha256") == sha256_file(job.output)
 
 
+# A kernel that dies while starting (before any cell ran) is started again this many times.
+KERNEL_START_RETRIES = 1
+
+
+def is_kernel_start_failure(e: BaseException) -> bool:
+    """True for nbclient's "Kernel died before replying to kernel_info": no code of the notebook has run."""
+    return isinstance(e, RuntimeError) and "before replying to kernel_info" in str(e)
+
+
 def execute_job(spec: dict) -> dict:
     """Run one notebook with papermill (in a worker process); never raises.
 
@@ -676,11 +685,19 @@ def execute_job(spec: dict) -> dict:
         rset = spec["parameters"].get("region_set") or dataset_region_set(dataset)
         nbformat.write(fill_notebook(localize_notebook(nb, lang), rset, lang or "zh"), str(converted))
         source = converted
-        pm.execute_notebook(
-            str(source), str(tmp), parameters=spec["parameters"], kernel_name=spec.get("kernel"),
-            cwd=spec.get("cwd"), progress_bar=False, log_output=False,
-            execution_timeout=spec.get("timeout"), start_timeout=spec.get("start_timeout", 120),
-        )
+        for attempt in range(1 + KERNEL_START_RETRIES):
+            try:
+                pm.execute_notebook(
+                    str(source), str(tmp), parameters=spec["parameters"], kernel_name=spec.get("kernel"),
+                    cwd=spec.get("cwd"), progress_bar=False, log_output=False,
+                    execution_timeout=spec.get("timeout"), start_timeout=spec.get("start_timeout", 120),
+                )
+                break
+            except RuntimeError as e:
+                # A kernel that dies before it answers kernel_info ran none of the notebook's code (on a
+                # busy machine two kernels can race for the same ports): starting again is safe.
+                if not is_kernel_start_failure(e) or attempt == KERNEL_START_RETRIES:
+                    raise
     except pm.PapermillExecutionError as e:
         status = "failed"
         error = f"{e.ename}: {e.evalue} (cell [{e.exec_count}], index {e.cell_index})"

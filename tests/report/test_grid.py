@@ -151,3 +151,52 @@ def test_plan_preset_fills_beneath_the_given_parameters():
     assert apply_plan_preset({"focus": "溧阳市"}) == {"focus": "溧阳市"}
     with pytest.raises(ValueError, match="unknown plan"):
         apply_plan_preset({}, 99)
+
+
+def _fake_papermill(monkeypatch, failures):
+    """papermill.execute_notebook that raises the given exceptions in turn, then writes the output."""
+    import papermill
+
+    calls = []
+
+    def fake(src, out, **kwargs):
+        calls.append(out)
+        if len(calls) <= len(failures):
+            raise failures[len(calls) - 1]
+        import shutil
+        shutil.copy(src, out)
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake)
+    return calls
+
+
+def _spec(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1")]
+    src = tmp_path / "01_a.ipynb"
+    nbformat.write(nb, str(src))
+    return {"key": "甲/01_a", "notebook": str(src), "output": str(tmp_path / "out" / "01_a.ipynb"),
+            "parameters": {"lang": "zh", "dataset": "demo"}, "kernel": None, "cwd": None, "timeout": None,
+            "capture_stderr": False, "analysis_cache": None}
+
+
+def test_a_kernel_that_dies_while_starting_is_started_once_more(tmp_path, monkeypatch):
+    from liyang_ip.report.runner import execute_job
+
+    died = RuntimeError("Kernel died before replying to kernel_info")
+    calls = _fake_papermill(monkeypatch, [died])
+    res = execute_job(_spec(tmp_path))
+    assert res["status"] == "ok" and len(calls) == 2  # no notebook code had run: starting again is safe
+    calls = _fake_papermill(monkeypatch, [died, died])
+    res = execute_job(_spec(tmp_path))
+    assert res["status"] == "failed" and "kernel_info" in res["error"] and len(calls) == 2  # once, not forever
+
+
+def test_other_failures_are_not_retried(tmp_path, monkeypatch):
+    from liyang_ip.report.runner import execute_job
+
+    calls = _fake_papermill(monkeypatch, [RuntimeError("Kernel died while executing cell 3")])
+    res = execute_job(_spec(tmp_path))
+    assert res["status"] == "failed" and len(calls) == 1  # code had run: a second run could repeat side effects
