@@ -81,14 +81,18 @@ def generate(rows: int, out: Path) -> Path:
 
 
 def measure(argv: list[str]) -> tuple[float, float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS in MB, exit code) of one command in a fresh process."""
+    """(wall seconds, CPU seconds, peak RSS in MB, exit code) of one command in a fresh process (wait4 on
+    the child); its stderr is printed when it fails. Also used by bench_national.py."""
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
+    err = p.stderr.read().decode(errors="replace")
     p.stderr.close()
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, p.returncode
+    if code:
+        print(err, file=sys.stderr)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code
 
 
 def main() -> int:

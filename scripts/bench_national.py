@@ -23,7 +23,6 @@ import os
 import platform
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,24 +54,13 @@ national.load_partition(sys.argv[1], sys.argv[2])
 """
 
 
+from bench_data import measure  # noqa: E402 - the sibling script (scripts/ is on sys.path)
+
+
 def run_text(argv: list[str]) -> tuple[int, str]:
     """(exit code, stdout or, on failure, stderr) of one command in a fresh process."""
     p = subprocess.run(argv, capture_output=True, text=True, check=False)
     return p.returncode, p.stdout if p.returncode == 0 else p.stderr
-
-
-def measure_rusage(argv: list[str]) -> tuple[float, float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS in MB, exit code) of one command (wait4 on the child)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    code = os.waitstatus_to_exitcode(status)
-    err = p.stderr.read().decode(errors="replace")
-    p.stderr.close()
-    if code:
-        print(err, file=sys.stderr)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code
 
 
 def main() -> int:
@@ -84,7 +72,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     panel = out / "national_demo"
     load_start = os.getloadavg()[0]
-    wall, cpu, rss, code = measure_rusage([sys.executable, "-m", "liyang_ip.cli", "data", "national-demo",
+    wall, cpu, rss, code = measure([sys.executable, "-m", "liyang_ip.cli", "data", "national-demo",
                                            "--out", str(panel)])
     if code:
         return code
@@ -96,7 +84,7 @@ def main() -> int:
         print(lout, file=sys.stderr)
         return lcode
     loads = json.loads(lout)
-    ow, ocpu, orss, ocode = measure_rusage([sys.executable, "-c", ONE, str(panel), "320481"])
+    ow, ocpu, orss, ocode = measure([sys.executable, "-c", ONE, str(panel), "320481"])
     lines = [
         f"`scripts/bench_national.py --packs {args.packs}`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"{platform.machine()} × {os.cpu_count()} CPU, Python {platform.python_version()}, load average "

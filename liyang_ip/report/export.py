@@ -27,7 +27,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -233,20 +233,7 @@ def print_pdfs(jobs: Sequence[tuple[Path, Path, str]], executable: str | os.Path
     if concurrency is None:
         concurrency = max(2, min(4, os.cpu_count() or 2))
     if _loop_running():
-        box: dict[str, Any] = {}
-
-        def target():
-            try:
-                box["out"] = asyncio.run(_print_pdfs(jobs, exe, concurrency, timeout_ms))
-            except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
-                box["err"] = e
-
-        t = threading.Thread(target=target)
-        t.start()
-        t.join()
-        if "err" in box:
-            raise box["err"]
-        return box["out"]
+        return _in_thread(lambda: asyncio.run(_print_pdfs(jobs, exe, concurrency, timeout_ms)))
     return asyncio.run(_print_pdfs(jobs, exe, concurrency, timeout_ms))
 
 
@@ -851,20 +838,7 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
     """
     if _loop_running():
         # Playwright's sync API refuses to run inside an event loop (e.g. a Jupyter kernel).
-        box: dict[str, Any] = {}
-
-        def target():
-            try:
-                box["out"] = export_paths(paths, formats, combined=combined, force=force, browser=browser)
-            except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
-                box["err"] = e
-
-        t = threading.Thread(target=target)
-        t.start()
-        t.join()
-        if "err" in box:
-            raise box["err"]
-        return box["out"]
+        return _in_thread(lambda: export_paths(paths, formats, combined=combined, force=force, browser=browser))
 
     from ..fsutil import atomic_write_text
 
@@ -941,6 +915,26 @@ def _record_exports(docs: Sequence[Doc], written: Sequence[Path]) -> None:
                         manifest["notebooks"][key] = {**e, "exports": {**(e.get("exports") or {}), **files}}
 
         update_manifest(run_dir, change)
+
+
+def _in_thread(fn: Callable[[], Any]) -> Any:
+    """`fn()` run in a fresh thread (no event loop there), its result returned or its exception re-raised.
+
+    For Playwright and asyncio.run called from inside a running loop (a Jupyter kernel)."""
+    box: dict[str, Any] = {}
+
+    def target():
+        try:
+            box["out"] = fn()
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+            box["err"] = e
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join()
+    if "err" in box:
+        raise box["err"]
+    return box["out"]
 
 
 def _loop_running() -> bool:

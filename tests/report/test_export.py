@@ -315,3 +315,20 @@ def test_combined_report_reuses_the_chapters_rendered_once(tmp_path, monkeypatch
     # Contents link to each chapter's section headings, which exist in the page.
     for target in re.findall(r'<nav class="liy-toc">.*?</nav>', report, re.DOTALL)[0].split('href="#')[1:]:
         assert f'id="{target.split(chr(34))[0]}"' in report
+
+
+def test_work_needing_its_own_event_loop_runs_from_inside_a_running_one():
+    import asyncio
+
+    from liyang_ip.report import export
+
+    async def two():
+        return 2
+
+    async def in_a_kernel():  # like a Jupyter cell: a loop is running, asyncio.run would refuse
+        assert export._loop_running()
+        assert export._in_thread(lambda: asyncio.run(two())) == 2
+        with pytest.raises(ValueError, match="boom"):
+            export._in_thread(lambda: (_ for _ in ()).throw(ValueError("boom")))
+
+    asyncio.run(in_a_kernel())
