@@ -13,7 +13,7 @@ Every chart function takes tidy data (the observation table of ``liyang_ip.data`
 
 Missing data stays missing: absent rows are not drawn and NaN values leave gaps; nothing is filled.
 
-matplotlib and seaborn are imported inside the functions so that importing this module is cheap.
+matplotlib is imported inside the functions so that importing this module is cheap.
 """
 
 from __future__ import annotations

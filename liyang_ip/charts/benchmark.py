@@ -154,6 +154,83 @@ def gap_bars(
 
 
 # ---------------------------------------------------------------------------------------- heatmap
+#: Colour map and look of every heatmap: low scores pale yellow, high dark blue; a missing cell light grey.
+HEATMAP_CMAP = "YlGnBu"
+MISSING_CELL_COLOR = "#E9ECEF"
+
+
+def _relative_luminance(rgba: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance (0 black – 1 white) of RGB(A) rows in 0–1."""
+    rgb = np.asarray(rgba, dtype=float)[:, :3]
+    rgb = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return rgb @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def annotated_heatmap(
+    ax,
+    data: pd.DataFrame,
+    xlabels: list[str],
+    ylabels: list[str],
+    *,
+    vmin: float,
+    vmax: float,
+    value_label: str,
+    lang: str = "zh",
+    decimals: int = 0,
+):
+    """Draw `data` (rows top to bottom, columns left to right) as coloured cells with their values.
+
+    matplotlib alone (the look of ``seaborn.heatmap``: white cell borders, no spines, colour bar without
+    outline, dark text on light cells and white text on dark ones). Each value is written by the report's
+    one number formatter, :func:`liyang_ip.wording.format.fmt_number` with `decimals` (0: a score of
+    12.5 reads 13, as the prose rounds). Colours run from `vmin` to `vmax` (values outside take the end
+    colours). A missing value (NaN) is never filled: its cell is light grey and reads "—", and a legend
+    entry under the colour bar names it (``charts.labels.no_data_short``).
+
+    Returns
+    -------
+    QuadMesh
+        The cells (``get_array()`` is the masked data, ``norm`` the colour scale).
+    """
+    import matplotlib as mpl
+    from matplotlib.patches import Patch
+
+    from liyang_ip.wording.format import fmt_number
+
+    values = data.to_numpy(dtype=float)
+    nrows, ncols = values.shape
+    cmap = mpl.colormaps[HEATMAP_CMAP].with_extremes(bad=MISSING_CELL_COLOR)
+    mesh = ax.pcolormesh(np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax,
+                         edgecolors="white", linewidth=0.6)
+    ax.set_xlim(0, ncols)
+    ax.set_ylim(nrows, 0)  # first row at the top, as in a table
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xticks(np.arange(ncols) + 0.5, xlabels)
+    ax.set_yticks(np.arange(nrows) + 0.5, ylabels, va="center")
+    colors = cmap(mesh.norm(np.nan_to_num(values, nan=vmin)).ravel())
+    dark = _relative_luminance(colors) <= 0.408
+    for k, v in enumerate(values.ravel()):
+        i, j = divmod(k, ncols)
+        missing = not np.isfinite(v)
+        ax.text(j + 0.5, i + 0.5, fmt_number(v, decimals), ha="center", va="center", fontsize=8,
+                color="#6C757D" if missing else "white" if dark[k] else "#262626")
+    cbar = ax.get_figure().colorbar(mesh, ax=ax, label=value_label, shrink=0.8)
+    cbar.outline.set_linewidth(0)
+    if np.isnan(values).any():
+        cbar.ax.legend(
+            [Patch(facecolor=MISSING_CELL_COLOR, edgecolor="#ADB5BD", linewidth=0.6)],
+            [chart_label("no_data_short", lang)],
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.03),
+            handlelength=1.2,
+            borderaxespad=0.0,
+            fontsize=8,
+        )
+    return mesh
+
+
 def score_heatmap(
     scores: pd.DataFrame,
     *,
@@ -177,15 +254,14 @@ def score_heatmap(
     scores : DataFrame
         Long (region, ``column``, ``value_col``) or wide (index region, one column per indicator/pillar;
         other columns such as ``topsis`` or ``rank`` of ``composite_scores`` are left out).
-        Scores are on 0–100 (min-max normalised) unless ``vmin``/``vmax`` say otherwise. NaN cells stay
-        blank.
+        Scores are on 0–100 (min-max normalised) unless ``vmin``/``vmax`` say otherwise. A missing
+        score (NaN, or no row for a region and column) stays missing: its cell is grey, reads "—" and
+        the legend under the colour bar says "无数据" (no data).
     column : 'indicator' or 'pillar'
         What the columns are (chooses the labels).
     """
     region_set = _set_of(region_set, scores)
     focus = _focus(focus, region_set)
-    import seaborn as sns
-
     from liyang_ip import registry
 
     if scores is None or len(scores) == 0:
@@ -233,25 +309,7 @@ def score_heatmap(
     )
     with chart_canvas(*size) as (fig, axes):
         ax = axes[0, 0]
-        sns.heatmap(
-            data,
-            ax=ax,
-            cmap="YlGnBu",
-            vmin=vmin,
-            vmax=vmax,
-            annot=True,
-            fmt=".0f",
-            annot_kws={"fontsize": 8},
-            linewidths=0.6,
-            linecolor="white",
-            cbar_kws={"label": value_label, "shrink": 0.8},
-            xticklabels=xlabels,
-            yticklabels=ylabels,
-        )
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        ax.tick_params(axis="x", rotation=0)
-        ax.tick_params(axis="y", rotation=0)
+        annotated_heatmap(ax, data, xlabels, ylabels, vmin=vmin, vmax=vmax, value_label=value_label, lang=lang)
         for lab in [*ax.get_yticklabels(), *ax.get_xticklabels()]:
             if lab.get_text() == region_name(focus, lang):
                 lab.set_color(FOCUS_COLOR)
