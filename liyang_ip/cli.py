@@ -21,39 +21,39 @@ import os
 import sys
 from pathlib import Path
 
+from .clitable import Arg, Command, add_commands, arg
 
-def _data_error(cmd: str, e: BaseException) -> str:
-    """One line for a data problem that stops a command (no traceback)."""
-    import errno
 
-    if isinstance(e, OSError) and not isinstance(e, FileNotFoundError):
-        what = e.strerror or str(e)
-        hint = "; free some space and run again (the previous output is kept)" if e.errno == errno.ENOSPC else ""
-        where = f" {e.filename}" if e.filename else ""
-        return f"liyang-ip data {cmd}: cannot write{where}: {what}{hint}"
-    return f"liyang-ip data {cmd}: {e}"
+def _fail(cmd: str, problem: str | BaseException, code: int = 1) -> int:
+    """Print one line ``liyang-ip data CMD: PROBLEM`` on stderr (no traceback); return `code`.
+
+    An OSError other than a missing file (a full disk, a read-only folder) is said as "cannot write" with
+    the file and, for a full disk, what to do; any other problem as its text.
+    """
+    if isinstance(problem, OSError) and not isinstance(problem, FileNotFoundError):
+        what = problem.strerror or str(problem)
+        hint = "; free some space and run again (the previous output is kept)" if problem.errno == errno.ENOSPC else ""
+        where = f" {problem.filename}" if problem.filename else ""
+        problem = f"cannot write{where}: {what}{hint}"
+    print(f"liyang-ip data {cmd}: {problem}", file=sys.stderr)
+    return code
 
 
 def _cmd_build(args) -> int:
-    from .data.build import BuildError, OutputError, build_and_write
+    from .data.build import BUNDLED, BuildError, OutputError, build_and_write
     from .data.readers import RawFileError
 
     status = 0
-    from .data.build import BUNDLED
-
     for spec in args.dataset or list(BUNDLED):
         try:
             built, out = build_and_write(spec, out_root=args.out)
         except BuildError as e:
-            print(f"liyang-ip data build: {spec}: {e}", file=sys.stderr)
-            status = 1
+            status = _fail("build", f"{spec}: {e}")
             continue
         except OutputError as e:
-            print(_data_error("build", e), file=sys.stderr)
-            return 2
+            return _fail("build", e, 2)
         except (RawFileError, FileNotFoundError, ValueError, OSError) as e:
-            print(_data_error("build", e), file=sys.stderr)
-            status = 1
+            status = _fail("build", e)
             continue
         m = built.metadata
         tag = "DEMO DATA (synthetic)" if m["is_demo"] else "real data"
@@ -81,10 +81,10 @@ def _cmd_check(args) -> int:
 
 def _cmd_demo(args) -> int:
     from .data.build import raw_dir
-    from .data.demo import write_demo
+    from .data.demo import SEED, write_demo
 
     out = Path(args.out) if args.out else raw_dir("demo")
-    for p in write_demo(out, seed=args.seed):
+    for p in write_demo(out, seed=SEED if args.seed is None else args.seed):
         print(p)
     return 0
 
@@ -93,18 +93,15 @@ def _cmd_national_demo(args) -> int:
     import time
 
     from .data.build import project_root
-    from .data.national import NationalPanelError, build_national_demo, write_param_sets
+    from .data.national import SEED, NationalPanelError, build_national_demo, write_param_sets
 
     out = Path(args.out) if args.out else project_root() / "data" / "processed" / "national_demo"
     t0 = time.perf_counter()
     try:
-        panel = build_national_demo(out, seed=args.national_seed, provinces=args.province)
-    except NationalPanelError as e:
-        print(f"liyang-ip data national-demo: {e}", file=sys.stderr)
-        return 1
-    except OSError as e:
-        print(_data_error("national-demo", e), file=sys.stderr)
-        return 1
+        panel = build_national_demo(out, seed=SEED if args.national_seed is None else args.national_seed,
+                                    provinces=args.province)
+    except (NationalPanelError, OSError) as e:
+        return _fail("national-demo", e)
     print(f"{panel.root}: {panel.rows:,} rows, {panel.units:,} county-level units, {panel.partitions} partitions "
           f"(parent=CODE), {time.perf_counter() - t0:.1f} s; SYNTHETIC demo data (status demo), not statistics")
     if args.params_out:
@@ -112,34 +109,27 @@ def _cmd_national_demo(args) -> int:
             print(f"{write_param_sets(panel.root, args.params_out)}: one parameter set per unit "
                   "(liyang-ip run --params FILE --dry-run)")
         except OSError as e:
-            print(_data_error("national-demo", e), file=sys.stderr)
-            return 1
+            return _fail("national-demo", e)
     return 0
 
 
 def _cmd_template(args) -> int:
     from .data.build import raw_dir
     from .data.template import write_template
+    from .registry import RegionSetError
 
     out = Path(args.out) if args.out else raw_dir("templates") / "liyang_ip_data_template.xlsx"
     if out.is_dir():
-        print(f"liyang-ip data template: {out} is a folder; give a file name such as {out / '数据填报模板.xlsx'}",
-              file=sys.stderr)
-        return 2
+        return _fail("template", f"{out} is a folder; give a file name such as {out / '数据填报模板.xlsx'}", 2)
     if (out.exists() or out.is_symlink()) and not args.force:
-        print(f"liyang-ip data template: {out} exists; not overwritten (it may hold filled-in data). Use --force "
-              "to replace it, or --out for another file", file=sys.stderr)
-        return 1
-    from .registry import RegionSetError
-
+        return _fail("template", f"{out} exists; not overwritten (it may hold filled-in data). Use --force to "
+                     "replace it, or --out for another file")
     try:
         print(write_template(out, layout=args.layout, region_set=args.region_set))
     except RegionSetError as e:
-        print(f"liyang-ip data template: {e}", file=sys.stderr)
-        return 2
+        return _fail("template", e, 2)
     except OSError as e:
-        print(_data_error("template", e), file=sys.stderr)
-        return 1
+        return _fail("template", e)
     return 0
 
 
@@ -158,15 +148,10 @@ def _cmd_import(args) -> int:
                               source_id=args.source_id, title=args.title, publisher=args.publisher or "",
                               url=args.url or "", date=args.date or "", status=args.status,
                               total_region=args.total_region, region_set=args.region_set)
-    except RawFileError as e:
-        print(f"liyang-ip data import: {e}", file=sys.stderr)
-        return 1
     except RegionSetError as e:
-        print(f"liyang-ip data import: --region-set: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(_data_error("import", e), file=sys.stderr)
-        return 1
+        return _fail("import", f"--region-set: {e}", 2)
+    except (RawFileError, OSError) as e:
+        return _fail("import", e)
     for i in result.issues:
         print(i, file=sys.stderr if i.severity == "error" else sys.stdout)
     if result.errors:
@@ -177,16 +162,13 @@ def _cmd_import(args) -> int:
               file=sys.stderr)
         return 1
     if out.exists() and not out.is_dir():
-        print(f"liyang-ip data import: --out {out} is a file; give a folder", file=sys.stderr)
-        return 2
+        return _fail("import", f"--out {out} is a file; give a folder", 2)
     try:
         paths = write_import(result, out, force=args.force)
-    except FileExistsError as e:
-        print(f"liyang-ip data import: {e}", file=sys.stderr)
-        return 1
+    except FileExistsError as e:  # an OSError, but said as it is: the files are there and --force replaces them
+        return _fail("import", str(e))
     except OSError as e:
-        print(_data_error("import", e), file=sys.stderr)
-        return 1
+        return _fail("import", e)
     obs = result.observations
     n_err = sum(i.severity == "error" for i in check(out))
     print(f"{len(obs)} figure(s), {obs['indicator'].nunique()} indicator(s), {obs['region'].nunique()} region(s), "
@@ -195,78 +177,86 @@ def _cmd_import(args) -> int:
     return 1 if n_err else 0
 
 
+def _region_set_arg(what: str, default: str = "") -> Arg:
+    return arg("--region-set", default=None, metavar="NAME|PATH",
+               help=f"{what}: a bundled region set (changzhou, china, jiangsu) or a YAML file{default}")
+
+
+def data_commands() -> tuple[Command, ...]:
+    """The `data` sub-commands (built with the parser, like report.cli.commands)."""
+    return (
+        Command("build", _cmd_build, "raw → data/processed/<name>/ (atomic)", args=(
+            arg("--dataset", action="append", help="demo, public, cnipa or a path (repeatable; default: all bundled)"),
+            arg("--out", help="processed root directory (default data/processed)"),
+            arg("-v", "--verbose", action="store_true", help="print warnings"),
+        )),
+        Command("check", _cmd_check, "validate a file or dataset directory; exit 1 on errors", args=(
+            arg("path"),
+            arg("-v", "--verbose", action="store_true", help="also print info messages (encoding)"),
+        )),
+        Command("demo", _cmd_demo, "regenerate the synthetic demo raw dataset", args=(
+            arg("--out"),
+            arg("--seed", type=int, default=None),
+        )),
+        Command("national-demo", _cmd_national_demo, "write the seeded synthetic national panel (every county-level "
+                "unit, Parquet partitioned by parent; status demo)", parser=dict(
+                    description="Every county-level unit of the GB/T 2260 list × every catalogue indicator × 20 "
+                    "years, invented figures (status demo), written as OUT/parent=CODE/ partitions; each partition "
+                    "is a --dataset for run (region set division:CODE)."), args=(
+            arg("--out", help="panel folder (default data/processed/national_demo); replaced only if it is a national "
+                "panel or empty"),
+            arg("--seed", dest="national_seed", type=int, default=None),
+            arg("--province", action="append", metavar="CODE",
+                help="only this province (two-digit code, e.g. 32; repeatable; default: all)"),
+            arg("--params-out", metavar="FILE.yaml",
+                help="also write a parameters file with one set (dataset: its partition, focus: its name) per unit, "
+                "for liyang-ip run --params"),
+        )),
+        Command("template", _cmd_template, "write the Excel data-collection template", args=(
+            arg("--out"),
+            arg("--force", action="store_true", help="replace an existing file"),
+            _region_set_arg("regions in the drop-down"),
+            arg("--layout", choices=["both", "long", "wide"], default="both",
+                help="long sheet 数据, wide sheets (one per indicator: regions down, years across), or both"),
+        )),
+        Command("import", _cmd_import, "a 统计年鉴 table (.csv/.xlsx) → tidy observations.csv + sources.csv stub",
+                parser=dict(description="Read a yearbook table in one of its two common layouts: regions down × "
+                            "indicators across for one year (--year, or from the title), or indicators down × years "
+                            "across for one region (--region). Writes OUT/observations.csv and OUT/sources.csv."),
+                args=(
+            arg("file"),
+            arg("--layout", choices=["auto", "regions-down", "indicators-down"], default="auto"),
+            arg("--region", help="the region of an indicators-down table, e.g. 溧阳市"),
+            arg("--year", type=int, help="the year of a regions-down table (default: from its title)"),
+            arg("--sheet", help="sheet name of an .xlsx (default: the first sheet)"),
+            arg("--total-region", help="region of 合计/全市 rows (default: the region set's parent)"),
+            _region_set_arg("names of the regions", " (default: changzhou)"),
+            arg("--source-id", default="S1"),
+            arg("--title", help="source title (default: the table's title row)"),
+            arg("--publisher"),
+            arg("--url"),
+            arg("--date"),
+            arg("--status", default="official", choices=["official", "estimate"]),
+            arg("--out", help="output folder (default: FILE's folder/<stem>_import)"),
+            arg("--force", action="store_true", help="replace existing observations.csv/sources.csv"),
+        )),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
     from .extract import cli as extract_cli
     from .patents import cli as patents_cli
     from .report import cli as report_cli
 
-    p = argparse.ArgumentParser(prog="liyang-ip", description="County-level IP planning analytics: a unit against its siblings and their parent.")
+    p = argparse.ArgumentParser(prog="liyang-ip", description="County-level IP planning analytics: a unit against "
+                                "its siblings and their parent.")
     p.add_argument("--version", action="version", version=f"liyang-ip {__version__}")
     p.add_argument("--debug", action="store_true",
                    help="show the full traceback of an error (for bug reports) instead of one line")
     sub = p.add_subparsers(dest="command", required=True)
-
-    data = sub.add_parser("data", help="build, check and generate datasets")
-    dsub = data.add_subparsers(dest="data_command", required=True)
-    b = dsub.add_parser("build", help="raw → data/processed/<name>/ (atomic)")
-    b.add_argument("--dataset", action="append", help="demo, public, cnipa or a path (repeatable; default: all bundled)")
-    b.add_argument("--out", help="processed root directory (default data/processed)")
-    b.add_argument("-v", "--verbose", action="store_true", help="print warnings")
-    b.set_defaults(func=_cmd_build)
-    c = dsub.add_parser("check", help="validate a file or dataset directory; exit 1 on errors")
-    c.add_argument("path")
-    c.add_argument("-v", "--verbose", action="store_true", help="also print info messages (encoding)")
-    c.set_defaults(func=_cmd_check)
-    d = dsub.add_parser("demo", help="regenerate the synthetic demo raw dataset")
-    d.add_argument("--out")
-    d.add_argument("--seed", type=int, default=None)
-    d.set_defaults(func=_cmd_demo)
-    nd = dsub.add_parser("national-demo", help="write the seeded synthetic national panel (every county-level unit, "
-                         "Parquet partitioned by parent; status demo)",
-                         description="Every county-level unit of the GB/T 2260 list × every catalogue indicator × "
-                         "20 years, invented figures (status demo), written as OUT/parent=CODE/ partitions; each "
-                         "partition is a --dataset for run (region set division:CODE).")
-    nd.add_argument("--out", help="panel folder (default data/processed/national_demo); replaced only if it is a "
-                    "national panel or empty")
-    nd.add_argument("--seed", dest="national_seed", type=int, default=None)
-    nd.add_argument("--province", action="append", metavar="CODE",
-                    help="only this province (two-digit code, e.g. 32; repeatable; default: all)")
-    nd.add_argument("--params-out", metavar="FILE.yaml",
-                    help="also write a parameters file with one set (dataset: its partition, focus: its name) per "
-                    "unit, for liyang-ip run --params")
-    nd.set_defaults(func=_cmd_national_demo)
-    t = dsub.add_parser("template", help="write the Excel data-collection template")
-    t.add_argument("--out")
-    t.add_argument("--force", action="store_true", help="replace an existing file")
-    t.add_argument("--region-set", default=None, metavar="NAME|PATH",
-                   help="regions in the drop-down: a bundled region set (changzhou, china, jiangsu) or a YAML file")
-    t.set_defaults(func=_cmd_template)
-    im = dsub.add_parser("import", help="a 统计年鉴 table (.csv/.xlsx) → tidy observations.csv + sources.csv stub",
-                         description="Read a yearbook table in one of its two common layouts: regions down × "
-                         "indicators across for one year (--year, or from the title), or indicators down × years "
-                         "across for one region (--region). Writes OUT/observations.csv and OUT/sources.csv.")
-    im.add_argument("file")
-    im.add_argument("--layout", choices=["auto", "regions-down", "indicators-down"], default="auto")
-    im.add_argument("--region", help="the region of an indicators-down table, e.g. 溧阳市")
-    im.add_argument("--year", type=int, help="the year of a regions-down table (default: from its title)")
-    im.add_argument("--sheet", help="sheet name of an .xlsx (default: the first sheet)")
-    im.add_argument("--total-region", help="region of 合计/全市 rows (default: the region set's parent)")
-    im.add_argument("--region-set", default=None, metavar="NAME|PATH",
-                    help="names of the regions: a bundled region set (changzhou, china, jiangsu) or a YAML file "
-                    "(default: changzhou)")
-    im.add_argument("--source-id", default="S1")
-    im.add_argument("--title", help="source title (default: the table's title row)")
-    im.add_argument("--publisher")
-    im.add_argument("--url")
-    im.add_argument("--date")
-    im.add_argument("--status", default="official", choices=["official", "estimate"])
-    im.add_argument("--out", help="output folder (default: FILE's folder/<stem>_import)")
-    im.add_argument("--force", action="store_true", help="replace existing observations.csv/sources.csv")
-    im.set_defaults(func=_cmd_import)
-    t.add_argument("--layout", choices=["both", "long", "wide"], default="both",
-                   help="long sheet 数据, wide sheets (one per indicator: regions down, years across), or both")
-    extract_cli.register(dsub)
+    add_commands(sub, [Command("data", None, "build, check and generate datasets", subcommands=data_commands(),
+                               extend=(extract_cli.register,))])
     report_cli.register(sub)
     patents_cli.register(sub)
     return p
@@ -297,14 +287,6 @@ def main(argv: list[str] | None = None) -> int:
     argv = [a for i, a in enumerate(argv) if not (i < cut and a == "--debug")]
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "seed", 0) is None:
-        from .data.demo import SEED
-
-        args.seed = SEED
-    if getattr(args, "national_seed", 0) is None:
-        from .data.national import SEED as NATIONAL_SEED
-
-        args.national_seed = NATIONAL_SEED
     if debug:
         return int(args.func(args) or 0)
     try:

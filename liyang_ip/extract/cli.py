@@ -44,29 +44,29 @@ def read_text(path: str | Path) -> tuple[str, str]:
 
 def register(data_subparsers) -> None:
     """Add `extract` to the `data` sub-command group."""
-    p = data_subparsers.add_parser(
-        "extract",
-        help="extract indicator figures from a bulletin (统计公报: PDF, web page, text) with quotes",
-        description=(
+    from ..clitable import Command, add_commands, arg
+
+    add_commands(data_subparsers, [Command(
+        "extract", run, "extract indicator figures from a bulletin (统计公报: PDF, web page, text) with quotes",
+        parser=dict(description=(
             "Find catalogue indicators and their figures in a bulletin (PDF, saved web page or text; "
             "paragraphs and tables) and write raw-ready rows (status official, estimate for approximate "
             "figures) with the exact quote and its location. Growth statements are kept apart from levels; "
-            "figures that cannot be attributed to one indicator are listed on stderr, never guessed."
-        ),
-    )
-    p.add_argument("document", metavar="DOCUMENT",
-                   help="bulletin as PDF, saved web page (.html) or text (UTF-8, UTF-16, GBK/GB18030)")
-    p.add_argument("--region", help="region the document is about, e.g. 溧阳市 (default: from its title)")
-    p.add_argument("--year", type=int, help="year it reports on, e.g. 2020 (default: from its title)")
-    p.add_argument("--source-id", default="", help="key into the sources table, copied to every row")
-    p.add_argument("--out", help="write the rows to this CSV (UTF-8) instead of stdout")
-    p.add_argument("--append", metavar="RAW_CSV",
-                   help="append the rows to this raw tidy CSV (created with a header if absent)")
-    p.add_argument("--changes", metavar="CSV", help="write growth and change statements to this CSV")
-    p.add_argument("--unattributed", metavar="CSV", help="write unattributed figures to this CSV")
-    p.add_argument("--keep-lines", action="store_true",
-                   help="treat every line break as the end of a sentence (default: join lines a PDF wrapped)")
-    p.set_defaults(func=run)
+            "figures that cannot be attributed to one indicator are listed on stderr, never guessed.")),
+        args=(
+            arg("document", metavar="DOCUMENT",
+                help="bulletin as PDF, saved web page (.html) or text (UTF-8, UTF-16, GBK/GB18030)"),
+            arg("--region", help="region the document is about, e.g. 溧阳市 (default: from its title)"),
+            arg("--year", type=int, help="year it reports on, e.g. 2020 (default: from its title)"),
+            arg("--source-id", default="", help="key into the sources table, copied to every row"),
+            arg("--out", help="write the rows to this CSV (UTF-8) instead of stdout"),
+            arg("--append", metavar="RAW_CSV",
+                help="append the rows to this raw tidy CSV (created with a header if absent)"),
+            arg("--changes", metavar="CSV", help="write growth and change statements to this CSV"),
+            arg("--unattributed", metavar="CSV", help="write unattributed figures to this CSV"),
+            arg("--keep-lines", action="store_true",
+                help="treat every line break as the end of a sentence (default: join lines a PDF wrapped)"),
+        ))])
 
 
 def _err(msg: str) -> None:

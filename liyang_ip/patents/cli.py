@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..clitable import Command, add_commands, arg
+
 
 def _default_out(path: Path) -> Path:
     from liyang_ip.data.build import processed_dir
@@ -74,23 +76,29 @@ def _cmd_demo(args) -> int:
 
 
 def register(sub) -> None:
-    """Add the ``patents`` command to the top-level subparsers."""
-    p = sub.add_parser("patents", help="patent-list exports → indicators per block, industry and year")
-    psub = p.add_subparsers(dest="patents_command", required=True)
-    i = psub.add_parser("import", help="read an export (CSV/XLSX), locate, classify, count; write tidy tables")
-    i.add_argument("file", help="export file: CSV/TXT (UTF-8, GBK, UTF-16) or XLSX")
-    i.add_argument("--columns", help="column preset (cnipa, incopat, patsnap) or a YAML mapping file; default: all presets")
-    i.add_argument("--out", help="output directory (default data/processed/patents/<file name>)")
-    i.add_argument("--all-applicants", action="store_true", help="locate every applicant, not only the first")
-    i.add_argument("--industries", help="industries YAML (default: the bundled registry/industries.yaml)")
-    i.add_argument("--as-of", help="date the legal status refers to (the export date), e.g. 2024-06-30")
-    i.add_argument("--max-errors", type=int, default=20, help="row-level messages to print (all are in errors.csv)")
-    i.add_argument("--strict", action="store_true",
-                   help="any row-level error or warning (a row left out or read with a guess) fails the import; "
-                        "nothing is written")
-    i.set_defaults(func=_cmd_import)
-    d = psub.add_parser("demo", help="write the seeded synthetic demo export (status demo)")
-    d.add_argument("--out", help="file to write (default data/raw/patents_demo/patents_demo.csv)")
-    d.add_argument("--rows", type=int, default=None, help="number of patents (default: the demo size)")
-    d.add_argument("--seed", dest="patents_seed", type=int, default=None, help="default: the demo seed")
-    d.set_defaults(func=_cmd_demo)
+    """Add the ``patents`` command group (`commands`) to the top-level subparsers."""
+    add_commands(sub, commands())
+
+
+def commands() -> tuple[Command, ...]:
+    """The sub-commands of this module, made when the parser is built (so the functions are looked up then,
+    and a test can replace one)."""
+    return (Command("patents", None, "patent-list exports → indicators per block, industry and year", subcommands=(
+        Command("import", _cmd_import, "read an export (CSV/XLSX), locate, classify, count; write tidy tables", args=(
+            arg("file", help="export file: CSV/TXT (UTF-8, GBK, UTF-16) or XLSX"),
+            arg("--columns", help="column preset (cnipa, incopat, patsnap) or a YAML mapping file; default: all presets"),
+            arg("--out", help="output directory (default data/processed/patents/<file name>)"),
+            arg("--all-applicants", action="store_true", help="locate every applicant, not only the first"),
+            arg("--industries", help="industries YAML (default: the bundled registry/industries.yaml)"),
+            arg("--as-of", help="date the legal status refers to (the export date), e.g. 2024-06-30"),
+            arg("--max-errors", type=int, default=20, help="row-level messages to print (all are in errors.csv)"),
+            arg("--strict", action="store_true",
+                help="any row-level error or warning (a row left out or read with a guess) fails the import; "
+                     "nothing is written"),
+        )),
+        Command("demo", _cmd_demo, "write the seeded synthetic demo export (status demo)", args=(
+            arg("--out", help="file to write (default data/raw/patents_demo/patents_demo.csv)"),
+            arg("--rows", type=int, default=None, help="number of patents (default: the demo size)"),
+            arg("--seed", dest="patents_seed", type=int, default=None, help="default: the demo seed"),
+        )),
+    )),)

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..clitable import Command, add_commands, arg
+
 RUN_EPILOG = """\
 examples:
   liyang-ip run --focus 溧阳市 --pdf                       one block, demo data, HTML+PDF
@@ -40,81 +42,8 @@ DEFAULT_CELL_TIMEOUT = 900.0
 
 
 def register(subparsers) -> None:
-    """Add `run` and `export` to the top-level parser."""
-    r = subparsers.add_parser(
-        "run", help="execute the notebooks with papermill for one parameter set or a grid",
-        description="Execute the numbered notebooks (papermill) for one parameter set or a grid, in parallel.",
-        epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    r.add_argument("--params", metavar="FILE.yaml", help="parameters file (a set, a grid or a list of sets)")
-    r.add_argument("--focus", action="append", metavar="BLOCK",
-                   help="focus unit (repeatable), or 'all' for every member of the dataset's region set "
-                        "(default: its first member); with a national panel's folder as --dataset, a unit's "
-                        "name or six-digit code, or all for every county-level unit")
-    r.add_argument("--plan", metavar="N",
-                   help="preset for drafting plan N (e.g. 14: baseline 2015→2020, targets 2025; 15: baseline "
-                        "2020→2025, targets 2030; periods from registry/plans.yaml); other flags and the "
-                        "parameters file override it")
-    r.add_argument("--target-year", type=int, metavar="YEAR", help="target year of the plan")
-    r.add_argument("--dataset", metavar="demo|public|cnipa|PATH", help="dataset (default demo)")
-    r.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="any notebook parameter; VALUE is read as YAML (e.g. -p gap_share=0.5 -p lang=en)")
-    r.add_argument("--notebooks", metavar="01_baseline,...",
-                   help="comma-separated notebooks to run (stem or number; default all NN_* notebooks, .md/.py/.ipynb)")
-    r.add_argument("--notebooks-dir", metavar="DIR", help="where the notebooks are (default ./notebooks)")
-    r.add_argument("--out", default="outputs", metavar="DIR", help="output root (default outputs/)")
-    r.add_argument("--run-name", metavar="NAME",
-                   help="sub-directory of --out (default: the parameters file's name, else the dataset's)")
-    r.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="notebooks executed at once (default 1)")
-    r.add_argument("--cluster", metavar="local[:N]|tcp://HOST:8786",
-                   help="run the batch on Dask: a LocalCluster of N worker processes (default: one per CPU) "
-                        "or an existing scheduler; workers need the package and the same paths (README)")
-    r.add_argument("--dry-run", action="store_true",
-                   help="show the plan (jobs, up to date, estimated time) and run nothing")
-    r.add_argument("--pdf", action="store_true", help="also export HTML and PDF (needs Chromium)")
-    r.add_argument("--force", action="store_true", help="re-run (and re-export) what is up to date")
-    r.add_argument("--kernel", metavar="NAME", help="Jupyter kernel (default: the notebook's own)")
-    r.add_argument("--timeout", type=float, metavar="SECONDS", default=DEFAULT_CELL_TIMEOUT,
-                   help=f"per-cell timeout; a cell running longer fails its notebook, the others go on "
-                        f"(default {DEFAULT_CELL_TIMEOUT:g}; 0 for none)")
-    r.add_argument("--no-progress", action="store_true", help="no progress bar")
-    r.add_argument("--yes", action="store_true",
-                   help="run a batch of more than 500 notebook runs (parameter sets × notebooks); without it "
-                        "such a batch shows its plan and stops")
-    r.add_argument("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable for --pdf")
-    r.set_defaults(func=cmd_run)
-
-    t = subparsers.add_parser(
-        "table", help="the plan's indicator table (主要指标表) as .docx and .xlsx",
-        description="Write the plan's indicator table (类别, 指标, 单位, 基期值, 目标值, 年均增速/累计增量, 属性, with "
-                    "the parent's target and average beside) as Word and Excel files, for each parameter set of "
-                    "a run directory or for the parameters given here.")
-    t.add_argument("run_dir", nargs="?", metavar="RUN_DIR", help="a run directory (with manifest.json)")
-    t.add_argument("--dataset", metavar="demo|public|PATH", help="dataset (without RUN_DIR; default demo)")
-    t.add_argument("--focus", metavar="BLOCK", help="focus block (without RUN_DIR; default 溧阳市)")
-    t.add_argument("--plan", metavar="N", help="preset for drafting plan N (see run --plan)")
-    t.add_argument("--start-year", type=int, metavar="YEAR")
-    t.add_argument("--end-year", type=int, metavar="YEAR", help="base year of the table (基期)")
-    t.add_argument("--target-year", type=int, metavar="YEAR")
-    t.add_argument("--gap-share", type=float, metavar="S", help="share of the gap to close (default 0.5)")
-    t.add_argument("--benchmark", choices=("others", "city", "leader", "city_plan"), default="others",
-                   help="benchmark of the proposed targets (default others: the other blocks' average)")
-    t.add_argument("--lang", choices=("zh", "en"), help="language (default the run's, else zh)")
-    t.add_argument("--to", default="docx,xlsx", metavar="docx,xlsx", help="formats (default both)")
-    t.add_argument("--out", metavar="DIR", help="output directory (default: each set's directory of the run, "
-                                                 "else outputs/tables/<focus>)")
-    t.set_defaults(func=cmd_table)
-
-    e = subparsers.add_parser(
-        "export", help="export executed notebooks of a run to HTML and PDF",
-        description="Export the executed notebooks of a run (or single .ipynb files) to report-style "
-                    "HTML and PDF (code hidden, cover page, A4, page numbers, embedded CJK font).")
-    e.add_argument("paths", nargs="+", metavar="RUN_DIR", help="run directory (with manifest.json) or .ipynb")
-    e.add_argument("--to", default="html,pdf", metavar="html,pdf", help="formats (default html,pdf)")
-    e.add_argument("--no-combined", action="store_true",
-                   help="do not write the combined report (all notebooks of a block in one file)")
-    e.add_argument("--force", action="store_true", help="re-export files that are up to date")
-    e.add_argument("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable (default: search)")
-    e.set_defaults(func=cmd_export)
+    """Add `run`, `table` and `export` (`commands`, at the end of this module) to the top-level parser."""
+    add_commands(subparsers, commands())
 
 
 def _fail(msg: str, code: int = 2) -> int:
@@ -569,3 +498,77 @@ def cmd_table(args) -> int:
             path = writers[fmt](table, out / f"plan_table_{p.target_year}.{fmt}")
             print(f"  wrote {path}")
     return 0
+
+
+def commands() -> tuple[Command, ...]:
+    """The sub-commands of this module, made when the parser is built (so the functions are looked up then,
+    and a test can replace one)."""
+    return (
+        Command("run", cmd_run, "execute the notebooks with papermill for one parameter set or a grid", parser=dict(
+            description="Execute the numbered notebooks (papermill) for one parameter set or a grid, in parallel.",
+            epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter), args=(
+            arg("--params", metavar="FILE.yaml", help="parameters file (a set, a grid or a list of sets)"),
+            arg("--focus", action="append", metavar="BLOCK",
+                help="focus unit (repeatable), or 'all' for every member of the dataset's region set (default: its "
+                     "first member); with a national panel's folder as --dataset, a unit's name or six-digit code, "
+                     "or all for every county-level unit"),
+            arg("--plan", metavar="N",
+                help="preset for drafting plan N (e.g. 14: baseline 2015→2020, targets 2025; 15: baseline 2020→2025, "
+                     "targets 2030; periods from registry/plans.yaml); other flags and the parameters file override it"),
+            arg("--target-year", type=int, metavar="YEAR", help="target year of the plan"),
+            arg("--dataset", metavar="demo|public|cnipa|PATH", help="dataset (default demo)"),
+            arg("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                help="any notebook parameter; VALUE is read as YAML (e.g. -p gap_share=0.5 -p lang=en)"),
+            arg("--notebooks", metavar="01_baseline,...",
+                help="comma-separated notebooks to run (stem or number; default all NN_* notebooks, .md/.py/.ipynb)"),
+            arg("--notebooks-dir", metavar="DIR", help="where the notebooks are (default ./notebooks)"),
+            arg("--out", default="outputs", metavar="DIR", help="output root (default outputs/)"),
+            arg("--run-name", metavar="NAME",
+                help="sub-directory of --out (default: the parameters file's name, else the dataset's)"),
+            arg("--jobs", "-j", type=int, default=1, metavar="N", help="notebooks executed at once (default 1)"),
+            arg("--cluster", metavar="local[:N]|tcp://HOST:8786",
+                help="run the batch on Dask: a LocalCluster of N worker processes (default: one per CPU) or an "
+                     "existing scheduler; workers need the package and the same paths (README)"),
+            arg("--dry-run", action="store_true", help="show the plan (jobs, up to date, estimated time) and run nothing"),
+            arg("--pdf", action="store_true", help="also export HTML and PDF (needs Chromium)"),
+            arg("--force", action="store_true", help="re-run (and re-export) what is up to date"),
+            arg("--kernel", metavar="NAME", help="Jupyter kernel (default: the notebook's own)"),
+            arg("--timeout", type=float, metavar="SECONDS", default=DEFAULT_CELL_TIMEOUT,
+                help=f"per-cell timeout; a cell running longer fails its notebook, the others go on "
+                     f"(default {DEFAULT_CELL_TIMEOUT:g}; 0 for none)"),
+            arg("--no-progress", action="store_true", help="no progress bar"),
+            arg("--yes", action="store_true",
+                help="run a batch of more than 500 notebook runs (parameter sets × notebooks); without it such a "
+                     "batch shows its plan and stops"),
+            arg("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable for --pdf"),
+        )),
+        Command("table", cmd_table, "the plan's indicator table (主要指标表) as .docx and .xlsx", parser=dict(
+            description="Write the plan's indicator table (类别, 指标, 单位, 基期值, 目标值, 年均增速/累计增量, 属性, with "
+                        "the parent's target and average beside) as Word and Excel files, for each parameter set of a "
+                        "run directory or for the parameters given here."), args=(
+            arg("run_dir", nargs="?", metavar="RUN_DIR", help="a run directory (with manifest.json)"),
+            arg("--dataset", metavar="demo|public|PATH", help="dataset (without RUN_DIR; default demo)"),
+            arg("--focus", metavar="BLOCK", help="focus block (without RUN_DIR; default 溧阳市)"),
+            arg("--plan", metavar="N", help="preset for drafting plan N (see run --plan)"),
+            arg("--start-year", type=int, metavar="YEAR"),
+            arg("--end-year", type=int, metavar="YEAR", help="base year of the table (基期)"),
+            arg("--target-year", type=int, metavar="YEAR"),
+            arg("--gap-share", type=float, metavar="S", help="share of the gap to close (default 0.5)"),
+            arg("--benchmark", choices=("others", "city", "leader", "city_plan"), default="others",
+                help="benchmark of the proposed targets (default others: the other blocks' average)"),
+            arg("--lang", choices=("zh", "en"), help="language (default the run's, else zh)"),
+            arg("--to", default="docx,xlsx", metavar="docx,xlsx", help="formats (default both)"),
+            arg("--out", metavar="DIR", help="output directory (default: each set's directory of the run, else "
+                                              "outputs/tables/<focus>)"),
+        )),
+        Command("export", cmd_export, "export executed notebooks of a run to HTML and PDF", parser=dict(
+            description="Export the executed notebooks of a run (or single .ipynb files) to report-style HTML and PDF "
+                        "(code hidden, cover page, A4, page numbers, embedded CJK font)."), args=(
+            arg("paths", nargs="+", metavar="RUN_DIR", help="run directory (with manifest.json) or .ipynb"),
+            arg("--to", default="html,pdf", metavar="html,pdf", help="formats (default html,pdf)"),
+            arg("--no-combined", action="store_true",
+                help="do not write the combined report (all notebooks of a block in one file)"),
+            arg("--force", action="store_true", help="re-export files that are up to date"),
+            arg("--browser", metavar="PATH", help="Chromium/Chrome/Edge executable (default: search)"),
+        )),
+    )
