@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from liyang_ip.charts import base
 
@@ -50,3 +51,65 @@ def test_dollar_signs_in_names_from_data_stay_text():
         t = axes[0, 0].set_title(name)
         # How matplotlib will draw it: (text, False) = plain text, (text, "TeX"/True) = math.
         assert t._preprocess_math(t.get_text()) == (name, False)
+
+
+def _trend(obs):
+    from liyang_ip import charts
+
+    return charts.trend_small_multiples(obs, demo=True, title="走势")
+
+
+def test_figure_svg_draws_once_with_the_layout_ipython_would_give(obs_demo):
+    import matplotlib as mpl
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ours, theirs = _trend(obs_demo), _trend(obs_demo)
+    assert ours.get_layout_engine() is not None  # the charts' constrained layout
+    draws = []
+    draw = ours.draw
+    ours.draw = lambda renderer: (draws.append(type(renderer).__name__), draw(renderer))[1]
+    svg = base.figure_svg(ours)
+    assert len(draws) == 1  # IPython's print_figure draws a constrained figure twice
+    with mpl.rc_context(base.SVG_RC):
+        print_figure(theirs, "svg", metadata={"Date": None})
+    # The same layout: every axes (panels and hidden ones) where print_figure's layout puts it.
+    for a, b in zip(ours.axes, theirs.axes, strict=True):
+        assert a.get_position().bounds == pytest.approx(b.get_position().bounds, abs=1e-9)
+    # At the figure's own size, in pt; text stays text (the title, the demo mark), no date.
+    w, h = ours.get_size_inches() * 72
+    assert re.search(rf'width="{w:g}pt" height="{h:g}pt"', svg), svg[:400]
+    assert ">走势</text>" in svg and f">{base.DEMO_MARK}</text>" in svg
+    assert "<dc:date>" not in svg
+    # The figure is left as it was: its dpi and its canvas.
+    assert ours.dpi == theirs.dpi == 110 and isinstance(ours.canvas, FigureCanvasAgg)
+    assert base.figure_svg(_trend(obs_demo)) == svg  # a re-run with the same data gives the same file
+
+
+def test_figure_svg_leaves_figures_without_layout_to_the_tight_box():
+    import matplotlib as mpl
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    ax = fig.add_subplot()
+    ax.set_ylabel("a label that the plain layout would cut off")
+    with mpl.rc_context(base.SVG_RC):
+        assert base.figure_svg(fig) == print_figure(fig, "svg", metadata={"Date": None})
+    assert base.figure_svg(Figure()) is None  # nothing drawn: no blank image
+
+
+def test_inline_svg_puts_the_one_draw_writer_in_the_notebook():
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure
+
+    assert base.inline_svg() is False  # no IPython running
+    shell = InteractiveShell.instance()
+    try:
+        assert base.inline_svg() is True
+        formatters = shell.display_formatter.formatters
+        assert formatters["image/svg+xml"].lookup_by_type(Figure) is base.figure_svg
+        with pytest.raises(KeyError):
+            formatters["image/png"].lookup_by_type(Figure)  # vector only
+    finally:
+        InteractiveShell.clear_instance()
