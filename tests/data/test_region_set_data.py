@@ -12,19 +12,6 @@ from liyang_ip.data import load_dataset
 from liyang_ip.data.build import build
 from liyang_ip.data.derive import parent_totals
 
-COUNTY = """
-name: my_county
-title: {zh: 某县及其三个镇, en: A county and three towns}
-unit_word: {zh: 镇, en: town, en_plural: towns}
-parent_short: {zh: 全县, en: county}
-regions:
-  - {name: 某县, kind: parent, aliases: [全县]}
-  - {name: 甲镇, kind: member, aliases: [甲]}
-  - {name: 乙镇, kind: member, aliases: [乙]}
-  - {name: 丙镇, kind: member}
-  - {name: 旧丁乡, kind: former, notes: merged into 甲镇 in 2001}
-"""
-
 WITH_OUTSIDE = """
 name: nation
 unit_word: {zh: 省份, en: province}
@@ -42,10 +29,8 @@ def obs_rows(rows):
 
 
 @pytest.fixture
-def county(tmp_path: Path):
-    p = tmp_path / "county.yaml"
-    p.write_text(COUNTY, encoding="utf-8")
-    return registry.region_set(p)
+def county(county_set):
+    return registry.region_set(county_set())
 
 
 def test_parent_total_is_the_sum_of_complete_years_only(county):
@@ -93,27 +78,15 @@ def test_total_with_units_outside_the_benchmark_is_not_derived_from_members(tmp_
     assert gaps.loc[0, "gap_city_pct"] == pytest.approx((100 - 75) / 75 * 100)
 
 
-def write_dataset(root: Path, set_spec: str, rows: str) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "dataset.yaml").write_text(
-        f"name: towns\nregion_set: {set_spec}\nfiles:\n  - path: observations.csv\n    format: tidy\n"
-        "sources: sources.csv\n", encoding="utf-8")
-    (root / "sources.csv").write_text("source_id,title,publisher,url,date,accessed,priority,notes\n"
-                                      "S1,某县统计公报,某县统计局,http://example.org,2021-03-01,,1,\n", encoding="utf-8")
-    (root / "observations.csv").write_text("region,year,indicator,value,unit,status,source_id\n" + rows, encoding="utf-8")
-    return root
+# 甲 and 乙 by their aliases; 丙镇 by its name.
+ROWS = [("甲", 2019, "pct_applications", 6, "official"), ("乙", 2019, "pct_applications", 3, "official"),
+        ("丙镇", 2019, "pct_applications", 3, "official"),
+        ("甲", 2020, "pct_applications", 9, "official"), ("乙", 2020, "pct_applications", 6, "official"),
+        ("丙镇", 2020, "pct_applications", 3, "official")]
 
 
-ROWS = ("甲,2019,pct_applications,6,件,official,S1\n乙,2019,pct_applications,3,件,official,S1\n"
-        "丙镇,2019,pct_applications,3,件,official,S1\n"
-        "甲,2020,pct_applications,9,件,official,S1\n乙,2020,pct_applications,6,件,official,S1\n"
-        "丙镇,2020,pct_applications,3,件,official,S1\n")
-
-
-def test_user_region_set_by_path_end_to_end(tmp_path: Path):
-    ds_dir = write_dataset(tmp_path / "towns", "geo/county.yaml", ROWS)
-    (ds_dir / "geo").mkdir()
-    (ds_dir / "geo" / "county.yaml").write_text(COUNTY, encoding="utf-8")
+def test_user_region_set_by_path_end_to_end(tmp_path: Path, small_panel):
+    ds_dir = small_panel(tmp_path / "towns", "geo/county.yaml", ROWS, county=True)
     ds = load_dataset(ds_dir)
     assert ds.region_set.name == "my_county" and ds.region_set.members == ["甲镇", "乙镇", "丙镇"]
     assert ds.metadata["region_sets"][0]["bundled"] is False
@@ -133,33 +106,31 @@ def test_user_region_set_by_path_end_to_end(tmp_path: Path):
     assert set(ds.coverage_summary["region"]) == {"某县", "甲镇", "乙镇", "丙镇"}
 
 
-def test_names_outside_the_dataset_set_are_errors_and_former_units_rejected(tmp_path: Path):
-    rows = "溧阳市,2020,pct_applications,9,件,official,S1\n旧丁乡,2020,pct_applications,1,件,official,S1\n"
-    ds_dir = write_dataset(tmp_path / "towns", "county.yaml", rows)
-    (ds_dir / "county.yaml").write_text(COUNTY, encoding="utf-8")
+def test_names_outside_the_dataset_set_are_errors_and_former_units_rejected(tmp_path: Path, small_panel):
+    rows = [("溧阳市", 2020, "pct_applications", 9, "official"), ("旧丁乡", 2020, "pct_applications", 1, "official")]
+    ds_dir = small_panel(tmp_path / "towns", "county.yaml", rows, county=True)
     issues = build(ds_dir).errors
     msgs = [(i.row, i.field, i.message) for i in issues]
     assert msgs[0][:2] == (2, "region") and "unknown region" in msgs[0][2] and "某县" in msgs[0][2]
     assert msgs[1][:2] == (3, "region") and "merged into 甲镇" in msgs[1][2]
 
 
-def test_unknown_region_set_in_dataset_yaml_is_one_clear_error(tmp_path: Path):
+def test_unknown_region_set_in_dataset_yaml_is_one_clear_error(tmp_path: Path, small_panel, county_set):
     from liyang_ip.data.spec import DatasetSpecError
 
-    ds_dir = write_dataset(tmp_path / "towns", "chna", ROWS)
+    ds_dir = small_panel(tmp_path / "towns", "chna", ROWS)
     with pytest.raises(DatasetSpecError, match=r"dataset.yaml.*unknown region set 'chna' \(did you mean china\?\)"):
         build(ds_dir)
     # A set file outside the dataset directory is refused like any other file there.
-    (tmp_path / "county.yaml").write_text(COUNTY, encoding="utf-8")
-    ds_dir = write_dataset(tmp_path / "towns2", "../county.yaml", ROWS)
+    county_set()
+    ds_dir = small_panel(tmp_path / "towns2", "../county.yaml", ROWS)
     with pytest.raises(DatasetSpecError, match="region_set file"):
         build(ds_dir)
 
 
-def test_region_set_override_for_a_plain_csv(tmp_path: Path):
-    (tmp_path / "county.yaml").write_text(COUNTY, encoding="utf-8")
-    ds_dir = write_dataset(tmp_path / "towns", "changzhou", ROWS)
-    ds = load_dataset(ds_dir / "observations.csv", region_set=str(tmp_path / "county.yaml"))
+def test_region_set_override_for_a_plain_csv(tmp_path: Path, small_panel, county_set):
+    ds_dir = small_panel(tmp_path / "towns", "changzhou", ROWS)
+    ds = load_dataset(ds_dir / "observations.csv", region_set=str(county_set()))
     assert ds.region_set.name == "my_county"
     assert ds.panel("pct_applications").loc[2019, "某县"] == 12.0
 

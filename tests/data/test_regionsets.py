@@ -78,23 +78,8 @@ def test_unknown_set_name_suggests():
         registry.region_set("chna")
 
 
-SMALL = """
-name: my_county
-title: {zh: 某县及其三个镇, en: A county and three towns}
-unit_word: {zh: 镇, en: town, en_plural: towns}
-parent_short: {zh: 全县, en: county}
-regions:
-  - {name: 某县, kind: parent, code: "999900"}
-  - {name: 甲镇, kind: member, aliases: [甲], name_en: Jia}
-  - {name: 乙镇, kind: member, aliases: [乙]}
-  - {name: 丙镇, kind: member}
-  - {name: 旧丁乡, kind: former, notes: merged into 甲镇 in 2001}
-"""
-
-
-def test_user_file_by_path(tmp_path: Path):
-    p = tmp_path / "county.yaml"
-    p.write_text(SMALL, encoding="utf-8")
+def test_user_file_by_path(county_set):
+    p = county_set()
     s = registry.region_set(str(p))
     assert s.name == "my_county" and not s.is_bundled and s.spec == str(p.resolve())
     assert s.parent == "某县" and s.members == ["甲镇", "乙镇", "丙镇"]

@@ -15,33 +15,10 @@ from liyang_ip.cli import main as cli_main
 
 pytestmark = pytest.mark.notebooks
 
-COUNTY = """
-name: my_county
-title: {zh: 某县及其三个镇, en: A county and three towns}
-unit_word: {zh: 镇, en: town, en_plural: towns}
-parent_short: {zh: 全县, en: county}
-regions:
-  - {name: 某县, kind: parent}
-  - {name: 甲镇, kind: member}
-  - {name: 乙镇, kind: member}
-  - {name: 丙镇, kind: member}
-"""
-
-
-def write_panel(root: Path, region_set: str, members: list[str]) -> Path:
+def panel_rows(members: list[str]) -> list[tuple]:
     """Members × 2019–2021 × PCT applications: member k has 10·k + (year − 2019) applications."""
-    root.mkdir(parents=True)
-    (root / "dataset.yaml").write_text(
-        f"name: {root.name}\nregion_set: {region_set}\nfiles:\n  - path: observations.csv\n    format: tidy\n"
-        "sources: sources.csv\n", encoding="utf-8")
-    (root / "sources.csv").write_text("source_id,title,publisher,url,date,accessed,priority,notes\n"
-                                      "hand,hand-made test panel,tests,,,,5,invented numbers\n", encoding="utf-8")
-    lines = ["region,year,indicator,value,unit,status,source_id"]
-    for k, m in enumerate(members, start=1):
-        for year in (2019, 2020, 2021):
-            lines.append(f"{m},{year},pct_applications,{10 * k + year - 2019},件,demo,hand")
-    (root / "observations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return root
+    return [(m, year, "pct_applications", 10 * k + year - 2019, "demo")
+            for k, m in enumerate(members, start=1) for year in (2019, 2020, 2021)]
 
 
 def run_benchmark(tmp_path: Path, ds_dir: Path, focus: str) -> nbformat.NotebookNode:
@@ -67,9 +44,9 @@ def outputs_text(nb) -> str:
     "set_name, focus, canonical, rank",
     [("jiangsu", "常州", "常州市", 10), ("china", "江苏", "江苏省", 22)],
 )
-def test_bundled_sets(tmp_path, set_name, focus, canonical, rank):
+def test_bundled_sets(tmp_path, small_panel, set_name, focus, canonical, rank):
     members = registry.region_set(set_name).members
-    ds = write_panel(tmp_path / f"panel_{set_name}", set_name, members)
+    ds = small_panel(tmp_path / f"panel_{set_name}", set_name, panel_rows(members))
     nb, manifest = run_benchmark(tmp_path, ds, focus)
     text = outputs_text(nb)
     assert "Error" not in text and "Traceback" not in text
@@ -89,10 +66,8 @@ def test_bundled_sets(tmp_path, set_name, focus, canonical, rank):
     assert f"## 与{rset.average_label()}的差距" in own and f"{rset.unit_word()}对标" in nb.metadata["title"]
 
 
-def test_user_defined_set_by_path(tmp_path):
-    ds = write_panel(tmp_path / "towns", "geo/county.yaml", ["甲镇", "乙镇", "丙镇"])
-    (ds / "geo").mkdir()
-    (ds / "geo" / "county.yaml").write_text(COUNTY, encoding="utf-8")
+def test_user_defined_set_by_path(tmp_path, small_panel):
+    ds = small_panel(tmp_path / "towns", "geo/county.yaml", panel_rows(["甲镇", "乙镇", "丙镇"]), county=True)
     nb, manifest = run_benchmark(tmp_path, ds, "乙镇")
     text = outputs_text(nb)
     assert "Traceback" not in text
