@@ -47,23 +47,40 @@ def format_table(
     labels: dict[str, str] | None = None,
     decimals: int | None = None,
     region_set=None,
+    *,
+    as_text: bool = False,
 ) -> pd.DataFrame:
     """A copy of a result frame for display: codes → names, column labels in ``lang``, rounded numbers.
 
     Labels that name the geography (parent figure, parent average, median member) use the words of
-    `region_set` (a RegionSet, bundled name or path; default the default set).
+    `region_set` (a RegionSet, bundled name or path; default the one recorded on `df`, else the default
+    set).
 
     A named index (e.g. ``region``) becomes a column first, so ``columns`` may name it. Indicator codes,
-    region names and method names become display names; column names are translated with
-    :data:`COLUMN_LABELS` (extra or overriding ``labels`` win); floats are rounded (``decimals``, or by
-    magnitude). NaN stays NaN.
+    region names, method and pillar names become display names; column names are translated with
+    :data:`COLUMN_LABELS` (extra or overriding ``labels`` win). The input is not changed.
+
+    Numbers: floats are rounded (``decimals``, or by magnitude: 0 from 100, 1 from 10, else 2) and NaN
+    stays NaN. With ``as_text=True`` every number becomes the text the report prints instead
+    (:func:`display_frame`).
     """
     out = df.copy()
     if isinstance(out.index, pd.MultiIndex) or out.index.name is not None:
         out = out.reset_index()
+    out = out.reset_index(drop=True)
+    units = _row_units(out) if as_text else None  # before the column selection, which may leave the unit out
     if columns is not None:
         out = out[[c for c in columns if c in out.columns]]
-    out = out.reset_index(drop=True)
+    numeric: list[int] = []
+    if as_text:
+        numeric = [i for i, c in enumerate(out.columns)
+                   if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
+        out = _numbers_as_text(out, units, lang, decimals)
+    else:
+        for c in out.columns:
+            if pd.api.types.is_float_dtype(out[c]):
+                col = out[c].astype(float)
+                out[c] = col.round(decimals if decimals is not None else _decimals(col))
     if "indicator" in out.columns:
         out["indicator"] = [indicator_name(c, lang) for c in out["indicator"]]
     if "region" in out.columns:
@@ -72,13 +89,12 @@ def format_table(
         out["method"] = [method_label(m, lang) for m in out["method"]]
     if "pillar" in out.columns:
         out["pillar"] = [pillar_name(p, lang) for p in out["pillar"]]
-    for c in out.columns:
-        if pd.api.types.is_float_dtype(out[c]):
-            col = out[c].astype(float)
-            out[c] = col.round(decimals if decimals is not None else _decimals(col))
     names = column_labels(lang, _set_of(region_set, df))
     names.update(labels or {})
-    return out.rename(columns=names)
+    out = out.rename(columns=names)
+    if as_text:
+        out.attrs["numeric_positions"] = numeric
+    return out
 
 
 #: Columns holding calendar years: written as 2025, never 2,025 or 2025.0.
@@ -126,35 +142,10 @@ def _cell_text(v, kind: str, unit: str, decimals: int | None, yes: str, no: str)
     return fmt_number(v)
 
 
-def display_frame(
-    df: pd.DataFrame,
-    lang: str = "zh",
-    columns: Sequence[str] | None = None,
-    labels: dict[str, str] | None = None,
-    decimals: int | None = None,
-    region_set=None,
-) -> pd.DataFrame:
-    """A result frame as the report prints it: every number already text, by the prose's formatter.
-
-    Numbers are written by :func:`liyang_ip.wording.format.fmt_number`, the formatter of the report's
-    sentences, so a figure reads the same, digit for digit, in a table and in the sentence about it:
-    values in an indicator's unit (:data:`VALUE_COLUMNS`) ≥ 100 without decimals and with thousands
-    separators, 10–100 with one decimal, below 10 with two, whole counts (件, 家, 人, …) without decimals;
-    per cent and percentage points (:data:`PERCENT_COLUMNS`) with one decimal; years as years
-    (:data:`YEAR_COLUMNS`); ``decimals`` overrides the rule for every number. Booleans read 是/否
-    (yes/no); missing values (None, NaN, NA) read "—". Codes become display names and columns get their
-    labels as in :func:`format_table`. Integer columns (ranks, counts) stay integers.
-    """
-    out = df.copy()
-    if isinstance(out.index, pd.MultiIndex) or out.index.name is not None:
-        out = out.reset_index()
-    out = out.reset_index(drop=True)
-    units = _row_units(out)  # before the column selection, which may leave the unit out
-    if columns is not None:
-        out = out[[c for c in columns if c in out.columns]]
+def _numbers_as_text(out: pd.DataFrame, units: list[str], lang: str, decimals: int | None) -> pd.DataFrame:
+    """Numbers, years and flags of `out` (already a copy) as the report's text; in English also the unit
+    words and the region names outside ``region`` (see :func:`display_frame`)."""
     yes, no = _word("flag_yes", lang), _word("flag_no", lang)
-    numeric = [i for i, c in enumerate(out.columns)
-               if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
     for c in out.columns:
         col = out[c]
         is_int = pd.api.types.is_integer_dtype(col) and not pd.api.types.is_bool_dtype(col)
@@ -176,10 +167,30 @@ def display_frame(
                            for u in out["unit"]]
         for c in REGION_COLUMNS & set(out.columns):
             out[c] = [v if pd.isna(v) else region_name(v, lang) for v in out[c]]
-    # Only names and labels are left to translate: format_table leaves text columns as they are.
-    shown = format_table(out, lang, labels=labels, region_set=_set_of(region_set, df))
-    shown.attrs["numeric_positions"] = numeric
-    return shown
+    return out
+
+
+def display_frame(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    columns: Sequence[str] | None = None,
+    labels: dict[str, str] | None = None,
+    decimals: int | None = None,
+    region_set=None,
+) -> pd.DataFrame:
+    """A result frame as the report prints it: every number already text, by the prose's formatter.
+
+    Numbers are written by :func:`liyang_ip.wording.format.fmt_number`, the formatter of the report's
+    sentences, so a figure reads the same, digit for digit, in a table and in the sentence about it:
+    values in an indicator's unit (:data:`VALUE_COLUMNS`) ≥ 100 without decimals and with thousands
+    separators, 10–100 with one decimal, below 10 with two, whole counts (件, 家, 人, …) without decimals;
+    per cent and percentage points (:data:`PERCENT_COLUMNS`) with one decimal; years as years
+    (:data:`YEAR_COLUMNS`); ``decimals`` overrides the rule for every number. Booleans read 是/否
+    (yes/no); missing values (None, NaN, NA) read "—". Codes become display names and columns get their
+    labels as in :func:`format_table` (this is ``format_table(..., as_text=True)``). Integer columns
+    (ranks, counts) stay integers. ``attrs['numeric_positions']`` lists the columns that held numbers.
+    """
+    return format_table(df, lang, columns, labels, decimals, region_set, as_text=True)
 
 
 def table(

@@ -506,6 +506,26 @@ def test_table_and_sentence_show_the_same_digits():
             assert text in sentence and f">{text}<" in html, (text, sentence)
 
 
+def test_rounded_and_text_tables_share_names_labels_and_selection():
+    # format_table (numbers rounded) and display_frame (numbers as text) are one set-up: the same rows,
+    # names and column labels from a region index, a selection that leaves the unit out and English.
+    df = pd.DataFrame({"indicator": ["ip_talent", "pct_applications"], "unit": ["人", "件"],
+                       "value_end": [302.0, 12.345], "leader": ["金坛区", "溧阳市"]},
+                      index=pd.Index(["溧阳市", "金坛区"], name="region"))
+    cols = ["region", "indicator", "value_end", "leader"]
+    rounded, text = charts.format_table(df, "en", columns=cols), charts.display_frame(df, "en", columns=cols)
+    assert list(rounded.columns) == list(text.columns) == ["Region", "Indicator", "End value", "Leader"]
+    assert rounded["Region"].tolist() == text["Region"].tolist() == ["Liyang", "Jintan"]
+    assert rounded["Indicator"].tolist() == text["Indicator"].tolist()
+    assert rounded["End value"].tolist() == [302.0, 12.0]  # one rounding per column: median 157 -> 0 decimals
+    # The unit (left out by the selection) still decides: 302 people is a whole count.
+    assert text["End value"].tolist() == ["302", "12.3"]
+    # Text tables also speak English in the other region columns; rounded tables leave them as data.
+    assert text["Leader"].tolist() == ["Jintan", "Liyang"] and rounded["Leader"].tolist() == ["金坛区", "溧阳市"]
+    assert text.attrs["numeric_positions"] == [2] and "numeric_positions" not in rounded.attrs
+    assert df.index.name == "region" and df["value_end"].tolist() == [302.0, 12.345]  # input unchanged
+
+
 def test_display_frame_years_flags_and_gaps():
     df = pd.DataFrame({"indicator": ["pct_applications", "ip_talent"], "latest_year": [2025.0, float("nan")],
                        "met": [True, None], "progress": [101.24, float("nan")], "rank": [1, 2]})
