@@ -685,12 +685,19 @@ def execute_job(spec: dict) -> dict:
         rset = spec["parameters"].get("region_set") or dataset_region_set(dataset)
         nbformat.write(fill_notebook(localize_notebook(nb, lang), rset, lang or "zh"), str(converted))
         source = converted
+        extra = {}
+        if spec.get("warm"):
+            # Each kernel forked from the batch's warm server: a fresh process, imports already done.
+            from .warm import manager_class
+
+            extra["kernel_manager_class"] = manager_class(spec["warm"]["socket"], spec["warm"]["prefix"])
         for attempt in range(1 + KERNEL_START_RETRIES):
             try:
                 pm.execute_notebook(
                     str(source), str(tmp), parameters=spec["parameters"], kernel_name=spec.get("kernel"),
                     cwd=spec.get("cwd"), progress_bar=False, log_output=False,
                     execution_timeout=spec.get("timeout"), start_timeout=spec.get("start_timeout", 120),
+                    **extra,
                 )
                 break
             except RuntimeError as e:
@@ -782,11 +789,11 @@ def notebook_warnings(path: str | Path) -> list[str]:
 
 
 def _job_spec(job: Job, kernel: str | None, cwd: Path | None, timeout: float | None,
-              capture_stderr: bool, analysis_cache: Path | None = None) -> dict:
+              capture_stderr: bool, analysis_cache: Path | None = None, warm: dict | None = None) -> dict:
     return {"key": job.key, "notebook": str(job.notebook), "output": str(job.output),
             "parameters": job.parameters, "kernel": kernel, "cwd": str(cwd) if cwd else None,
             "timeout": timeout, "capture_stderr": capture_stderr,
-            "analysis_cache": str(analysis_cache) if analysis_cache else None}
+            "analysis_cache": str(analysis_cache) if analysis_cache else None, "warm": warm}
 
 
 def _analysis_cache_dir(run_dir: Path) -> Path | None:
@@ -901,16 +908,20 @@ def run_batch(
         capture = not inline or bar_stream is not None
         if backend is not None:
             capture = bool(backend.capture_stderr)
-        specs = [_job_spec(j, kernel, Path(cwd) if cwd else j.notebook.parent, timeout, capture, cache_dir)
-                 for j in todo]
-        if backend is not None:
-            backend.run(specs, record, bar)
-        elif inline:
-            for spec in specs:
-                bar.set_postfix_str(spec["key"], refresh=True)
-                record(execute_job(spec))
-        else:
-            _run_parallel(specs, jobs, record, bar)
+        # Kernels of a local batch are forked from one warm server (report.warm); a cluster's workers
+        # run elsewhere and start theirs cold, and so does a single notebook (the server would only
+        # import in its place).
+        with _warm_server(kernel, todo if backend is None and len(todo) > 1 else []) as warm:
+            specs = [_job_spec(j, kernel, Path(cwd) if cwd else j.notebook.parent, timeout, capture, cache_dir,
+                               warm) for j in todo]
+            if backend is not None:
+                backend.run(specs, record, bar)
+            elif inline:
+                for spec in specs:
+                    bar.set_postfix_str(spec["key"], refresh=True)
+                    record(execute_job(spec))
+            else:
+                _run_parallel(specs, jobs, record, bar)
         interrupted = False
     except BaseException:
         interrupted = True
@@ -941,6 +952,18 @@ def run_batch(
 
         result.manifest = update_manifest(run_dir, finish)
     return result
+
+
+@contextlib.contextmanager
+def _warm_server(kernel: str | None, todo: Sequence[Job]):
+    """The warm-kernel server for these jobs (None when there are none or it is switched off)."""
+    if not todo:
+        yield None
+        return
+    from .warm import server
+
+    with server(kernel) as warm:
+        yield warm
 
 
 def _remove_temporaries(jobs: Iterable[Job]) -> None:
