@@ -265,7 +265,8 @@ def print_pdfs(jobs: Sequence[tuple[Path, Path, str]], executable: str | os.Path
     One browser context (JavaScript off, network aborted) with `concurrency` pages that stay open and
     take the next file from a queue, the largest file first: opening a page costs about 0.7 s (a new
     renderer), more than printing a small file. A file that fails is reported and its page goes on with
-    the next file (a page that cannot be reset is replaced).
+    the next file (a page that cannot be reset is replaced). See `PdfPrinter` to start the browser
+    before the HTML is ready.
 
     Parameters
     ----------
@@ -283,14 +284,117 @@ def print_pdfs(jobs: Sequence[tuple[Path, Path, str]], executable: str | os.Path
     BrowserNotFoundError
         No browser, or it cannot be started.
     """
-    exe = find_browser(executable)
-    if exe is None:
-        raise BrowserNotFoundError()
-    if concurrency is None:
-        concurrency = max(2, min(4, os.cpu_count() or 2))
-    if _loop_running():
-        return _in_thread(lambda: asyncio.run(_print_pdfs(jobs, exe, concurrency, timeout_ms)))
-    return asyncio.run(_print_pdfs(jobs, exe, concurrency, timeout_ms))
+    with PdfPrinter(executable, len(jobs), concurrency, timeout_ms) as printer:
+        return printer.print(jobs)
+
+
+class PdfPrinter:
+    """A headless browser started in a background thread, so that it gets ready while the HTML is rendered::
+
+        with PdfPrinter(browser, n_files) as printer:   # returns at once; the browser starts meanwhile
+            ...render and write the HTML...
+            written, errors = printer.print(jobs)        # waits for the browser, then prints
+
+    Starting costs about 3 s of wall time (Playwright's driver, the browser, one page per worker), mostly
+    in other processes. The thread has its own event loop, so this also works from inside a running
+    one (a Jupyter kernel). Settings as `print_pdfs`.
+
+    Raises
+    ------
+    BrowserNotFoundError
+        At once when no browser is found; from `print` when it cannot be started.
+    """
+
+    def __init__(self, executable: str | os.PathLike | None = None, n_files: int = 1,
+                 concurrency: int | None = None, timeout_ms: int = 120_000):
+        exe = find_browser(executable)
+        if exe is None:
+            raise BrowserNotFoundError()
+        if concurrency is None:
+            concurrency = max(2, min(4, os.cpu_count() or 2))
+        self.n_pages = max(1, min(int(concurrency), int(n_files)))
+        self.timeout_ms = timeout_ms
+        self._pw = self._browser = self._context = None
+        self._pages: list = []
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="liyang-ip-pdf", daemon=True)
+        self._thread.start()
+        self._ready = asyncio.run_coroutine_threadsafe(self._start(exe), self._loop)
+
+    def __enter__(self) -> PdfPrinter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    async def _start(self, exe: Path) -> None:
+        from playwright.async_api import async_playwright
+
+        self._pw = await async_playwright().start()
+        self._browser = await _launch(self._pw, exe)
+        self._context = await _print_context(self._browser, self.timeout_ms)
+        self._pages = list(await asyncio.gather(*(self._context.new_page() for _ in range(self.n_pages))))
+
+    def print(self, jobs: Sequence[tuple[Path, Path, str]]) -> tuple[list[Path], list[str]]:
+        """Print `jobs` ((html, pdf, footer) each); returns (PDFs written in the order of `jobs`, errors)."""
+        self._ready.result()
+        return asyncio.run_coroutine_threadsafe(self._print(jobs), self._loop).result()
+
+    async def _print(self, jobs) -> tuple[list[Path], list[str]]:
+        from collections import deque
+
+        from ..fsutil import atomic_write_bytes
+
+        jobs = [(Path(h), Path(p), f) for h, p, f in jobs]
+        # Largest first: the long prints start early and the small ones fill in at the end.
+        queue = deque(sorted(jobs, key=lambda job: -_size(job[0])))
+        written: list[Path] = []
+        errors: list[str] = []
+
+        async def worker(i: int) -> None:
+            while queue:
+                html_path, pdf_path, footer = queue.popleft()
+                try:
+                    if self._pages[i] is None:
+                        self._pages[i] = await self._context.new_page()
+                    pdf = await _print_on(self._pages[i], html_path, footer)
+                    written.append(atomic_write_bytes(pdf_path, pdf))
+                except Exception as e:  # noqa: BLE001 - reported, the other PDFs still print
+                    errors.append(f"{pdf_path}: printing failed: {e}")
+                    if self._pages[i] is not None and not await _reset_page(self._pages[i]):
+                        await _close_quietly(self._pages[i])
+                        self._pages[i] = None
+
+        await asyncio.gather(*(worker(i) for i in range(len(self._pages))))
+        order = {p: i for i, (_, p, _) in enumerate(jobs)}
+        written.sort(key=lambda p: order.get(p, len(order)))
+        return written, errors
+
+    async def _stop(self) -> None:
+        try:
+            if self._browser is not None:
+                await self._browser.close()
+        finally:
+            if self._pw is not None:
+                await self._pw.stop()
+
+    def close(self) -> None:
+        """Close the browser and end the thread (also after a failed start)."""
+        if self._loop.is_closed():
+            return
+        try:
+            try:
+                self._ready.result()
+            except BaseException:  # noqa: BLE001 - raised by print(); whatever started is stopped below
+                pass
+            try:
+                asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result()
+            except Exception:  # noqa: BLE001 - a browser that died is closed; the PDFs are written already
+                pass
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
 
 
 def _size(path: Path) -> int:
@@ -298,46 +402,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-async def _print_pdfs(jobs, exe: Path, concurrency: int, timeout_ms: int) -> tuple[list[Path], list[str]]:
-    from collections import deque
-
-    from playwright.async_api import async_playwright
-
-    from ..fsutil import atomic_write_bytes
-
-    jobs = [(Path(h), Path(p), f) for h, p, f in jobs]
-    # Largest first: the long prints start early and the small ones fill in at the end.
-    queue = deque(sorted(jobs, key=lambda job: -_size(job[0])))
-    written: list[Path] = []
-    errors: list[str] = []
-    async with async_playwright() as pw:
-        browser = await _launch(pw, exe)
-        try:
-            context = await _print_context(browser, timeout_ms)
-
-            async def worker() -> None:
-                page = None
-                while queue:
-                    html_path, pdf_path, footer = queue.popleft()
-                    try:
-                        if page is None:
-                            page = await context.new_page()
-                        pdf = await _print_on(page, html_path, footer)
-                        written.append(atomic_write_bytes(pdf_path, pdf))
-                    except Exception as e:  # noqa: BLE001 - reported, the other PDFs still print
-                        errors.append(f"{pdf_path}: printing failed: {e}")
-                        if page is not None and not await _reset_page(page):
-                            await _close_quietly(page)
-                            page = None
-
-            await asyncio.gather(*(worker() for _ in range(max(1, min(int(concurrency), len(jobs))))))
-        finally:
-            await browser.close()
-    order = {p: i for i, (_, p, _) in enumerate(jobs)}
-    written.sort(key=lambda p: order.get(p, len(order)))
-    return written, errors
 
 
 async def _close_quietly(page) -> None:
@@ -936,35 +1000,47 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
                  if want_pdf and (force or not _up_to_date(d.out_stem.with_suffix(".pdf"), d.inputs))}
     todo = [d for d in docs if id(d) in stale_html | stale_pdf]
     written: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="liyang-ip-export-") as tmp:
-        # HTML that is only the intermediate of a PDF goes to a temporary directory.
-        html_of = {id(d): d.out_stem.with_suffix(".html") if want_html else Path(tmp) / f"{i}.html"
-                   for i, d in enumerate(todo)}
-        # Each notebook is rendered once: a combined report reuses its chapters' single pages.
-        single = {d.sources[0].resolve(): d for d in docs if len(d.sources) == 1}
-        chapters_of = {id(d): [single[p.resolve()] for p in d.sources] for d in todo
-                       if len(d.sources) > 1 and all(p.resolve() in single for p in d.sources)}
-        html = render_pages(todo, chapters_of, errors)
-        rendered = [(doc, html[id(doc)]) for doc in todo if id(doc) in html]
-        pages = embed_fonts(page for _, page in rendered)
-        ok_docs = []
-        for (doc, _), page in zip(rendered, pages, strict=True):
-            path = atomic_write_text(html_of[id(doc)], page)
-            ok_docs.append(doc)
-            if want_html:
-                written.append(path)
-        pdf_docs = [d for d in ok_docs if id(d) in stale_pdf]
-        if pdf_docs:
-            # One browser for all PDFs, several pages printing at once (the largest first).
-            pdf_docs.sort(key=lambda d: -html_of[id(d)].stat().st_size)
-            try:
-                pdfs, failed = print_pdfs([(html_of[id(d)], d.out_stem.with_suffix(".pdf"), d.footer)
-                                           for d in pdf_docs], browser)
-            except BrowserNotFoundError:
-                _record_exports(docs, written)  # the HTML files are there
-                raise
-            written += pdfs
-            errors += failed
+    printer, no_browser = None, None
+    if any(id(d) in stale_pdf for d in todo):
+        try:
+            # Started now, so that the browser gets ready while the HTML is rendered.
+            printer = PdfPrinter(browser, n_files=sum(id(d) in stale_pdf for d in todo))
+        except BrowserNotFoundError as e:
+            no_browser = e  # raised once the HTML is written
+    try:
+        with tempfile.TemporaryDirectory(prefix="liyang-ip-export-") as tmp:
+            # HTML that is only the intermediate of a PDF goes to a temporary directory.
+            html_of = {id(d): d.out_stem.with_suffix(".html") if want_html else Path(tmp) / f"{i}.html"
+                       for i, d in enumerate(todo)}
+            # Each notebook is rendered once: a combined report reuses its chapters' single pages.
+            single = {d.sources[0].resolve(): d for d in docs if len(d.sources) == 1}
+            chapters_of = {id(d): [single[p.resolve()] for p in d.sources] for d in todo
+                           if len(d.sources) > 1 and all(p.resolve() in single for p in d.sources)}
+            html = render_pages(todo, chapters_of, errors)
+            rendered = [(doc, html[id(doc)]) for doc in todo if id(doc) in html]
+            pages = embed_fonts(page for _, page in rendered)
+            ok_docs = []
+            for (doc, _), page in zip(rendered, pages, strict=True):
+                path = atomic_write_text(html_of[id(doc)], page)
+                ok_docs.append(doc)
+                if want_html:
+                    written.append(path)
+            pdf_docs = [d for d in ok_docs if id(d) in stale_pdf]
+            if pdf_docs:
+                # One browser for all PDFs, several pages printing at once (the largest first).
+                try:
+                    if printer is None:
+                        raise no_browser or BrowserNotFoundError()
+                    pdfs, failed = printer.print([(html_of[id(d)], d.out_stem.with_suffix(".pdf"), d.footer)
+                                                  for d in pdf_docs])
+                except BrowserNotFoundError:
+                    _record_exports(docs, written)  # the HTML files are there
+                    raise
+                written += pdfs
+                errors += failed
+    finally:
+        if printer is not None:
+            printer.close()
     _record_exports(docs, written)
     if errors:
         err = ExportError("\n".join(errors))

@@ -4,6 +4,7 @@ not leak one document into the next and keeps the safety properties."""
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import shutil
 import subprocess
@@ -162,10 +163,15 @@ def test_pages_are_reused_and_a_failing_file_does_not_stop_the_next(tmp_path, mo
     assert "SCRIPT-RAN" not in first_text + second_text
     assert hits == []
 
-    # Two pages at once: still one context, one page per worker, every file printed.
+    # Two pages at once: still one context, one page per worker, every file printed; called from inside
+    # a running event loop (a Jupyter kernel), as the printer runs its own in a thread.
     counts.update(context=0, context_page=0)
     jobs = [(_page(tmp_path / f"p{i}.html", f"DOC-{i}", url), tmp_path / f"p{i}.pdf", "") for i in range(4)]
-    written, errors = export.print_pdfs(jobs, concurrency=2)
+
+    async def in_a_kernel():
+        return export.print_pdfs(jobs, concurrency=2)
+
+    written, errors = asyncio.run(in_a_kernel())
     assert errors == [] and written == [p for _, p, _ in jobs]
     assert counts["context"] == 1 and counts["context_page"] == 2
     assert [f"DOC-{i}" in _pdftext(p) for i, (_, p, _) in enumerate(jobs)] == [True] * 4
@@ -185,3 +191,16 @@ def test_chromium_printer_goes_on_after_a_failing_file(tmp_path, beacon):
     text = _pdftext(tmp_path / "good.pdf")
     assert "GOOD-DOCUMENT" in text and "SCRIPT-RAN" not in text and "Liyang" in text
     assert hits == [] and not (tmp_path / "missing.pdf").exists()
+
+
+@pytest.mark.export
+def test_a_browser_that_cannot_start_fails_clearly_when_printing(tmp_path):
+    fake = tmp_path / "chrome"
+    fake.write_text("not a browser")
+    printer = export.PdfPrinter(fake, n_files=1)  # returns at once: the browser starts in the background
+    try:
+        with pytest.raises(export.BrowserNotFoundError, match="could not be started"):
+            printer.print([(tmp_path / "a.html", tmp_path / "a.pdf", "")])
+    finally:
+        printer.close()
+    assert not printer._thread.is_alive() and not (tmp_path / "a.pdf").exists()
