@@ -10,7 +10,8 @@ What is measured, each in a fresh output directory, one repetition, on this mach
 
 1. One block's pack: ``liyang-ip run --focus <first block> --notebooks 00–03 --jobs 2 --pdf``: the four
    notebooks, one HTML and one PDF each, and the combined report (HTML and PDF). Goal ≤ 20 s wall on an
-   idle 2-core machine with a warm environment.
+   idle 2-core machine with a warm environment. Then the same again with every kernel started cold
+   (``LIYANG_IP_WARM_KERNELS=off``: no warm-kernel server), to show what the server saves.
 2. The same pack for every block of the region set, side by side:
    (a) the batch: one ``liyang-ip run --focus all … --jobs 2 --pdf`` (it also writes one combined report
        per block, which the naive loop does not);
@@ -97,13 +98,15 @@ class Measure:
                 f"| {status} |")
 
 
-def run_pack(blocks: list[str], notebooks: str, jobs: int, out: Path, name: str) -> Measure:
+def run_pack(blocks: list[str], notebooks: str, jobs: int, out: Path, name: str, cold: bool = False) -> Measure:
+    """`liyang-ip run … --pdf`; ``cold``: every kernel started cold (no warm-kernel server)."""
     cmd = [_bin("liyang-ip"), "run", "--out", str(out), "--run-name", name, "--jobs", str(jobs), "--force",
            "--no-progress", "--notebooks", notebooks, "--pdf"]
     for b in blocks:
         cmd += ["--focus", b]
+    env = {**os.environ, "LIYANG_IP_WARM_KERNELS": "off"} if cold else None
     with Measure() as m:
-        m.run(cmd, cwd=ROOT)
+        m.run(cmd, cwd=ROOT, env=env)
     return m
 
 
@@ -155,6 +158,8 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-one", action="store_true", help="do not measure the one-block pack")
     ap.add_argument("--skip-naive", action="store_true", help="do not run the naive loop")
+    ap.add_argument("--skip-cold", action="store_true",
+                    help="do not measure the one-block pack again with cold kernels (no warm-kernel server)")
     ap.add_argument("--write", default=str(ROOT / "outputs" / "benchmark.md"), help="markdown output file")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (printed)")
     args = ap.parse_args(argv)
@@ -185,6 +190,11 @@ def main(argv=None) -> int:
         lines.append(one.row(f"one block ({blocks[0]}): `liyang-ip run --jobs {args.jobs} --pdf`",
                              f"{len(notebooks) + 1} HTML + {len(notebooks) + 1} PDF"))
         print(f"  one block: {one.wall:.1f} s wall, {one.cpu:.1f} s CPU", file=sys.stderr)
+        if not args.skip_cold:
+            cold = run_pack(blocks[:1], args.notebooks, args.jobs, work, "one-cold", cold=True)
+            lines.append(cold.row("the same, every kernel started cold (`LIYANG_IP_WARM_KERNELS=off`)",
+                                  f"{len(notebooks) + 1} HTML + {len(notebooks) + 1} PDF"))
+            print(f"  one block, cold kernels: {cold.wall:.1f} s wall, {cold.cpu:.1f} s CPU", file=sys.stderr)
     if len(blocks) > 1 or args.skip_one:
         batch = run_pack(blocks, args.notebooks, args.jobs, work, "batch")
         n = len(blocks) * (len(notebooks) + 1)
