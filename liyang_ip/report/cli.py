@@ -344,7 +344,7 @@ def cmd_run(args) -> int:
         result = run_batch(sets, notebooks, run_dir, jobs=args.jobs, force=args.force, kernel=args.kernel,
                            timeout=args.timeout or None, progress=not args.no_progress, datasets=datasets,
                            command=["liyang-ip", *sys.argv[1:]] if sys.argv else None, set_names=set_names,
-                           backend=backend)
+                           backend=backend, expected=plan.timings)
     except ClusterError as e:
         return _fail(f"run: {e}", 1)
     except KeyboardInterrupt:

@@ -21,6 +21,7 @@ import glob
 import hashlib
 import itertools
 import json
+import math
 import os
 import re
 import tempfile
@@ -819,6 +820,7 @@ def run_batch(
     command: Sequence[str] | None = None,
     set_names: Sequence[str] | None = None,
     backend: Any = None,
+    expected: Mapping[str, float] | None = None,
 ) -> RunResult:
     """Execute every notebook for every parameter set; see the module docstring for the layout.
 
@@ -838,6 +840,10 @@ def run_batch(
         the manifest), ``capture_stderr`` and ``run(specs, record, bar)`` that calls ``record`` with
         each `execute_job` result in this process (`cluster.DaskBackend`). Skipping, the manifest and
         its journal stay here, so every backend has the same semantics.
+    expected : seconds one execution of each notebook (by stem) took in earlier runs
+        (`cluster.past_timings`). The jobs then start longest first (notebooks without a timing before
+        all others), so that no long notebook starts last while the other workers idle; without it
+        they start in plan order.
 
     Returns
     -------
@@ -883,6 +889,8 @@ def run_batch(
 
     result.manifest = update_manifest(run_dir, begin)
     entries: dict[str, dict] = result.manifest["notebooks"]
+    if expected:
+        todo[:] = longest_first(todo, expected)
 
     # The progress bar writes to a duplicate of stderr, so that the kernels' own stderr can be
     # captured (see execute_job) even when the jobs run in this process.
@@ -952,6 +960,16 @@ def run_batch(
 
         result.manifest = update_manifest(run_dir, finish)
     return result
+
+
+def longest_first(jobs: Sequence[Job], expected: Mapping[str, float]) -> list[Job]:
+    """`jobs` ordered by the expected seconds of their notebook, longest first; jobs whose notebook has no
+    timing come first (they may be long), and equal ones keep their order (a stable sort)."""
+    def key(job: Job) -> float:
+        sec = expected.get(job.notebook.stem)
+        return -math.inf if not isinstance(sec, int | float) else -float(sec)
+
+    return sorted(jobs, key=key)
 
 
 @contextlib.contextmanager

@@ -223,3 +223,26 @@ def test_kernels_share_an_analysis_cache_that_lasts_one_run(tmp_path, monkeypatc
     folder = Path(line.split("CACHE=", 1)[1].strip())
     assert folder.parent == run_dir / ".cache" and folder.name.startswith("analysis-")
     assert not folder.exists() and not (run_dir / ".cache").exists()
+
+
+def test_jobs_start_longest_first_which_shortens_the_batch():
+    from liyang_ip.report.cluster import simulate_batch
+    from liyang_ip.report.runner import Job, longest_first
+
+    def job(block: str, stem: str) -> Job:
+        return Job(f"{block}/{stem}", Path(f"{stem}.md"), Path(f"{block}/{stem}.ipynb"), {}, "", None, block)
+
+    plan = [job(b, s) for b in ("A", "B") for s in ("00_overview", "01_baseline", "02_benchmark", "03_projection",
+                                                       "09_new")]
+    timings = {"00_overview": 8.3, "01_baseline": 5.9, "02_benchmark": 6.6, "03_projection": 8.2}
+    order = [j.key for j in longest_first(plan, timings)]
+    # No timing first (it may be long), then longest first; equal ones in plan order (A before B).
+    assert order == ["A/09_new", "B/09_new", "A/00_overview", "B/00_overview", "A/03_projection",
+                     "B/03_projection", "A/02_benchmark", "B/02_benchmark", "A/01_baseline", "B/01_baseline"]
+    # One block's four notebooks on 2 workers, by hand: in plan order 01 ends at 5.9, 02 runs 5.9-12.5,
+    # 00 ends at 8.3, 03 runs 8.3-16.5; longest first: 00 | 03, then 02 from 8.2 to 14.8, 01 8.3-14.2.
+    one = [j for j in plan if j.set_dir == "A" and j.notebook.stem in timings]
+    assert simulate_batch([timings[j.notebook.stem] for j in one], 2) == pytest.approx(16.5)
+    lpt = longest_first(one, timings)
+    assert simulate_batch([timings[j.notebook.stem] for j in lpt], 2) == pytest.approx(14.8)
+    assert longest_first(one, {}) == one
