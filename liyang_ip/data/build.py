@@ -16,7 +16,6 @@ import datetime as _dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +24,7 @@ from .. import __version__, registry
 from . import readers
 from .clean import clean_records
 from .derive import derive_ratios, parent_totals
+from .load import Dataset
 from .schema import Issue, conform, empty_observations, issues_frame, plain_text
 from .validate import CONFLICT_COLUMNS, jump_warnings, resolve_conflicts
 
@@ -66,23 +66,9 @@ def processed_dir(name: str) -> Path:
     return project_root() / "data" / "processed" / name
 
 
-@dataclass
-class Built:
-    """Everything a build produces, in memory."""
-
-    name: str
-    observations: pd.DataFrame
-    sources: pd.DataFrame
-    targets: pd.DataFrame
-    coverage: pd.DataFrame
-    coverage_summary: pd.DataFrame
-    conflicts: pd.DataFrame
-    issues: list[Issue] = field(default_factory=list)
-    metadata: dict = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
+#: What a build produces, in memory, is a `load.Dataset` (the same tables `load_dataset` returns); the old
+#: name stays importable.
+Built = Dataset
 
 
 def resolve_source(spec: str | Path) -> Path:
@@ -258,8 +244,8 @@ def run_defaults(spec: str | Path) -> dict:
     return dict(out)
 
 
-def build(spec: str | Path, name: str | None = None, region_set=None) -> Built:
-    """Build a dataset in memory (no files written). Errors are collected in `Built.issues`.
+def build(spec: str | Path, name: str | None = None, region_set=None) -> Dataset:
+    """Build a dataset in memory (no files written). Errors are collected in `Dataset.issues`.
 
     `region_set` (a set, bundled name, path or list) overrides the dataset's own ``region_set``.
 
@@ -383,7 +369,7 @@ def build(spec: str | Path, name: str | None = None, region_set=None) -> Built:
         "n_warnings": sum(i.severity == "warning" for i in issues),
         "n_conflicts": int(len(conflicts)),
     }
-    return Built(name, obs, sources.reset_index(drop=True), targets, cov, summary, conflicts, issues, metadata)
+    return Dataset(name, obs, sources.reset_index(drop=True), targets, cov, summary, conflicts, issues, metadata)
 
 
 def _display_path(p: Path) -> str:
@@ -494,7 +480,7 @@ class OutputError(ValueError):
     """The output location cannot be used (e.g. ``--out`` names a file)."""
 
 
-def write(built: Built, out_dir: str | Path) -> Path:
+def write(built: Dataset, out_dir: str | Path) -> Path:
     """Write a build to `out_dir` atomically: a temporary sibling directory (normal permissions, every
     file fsync'ed), then swapped into place. Text cells of the CSVs cannot run as spreadsheet formulas
     (`fsutil.csv_safe`)."""
@@ -511,7 +497,9 @@ def write(built: Built, out_dir: str | Path) -> Path:
         csv_safe(df).to_csv(tmp / name, index=False, **kw)
 
     try:
-        built.observations.to_parquet(tmp / "observations.parquet", index=False)
+        obs = built.observations.copy(deep=False)
+        obs.attrs = {}  # pandas would store attrs (the region set's path on this machine) in the file
+        obs.to_parquet(tmp / "observations.parquet", index=False)
         to_csv(built.observations, "observations.csv", float_format="%.10g")
         to_csv(built.sources, "sources.csv")
         to_csv(built.targets, "targets.csv")
@@ -538,7 +526,7 @@ def _check_out_root(root: Path) -> None:
 
 
 def build_and_write(spec: str | Path, out_root: str | Path | None = None, name: str | None = None,
-                    strict: bool = True) -> tuple[Built, Path]:
+                    strict: bool = True) -> tuple[Dataset, Path]:
     """Build a dataset and write it under `out_root/<name>` (default data/processed/).
 
     Only ``out_root/<name>`` is ever replaced; `name` comes from `dataset_name` (never empty, '.', '..'

@@ -8,9 +8,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from .schema import Issue, issues_frame, issues_from_frame
+
 
 @dataclass
 class Dataset:
+    """One dataset's tables: what a build produces in memory (`build.build`) and what `load_dataset`
+    returns (a processed build read back, a build in memory, or one partition of a national panel).
+
+    ``issues`` are the build's messages (`schema.Issue`: severity, file, row, field, value, message; for a
+    processed build read back from its issues.csv, for a national partition none); ``errors`` and
+    ``warnings`` are views of them. ``metadata`` is what metadata.json holds (name, years, region sets,
+    fingerprint, counts).
+    """
+
     name: str
     observations: pd.DataFrame
     sources: pd.DataFrame
@@ -18,7 +29,7 @@ class Dataset:
     coverage: pd.DataFrame
     coverage_summary: pd.DataFrame
     conflicts: pd.DataFrame
-    issues: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -49,11 +60,15 @@ class Dataset:
                               statuses=", ".join(f"{k} {v}" for k, v in counts.items()))
 
     @property
+    def errors(self) -> list[Issue]:
+        """The issues of severity error (a dataset with any is not written, nor loaded)."""
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
     def warnings(self) -> pd.DataFrame:
-        """Validation warnings (and errors) of the build, without the informational lines (encodings)."""
-        if self.issues.empty or "severity" not in self.issues:
-            return self.issues
-        return self.issues[self.issues["severity"] != "info"].reset_index(drop=True)
+        """Validation warnings (and errors) of the build as a table (columns `schema.ISSUE_COLUMNS`),
+        without the informational lines (encodings)."""
+        return issues_frame([i for i in self.issues if i.severity != "info"])
 
     @property
     def region_sets(self) -> list:
@@ -101,13 +116,6 @@ class Dataset:
         return summary
 
 
-def _from_built(b) -> Dataset:
-    from .schema import issues_frame
-
-    return Dataset(b.name, b.observations, b.sources, b.targets, b.coverage, b.coverage_summary, b.conflicts,
-                   issues_frame(b.issues), b.metadata)
-
-
 def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None = None,
                  region_set=None) -> Dataset:
     """Load a processed dataset: 'demo' (default), 'public', 'cnipa', a path to a user's file or directory,
@@ -149,17 +157,17 @@ def load_dataset(dataset: str | Path = "demo", processed_root: str | Path | None
     built = _build.build(src, name=spec if spec in _build.BUNDLED else None, region_set=region_set)
     if built.errors:
         raise _build.BuildError(built.issues)
-    return _from_built(built)
+    return built
 
 
 def _read_processed(d: Path, meta: dict) -> Dataset:
     from ..fsutil import restore_cell
 
-    def csv(name):
+    def csv(name, **kw):
         p = d / name
         if not p.exists():
             return pd.DataFrame()
-        df = pd.read_csv(p, keep_default_na=False, na_values=[""])
+        df = pd.read_csv(p, keep_default_na=False, na_values=[""], **kw)
         for c in df.columns:  # undo the CSV-injection guard of `build.write`
             if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
                 df[c] = df[c].map(restore_cell)
@@ -173,4 +181,5 @@ def _read_processed(d: Path, meta: dict) -> Dataset:
         if c in targets.columns:
             targets[c] = targets[c].fillna("").astype(str)
     return Dataset(meta["name"], obs, csv("sources.csv"), targets, csv("coverage.csv"),
-                   csv("coverage_summary.csv"), csv("conflicts.csv"), csv("issues.csv"), meta)
+                   csv("coverage_summary.csv"), csv("conflicts.csv"), issues_from_frame(csv("issues.csv", dtype=str)),
+                   meta)

@@ -508,9 +508,8 @@ def read_partition(path: str | Path):
         "region_sets": [{"name": f"division:{parent}", "bundled": True, "path": ""}],
         "national_panel": {k: meta.get(k) for k in ("seed", "built_at", "rows", "units", "divisions")},
     }
-    empty_issues = pd.DataFrame(columns=["severity", "file", "row", "field", "value", "message"])
     return Dataset(metadata["name"], obs, sources, pd.DataFrame(columns=TARGET_COLUMNS), cov, summary,
-                   pd.DataFrame(columns=CONFLICT_COLUMNS), empty_issues, metadata)
+                   pd.DataFrame(columns=CONFLICT_COLUMNS), [], metadata)
 
 
 __all__ = ["META", "SEED", "YEARS", "NationalPanel", "NationalPanelError", "build_national_demo", "county_units",

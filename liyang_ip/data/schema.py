@@ -98,13 +98,31 @@ class Issue:
         return f"{where}{sep}{field}{val} {self.severity}: {self.message}"
 
 
+ISSUE_COLUMNS = ["severity", "file", "row", "field", "value", "message"]
+
+
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:
-    cols = ["severity", "file", "row", "field", "value", "message"]
+    """Issues as a table (columns ISSUE_COLUMNS; ``row`` an integer column with <NA> for file-level ones)."""
     if not issues:
-        return pd.DataFrame(columns=cols)
-    df = pd.DataFrame([asdict(i) for i in issues], columns=cols)
+        return pd.DataFrame(columns=ISSUE_COLUMNS)
+    df = pd.DataFrame([asdict(i) for i in issues], columns=ISSUE_COLUMNS)
     df["row"] = df["row"].astype("Int64")
     return df
+
+
+def issues_from_frame(df: pd.DataFrame) -> list[Issue]:
+    """The issues of a table written by :func:`issues_frame` (a processed build's issues.csv), back as
+    `Issue` objects: an empty or missing ``row`` is a file-level issue (None); other empty cells are "".
+    An empty table (or one without these columns) gives no issues."""
+    if df.empty or not set(ISSUE_COLUMNS) <= set(df.columns):
+        return []
+
+    def text(v) -> str:
+        return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+    return [Issue(text(r["severity"]), text(r["file"]), int(float(text(r["row"]))) if text(r["row"]) else None,
+                  text(r["field"]), text(r["value"]), text(r["message"]))
+            for r in df[ISSUE_COLUMNS].to_dict("records")]
 
 
 def estimate_mask(df: pd.DataFrame) -> pd.Series:

@@ -110,10 +110,10 @@ def test_dataset_warnings_leave_out_info_lines_and_paths_are_project_relative():
     from liyang_ip.data import load_dataset
 
     ds = load_dataset("public")
-    assert (ds.issues.severity == "info").any()  # the encoding decision is recorded…
+    assert any(i.severity == "info" for i in ds.issues)  # the encoding decision is recorded…
     assert set(ds.warnings.severity) == {"warning"}  # …but is not a warning
-    assert all(not f.startswith("/") for f in ds.issues.file if f)  # no machine paths in reports
-    assert "data/raw/public/observations.csv" in set(ds.issues.file)
+    assert all(not i.file.startswith("/") for i in ds.issues if i.file)  # no machine paths in reports
+    assert "data/raw/public/observations.csv" in {i.file for i in ds.issues}
 
 
 def test_load_dataset_ignores_a_stale_processed_build(tmp_path):
@@ -142,3 +142,32 @@ def test_atomic_writes_get_normal_permissions(tmp_path):
     assert p.read_text(encoding="utf-8") == "数据"
     assert p.stat().st_mode & 0o777 == 0o644  # not tempfile's private 0600
     assert [x.name for x in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_a_build_is_a_dataset_and_its_issues_come_back_from_the_processed_folder(tmp_path):
+    """One Dataset class for builds and loads: the issues written to issues.csv read back as the same
+    Issue objects (file-level row None; a formula-like and a zero-padded value kept as text), and the
+    parquet file does not carry the frame's attrs (the region set's path on this machine)."""
+    import pyarrow.parquet as pq
+
+    from liyang_ip.data import Dataset, load_dataset
+
+    d = tmp_path / "mydata"
+    d.mkdir()
+    (d / "observations.csv").write_text(
+        "region,year,indicator,value,unit,status,source_id,note,quote\n"
+        "溧阳市,2020,invention_patents_held,1570,件,official,S1,,\n"
+        "溧阳市,2021,invention_patents_held,=1570,件,official,S1,,\n"
+        "溧阳市,2019,invention_patents_held,12,件,official,0012,,\n", encoding="gb18030")
+    (d / "sources.csv").write_text("source_id,title,publisher,url\nS1,统计公报,溧阳市统计局,\n", encoding="utf-8")
+    built = B.build(d)
+    assert isinstance(built, Dataset) and B.Built is Dataset
+    assert [(i.severity, i.row, i.field, i.value) for i in built.issues] == [
+        ("info", None, "encoding", "gb18030"), ("error", 3, "value", "=1570"), ("error", 4, "source_id", "0012")]
+    assert [i.row for i in built.errors] == [3, 4]
+    assert built.observations.attrs["region_set"] == "changzhou"
+    out = B.write(built, tmp_path / "processed" / "mydata")  # write() itself does not refuse errors
+    assert b"PANDAS_ATTRS" not in (pq.read_schema(out / "observations.parquet").metadata or {})
+    back = load_dataset(out)
+    assert back.issues == built.issues
+    assert list(back.warnings["row"]) == [3, 4]  # the info line is not a warning
