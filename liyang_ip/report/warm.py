@@ -188,7 +188,7 @@ def _preload() -> str | None:
             # drawn as SVG loads its glyph tables. No pyplot: no figure is left behind.
             with base.style():
                 fig = Figure(figsize=(2, 1))
-                fig.add_subplot().set_title("溧阳 Liyang 2025")
+                fig.add_subplot().set_title(f"{base.CJK_PROBE} 2025")
                 import io
 
                 fig.savefig(io.BytesIO(), format="svg")
