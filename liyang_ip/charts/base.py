@@ -109,8 +109,20 @@ class CJKFontNotFoundError(RuntimeError):
 
 
 # --------------------------------------------------------------------------------------------- fonts
+#: Whether a font face has glyphs for a text, by (file, face index, text): reading a CJK font's character
+#: map takes ~8 ms a face, and every chart asks (the house style is looked up per chart).
+_COVERS: dict[tuple[str, int, str], bool] = {}
+
+
 def _font_covers(path: Any, text: str) -> bool:
     """True when the font file (a FontPath, possibly a face of a .ttc) has a glyph for every character."""
+    key = (str(path), int(getattr(path, "face_index", 0) or 0), text)
+    if key not in _COVERS:
+        _COVERS[key] = _read_covers(path, text)
+    return _COVERS[key]
+
+
+def _read_covers(path: Any, text: str) -> bool:
     from matplotlib import font_manager
 
     try:

@@ -278,4 +278,6 @@ def projection_fan(
         if title is None and indicator is not None:
             title = chart_label("projection_title", lang, region=region_name(focus, lang),
                                 name=indicator_name(indicator, lang))
-        return finish_chart(fig, history, sources=sources, source=source, lang=lang, demo=demo, title=title)
+        # The source line names the sources of the plotted rows (this block, this indicator), not all of `history`.
+        plotted = hist if len(hist) else history
+        return finish_chart(fig, plotted, sources=sources, source=source, lang=lang, demo=demo, title=title)
