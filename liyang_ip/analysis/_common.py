@@ -234,6 +234,40 @@ def source_column(targets: pd.DataFrame) -> pd.Series:
     return pd.Series("", index=targets.index, dtype=str)
 
 
+def compound_growth(start_value: float, end_value: float, years: float, what: str = "CAGR") -> float:
+    """Compound annual growth in % per year from `start_value` to `end_value` over `years` years:
+    ((end / start)^(1 / years) − 1) × 100.
+
+    Raises
+    ------
+    ValueError
+        Naming `what` (CAGR, required growth) when either value is missing (NaN) or ≤ 0 (growth of a
+        non-positive level is undefined) or `years` ≤ 0.
+    """
+    if not np.isfinite(start_value) or not np.isfinite(end_value):
+        raise ValueError(f"{what} needs two observed values, got start={start_value}, end={end_value}")
+    if years <= 0:
+        raise ValueError(f"{what} needs a positive number of years, got {years}")
+    if start_value <= 0 or end_value <= 0:
+        raise ValueError(f"{what} needs positive values, got start={start_value}, end={end_value}")
+    return ((end_value / start_value) ** (1.0 / years) - 1.0) * 100.0
+
+
+def fill_doc(**parts: str):
+    """Decorator: replace ``{name}`` in the function's docstring by ``parts[name]`` (numpydoc text that
+    several functions share, such as the parameters of a period), so it is written once and every
+    docstring, ``help()`` included, still shows it in full. Other braces are left alone."""
+
+    def fill(func):
+        doc = func.__doc__ or ""
+        for name, text in parts.items():
+            doc = doc.replace("{" + name + "}", text)
+        func.__doc__ = doc
+        return func
+
+    return fill
+
+
 def require_region(obs: pd.DataFrame, region: str) -> None:
     """ValueError naming the regions present when `region` has no rows (e.g. an alias instead of the name)."""
     if not (obs["region"] == region).any():

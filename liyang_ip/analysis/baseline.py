@@ -20,6 +20,8 @@ from ._common import (
     aggregate_map,
     check_obs,
     city_name,
+    compound_growth,
+    fill_doc,
     format_years,
     get_region_set,
     indicators_in,
@@ -31,6 +33,24 @@ from ._common import (
     unit_map,
 )
 
+#: Parameters the functions of this module share (numpydoc), filled into their docstrings by ``fill_doc``.
+_PERIOD = """obs : DataFrame
+        Tidy observation table (``region, year, indicator, value`` at least).
+    region : str
+        Canonical region name (a member of the region set, or its parent).
+    start, end : int
+        Period end points, years (inclusive); default 2015 → 2020.
+    indicators : iterable of str, optional
+        Indicator codes; default all indicators the region has."""
+
+_PARENT = """city : str, optional
+        Region holding the parent total; default the parent of `region_set`.
+    aggregate : mapping code → rule, optional
+        ``sum`` | ``ratio`` | ``weighted_mean`` | ``none``; default from the catalogue. Shares are only
+        meaningful for ``sum`` indicators (counts, amounts); other indicators get NaN and a note.
+    region_set : RegionSet, bundled name or path, optional
+        Default: the set recorded on `obs` (``load_dataset`` records the dataset's), else the default set."""
+
 
 def cagr(start_value: float, end_value: float, years: float) -> float:
     """Compound annual growth rate in % per year: ((end/start)^(1/years) − 1) × 100.
@@ -40,15 +60,10 @@ def cagr(start_value: float, end_value: float, years: float) -> float:
     ValueError
         If `years` ≤ 0 or either value is ≤ 0 (growth of a non-positive level is undefined), or NaN.
     """
-    if not np.isfinite(start_value) or not np.isfinite(end_value):
-        raise ValueError(f"CAGR needs two observed values, got start={start_value}, end={end_value}")
-    if years <= 0:
-        raise ValueError(f"CAGR needs a positive number of years, got {years}")
-    if start_value <= 0 or end_value <= 0:
-        raise ValueError(f"CAGR needs positive values, got start={start_value}, end={end_value}")
-    return ((end_value / start_value) ** (1.0 / years) - 1.0) * 100.0
+    return compound_growth(start_value, end_value, years, "CAGR")
 
 
+@fill_doc(period=_PERIOD)
 def levels_table(
     obs: pd.DataFrame,
     region: str,
@@ -57,6 +72,10 @@ def levels_table(
     indicators: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Values of one region: rows = indicators, columns = years start…end (NaN where no row exists).
+
+    Parameters
+    ----------
+    {period}
 
     Returns
     -------
@@ -74,6 +93,7 @@ def levels_table(
     return out.astype(float)
 
 
+@fill_doc(period=_PERIOD)
 def yoy_table(
     obs: pd.DataFrame,
     region: str,
@@ -82,6 +102,10 @@ def yoy_table(
     indicators: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Year-on-year change of one region.
+
+    Parameters
+    ----------
+    {period}
 
     Returns
     -------
@@ -104,6 +128,7 @@ def yoy_table(
     return out[["indicator", "year", "value", "change", "yoy"]].reset_index(drop=True)
 
 
+@fill_doc(period=_PERIOD, parent=_PARENT)
 def share_of_city(
     obs: pd.DataFrame,
     region: str,
@@ -118,11 +143,8 @@ def share_of_city(
 
     Parameters
     ----------
-    aggregate : mapping code → rule, optional
-        ``sum`` | ``ratio`` | ``weighted_mean`` | ``none``; default from the catalogue. Shares are only
-        meaningful for ``sum`` indicators (counts, amounts); other indicators get NaN and a note.
-    city : str, optional
-        Region holding the parent total; default the parent of `region_set` (default set if None).
+    {period}
+    {parent}
 
     Returns
     -------
@@ -131,9 +153,7 @@ def share_of_city(
         when either figure is missing (noted; also when the data have no row for `city` at all) or the
         city total is 0.
     """
-    check_obs(obs)
-    city = city or city_name(region_set, obs)
-    lv = levels_table(obs, region, start, end, indicators)
+    lv, city = _levels_and_parent(obs, region, start, end, indicators, city, region_set)
     codes = list(lv.index)
     agg = aggregate_map(codes, aggregate)
     if (obs["region"] == city).any():
@@ -156,6 +176,12 @@ def share_of_city(
                 share = v / c * 100.0
             rows.append((code, int(yr), v, c, share, note))
     return pd.DataFrame(rows, columns=["indicator", "year", "value", "city_value", "share", "note"])
+
+
+def _levels_and_parent(obs, region, start, end, indicators, city, region_set) -> tuple[pd.DataFrame, str]:
+    """The region's levels (:func:`levels_table`) and the name of the parent holding the totals."""
+    check_obs(obs)
+    return levels_table(obs, region, start, end, indicators), city or city_name(region_set, obs)
 
 
 def target_attainment(
@@ -208,6 +234,7 @@ def target_attainment(
     return out[cols].reset_index(drop=True)
 
 
+@fill_doc(period=_PERIOD, parent=_PARENT)
 def baseline_table(
     obs: pd.DataFrame,
     region: str,
@@ -224,16 +251,8 @@ def baseline_table(
 
     Parameters
     ----------
-    obs : DataFrame
-        Tidy observation table.
-    region : str
-        Canonical region name (e.g. 溧阳市).
-    start, end : int
-        Period end points (inclusive); default 2015 → 2020.
-    indicators : iterable of str, optional
-        Codes; default all indicators the region has.
-    city, aggregate, region_set :
-        See :func:`share_of_city`.
+    {period}
+    {parent}
     targets : DataFrame, optional
         Targets (``region, indicator, year, value, source``); those for `region` and year `end` are
         compared with the end value.
@@ -249,9 +268,7 @@ def baseline_table(
         (``sum`` indicators only). Missing end points give NaN (never the nearest year) and are named in
         ``note``; ``missing_years`` lists the years start…end without a value.
     """
-    check_obs(obs)
-    city = city or city_name(region_set, obs)
-    lv = levels_table(obs, region, start, end, indicators)
+    lv, city = _levels_and_parent(obs, region, start, end, indicators, city, region_set)
     codes = list(lv.index)
     units = unit_map(obs, codes)
     sh = share_of_city(obs, region, start, end, codes, city=city, aggregate=aggregate).set_index(["indicator", "year"])

@@ -56,6 +56,7 @@ from ._common import (
     city_average,
     city_block_count,
     city_name,
+    compound_growth,
     get_region_set,
     indicators_in,
     mark_region_set,
@@ -75,13 +76,7 @@ def required_growth(current: float, target: float, years: float) -> float:
     ValueError
         Non-positive or NaN values or years ≤ 0 (compound growth is undefined).
     """
-    if not (np.isfinite(current) and np.isfinite(target)):
-        raise ValueError(f"required growth needs two values, got current={current}, target={target}")
-    if years <= 0:
-        raise ValueError(f"required growth needs years > 0, got {years}")
-    if current <= 0 or target <= 0:
-        raise ValueError(f"required growth needs positive values, got current={current}, target={target}")
-    return ((target / current) ** (1.0 / years) - 1.0) * 100.0
+    return compound_growth(current, target, years, "required growth")
 
 
 def reach_probability(projected: float, lower: float, upper: float, target: float, level: float = 0.9,

@@ -30,6 +30,25 @@ def test_cagr_by_hand():
             bl.cagr(*bad)
 
 
+def test_cagr_and_required_growth_are_one_formula_with_their_own_names_in_errors():
+    from liyang_ip.analysis import targets as tg
+
+    # 100 → 121 in 2 years: 1.21^(1/2) − 1 = 10 % a year, whichever question is asked.
+    assert bl.cagr(100, 121, 2) == pytest.approx(10.0) == tg.required_growth(100, 121, 2)
+    with pytest.raises(ValueError, match="^CAGR needs positive values"):
+        bl.cagr(0, 10, 5)
+    with pytest.raises(ValueError, match="^required growth needs a positive number of years"):
+        tg.required_growth(10, 20, 0)
+
+
+@pytest.mark.parametrize("name", ["levels_table", "yoy_table", "share_of_city", "baseline_table"])
+def test_shared_parameter_docs_are_filled_in(name):
+    doc = getattr(bl, name).__doc__
+    assert "{period}" not in doc and "{parent}" not in doc
+    assert "    start, end : int\n        Period end points, years (inclusive)" in doc
+    assert ("region_set : RegionSet" in doc) == (name in ("share_of_city", "baseline_table"))
+
+
 def test_baseline_table(obs):
     t = bl.baseline_table(obs, "溧阳市", 2015, 2020, aggregate=AGG).set_index("indicator")
     c = t.loc["count"]
