@@ -27,6 +27,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -586,7 +587,7 @@ def cover_info(nb, *, entry: dict | None = None, manifest: dict | None = None, t
     }
 
 
-def prepare_notebook(nb, lang: str = "zh", numbers: str = "plain"):
+def prepare_notebook(nb, lang: str = "zh", numbers: str = "plain", svgs: list[str] | None = None):
     """A copy fit for a report: one language (headings, captions and explanatory cells, see
     :mod:`.language`), its {{ geo.… }} words those of the dataset's region set (a run fills them already;
     a notebook run another way gets them here, :mod:`.geography`), no stderr, short errors, empty code
@@ -594,6 +595,9 @@ def prepare_notebook(nb, lang: str = "zh", numbers: str = "plain"):
 
     ``numbers='tokens'`` writes each figure and table number as a token that `_number` replaces later
     (the combined report numbers on across chapters without rendering them again).
+
+    With a list `svgs`, each SVG figure is appended to it and its output holds `_svg_token` instead
+    (see `_render_page`).
     """
     from .geography import PLACEHOLDER, dataset_region_set, fill_notebook
 
@@ -632,6 +636,9 @@ def prepare_notebook(nb, lang: str = "zh", numbers: str = "plain"):
                         out = copy.deepcopy(out)
                         data = out["data"]
                         data["image/svg+xml"] = svg_for_inline(data["image/svg+xml"])
+                        if svgs is not None:
+                            svgs.append(data["image/svg+xml"])
+                            data["image/svg+xml"] = _svg_token(len(svgs) - 1)
                     if "text/markdown" in data:
                         # Prose made from numbers and names: raw HTML in it (a source title with a
                         # <script> tag) is shown as text, not passed through by the Markdown renderer.
@@ -725,16 +732,33 @@ _NUM_TOKEN = re.compile(f"{_NUM_OPEN}([FT])(\\d+){_NUM_CLOSE}")
 _CELLS_START, _CELLS_END = "<!--liyang-ip:cells-->", "<!--liyang-ip:cells-end-->"
 
 
+# Stands for an SVG figure while nbconvert renders the page (unguessable: no text in a page imitates it).
+_SVG_KEY = f"liyang-ip-svg-{uuid.uuid4().hex}-"
+_SVG_TOKEN = re.compile(re.escape(_SVG_KEY) + r"(\d+)\.")
+
+
+def _svg_token(i: int) -> str:
+    return f"{_SVG_KEY}{i}."
+
+
 def _render_page(doc: Doc, nb=None, numbers: str = "plain") -> str:
-    """nbconvert's page for `doc` (or for `nb` with doc's cover), not yet made inert."""
+    """nbconvert's page for `doc` (or for `nb` with doc's cover), not yet made inert.
+
+    The SVG figures go into the page after nbconvert: its HTML exporter parses and re-writes every
+    page with BeautifulSoup (to add ``alt`` and ``tabindex`` to img and output elements), which costs
+    about 0.25 s for each page's charts, whose SVG elements it leaves as they were apart from
+    spelling (lower-case names, ``<path/>`` as ``<path></path>``). The page is made inert afterwards
+    with the figures in it (`inert_html`).
+    """
     lang = doc.cover.get("lang", "zh")
-    nb = prepare_notebook(doc.nb if nb is None else nb, lang, numbers)
+    svgs: list[str] = []
+    nb = prepare_notebook(doc.nb if nb is None else nb, lang, numbers, svgs=svgs)
     nb.metadata["title"] = f"{doc.cover.get('focus', '')} · {doc.cover['title']}".strip(" ·")
     resources = {"liyang": doc.cover, "language_code": "zh-CN" if lang == "zh" else "en",
                  "metadata": {"name": doc.out_stem.name}}
     with _EXPORTER_LOCK:
         body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return body
+    return _SVG_TOKEN.sub(lambda m: svgs[int(m.group(1))], body) if svgs else body
 
 
 def _number(page: str, offsets: dict[str, int] | None = None) -> tuple[str, dict[str, int]]:
@@ -767,17 +791,18 @@ def render_pages(todo: Sequence[Doc], chapters_of: dict[int, list[Doc]],
     """
     import nbformat
 
-    raw: dict[int, str] = {}
+    inert: dict[int, str] = {}
 
     def page_of(doc: Doc) -> str:
-        if id(doc) not in raw:
-            raw[id(doc)] = _render_page(doc, numbers="tokens")
-        return raw[id(doc)]
+        # Made inert once, numbers still as tokens: the combined report takes its chapters from here.
+        if id(doc) not in inert:
+            inert[id(doc)] = inert_html(_render_page(doc, numbers="tokens"))
+        return inert[id(doc)]
 
     def combined(doc: Doc, chapters: list[Doc]) -> str:
         shell = nbformat.v4.new_notebook()
         shell.metadata = copy.deepcopy(chapters[0].nb.metadata)
-        page = _render_page(doc, nb=shell)
+        page = inert_html(_render_page(doc, nb=shell))
         parts, offsets = [], {"F": 0, "T": 0}
         for i, ch in enumerate(chapters, 1):
             single = page_of(ch)
@@ -792,8 +817,10 @@ def render_pages(todo: Sequence[Doc], chapters_of: dict[int, list[Doc]],
     for doc in todo:
         chapters = chapters_of.get(id(doc))
         try:
-            page = combined(doc, chapters) if chapters else _number(page_of(doc))[0]
-            out[id(doc)] = inert_html(page)
+            # Every part is inert already: inert_html writes only complete tags with quoted, escaped
+            # attributes, safe comments and text with "<" escaped, so joining parts opens nothing; the
+            # numbers put in for the tokens are digits.
+            out[id(doc)] = combined(doc, chapters) if chapters else _number(page_of(doc))[0]
         except Exception as e:  # noqa: BLE001 - one broken notebook must not stop the batch
             if errors is None:
                 raise

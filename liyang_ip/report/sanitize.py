@@ -7,7 +7,10 @@ through :func:`inert_html` before it is written, which removes what could run or
 * elements that run or embed code (``script``, ``iframe``, ``object``, ``embed``, ``frame``,
   ``frameset``, ``applet``, ``base``, ``form``, ``meta http-equiv=refresh``), with their content;
 * event-handler attributes (``onclick``, ``onerror``, …) and ``srcdoc``/``formaction``;
-* ``javascript:``/``vbscript:`` URLs, and ``data:`` URLs other than images and fonts.
+* ``javascript:``/``vbscript:`` URLs, and ``data:`` URLs other than images and fonts;
+* comments a browser could end earlier than this parser does (``<!-->``, ``--!>``, ``<!--`` inside),
+  which would let markup hidden in them through; ``<![CDATA[…]]>`` sections become escaped text
+  (what they mean inside SVG; elsewhere a browser ends them at the first ``>``).
 
 Everything else (text, entities, comments, CSS, embedded images and fonts) is written back as it was
 read, so the layout does not change. Printing additionally runs with JavaScript switched off.
@@ -36,6 +39,12 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
 SAFE_DATA_URL = re.compile(r"^data:(image/(png|jpeg|gif|webp)|font/|application/(font|x-font))", re.IGNORECASE)
 
+
+_STYLE_SCRIPT = re.compile(r"expression\s*\(|javascript:", re.IGNORECASE)
+# Comment text every HTML parser reads the same way (WHATWG "comments"): it does not start with ">" or
+# "->", holds no "<!--", "-->" or "--!>", and does not end with "<!-" (here: no "<", ">" or "--" at all,
+# and no "-" at either end).
+_SAFE_COMMENT = re.compile(r"(?!-)(?:[^<>-]|-(?!-))*(?<!-)", re.DOTALL)
 
 _BASE64_IMAGE = re.compile(r"(data:image/(?:png|jpeg|gif|webp);base64,)([A-Za-z0-9+/=\s]{256,})")
 
@@ -74,7 +83,7 @@ class _Inert(HTMLParser):
             if value is not None and key in URL_ATTRIBUTES and not _safe_url(value):
                 self.removed += 1
                 continue
-            if value is not None and key == "style" and re.search(r"expression\s*\(|javascript:", value, re.I):
+            if value is not None and key == "style" and _STYLE_SCRIPT.search(value):
                 self.removed += 1
                 continue
             parts.append(name if value is None else f'{name}="{html.escape(value, quote=True)}"')
@@ -127,8 +136,12 @@ class _Inert(HTMLParser):
             self.out.append(f"&#{name};")
 
     def handle_comment(self, data):
-        if not self.skip_depth:
+        if self.skip_depth:
+            return
+        if _SAFE_COMMENT.fullmatch(data):
             self.out.append(f"<!--{data}-->")
+        else:
+            self.removed += 1
 
     def handle_decl(self, decl):
         self.out.append(f"<!{decl}>")
@@ -137,8 +150,12 @@ class _Inert(HTMLParser):
         self.removed += 1
 
     def unknown_decl(self, data):
-        if not self.skip_depth:
-            self.out.append(f"<![{data}]>")
+        if self.skip_depth:
+            return
+        if data.startswith("CDATA["):
+            self.out.append(html.escape(data[len("CDATA["):], quote=False))
+        else:  # a conditional or other marked section: nothing a page needs
+            self.removed += 1
 
 
 def inert_html(page: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import re
 import shutil
 import subprocess
 import threading
@@ -56,6 +57,74 @@ def test_the_exporter_is_built_once_and_reuse_leaks_nothing(tmp_path, monkeypatc
     assert again_a == first_a  # rendering another document in between changes nothing
     assert "甲报告" in first_a and "金坛区" in first_a
     assert "乙报告" in page_b and "溧阳市" in page_b and "甲报告" not in page_b and "金坛区" not in page_b
+
+
+SVG = ('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)">'
+       '<script>alert(2)</script><rect width="4" height="4"/><text x="1" y="5">溧阳市 SVG-TEXT</text></svg>')
+
+
+def _with_svg_and_hostile_html(nb):
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("fig")
+    cell.outputs = [nbformat.v4.new_output("display_data", {"image/svg+xml": SVG, "text/plain": "fig"})]
+    html = nbformat.v4.new_code_cell("t")
+    html.outputs = [nbformat.v4.new_output("display_data", {
+        "text/html": '<table><tr><td>HOSTILE-CELL<img src=x onerror="alert(3)"></td></tr></table>',
+        "text/plain": "t"})]
+    nb.cells += [cell, html]
+    return nb
+
+
+def test_svg_figures_skip_nbconvert_soup_pass_but_not_the_sanitizer(tmp_path, monkeypatch):
+    import nbconvert.exporters.html as nbhtml
+
+    seen = []
+    real = nbhtml.BeautifulSoup
+
+    def recording(markup, *args, **kwargs):
+        seen.append(markup)
+        return real(markup, *args, **kwargs)
+
+    monkeypatch.setattr(nbhtml, "BeautifulSoup", recording)
+    nb = _with_svg_and_hostile_html(_executed_nb())
+    page = export.render_html(export.Doc(nb, export.cover_info(nb), "", tmp_path / "x"))
+    assert len(seen) == 1 and "SVG-TEXT" not in seen[0]  # nbconvert parsed the page without the figure
+    assert page.count("溧阳市 SVG-TEXT") == 1 and '<rect width="4" height="4" />' in page  # inline, as text
+    assert 'viewbox="0 0 10 10"' in page and "<?xml" not in page
+    for bad in ("<script", "alert(", "onload", "onerror", "liyang-ip-svg-"):
+        assert bad not in page, bad
+    assert "图 2" in page  # the SVG is numbered as a figure after the PNG (图 1)
+
+
+def test_each_notebook_is_made_inert_once_and_the_combined_report_stays_inert(tmp_path, monkeypatch):
+    import nbformat
+
+    block = tmp_path / "run" / "溧阳市"
+    block.mkdir(parents=True)
+    for stem in ("01_a", "02_b"):
+        nb = _with_svg_and_hostile_html(_executed_nb())
+        nb.cells[0].source = f"# 标题 {stem}\n\n## 专利创造 {stem}"
+        nbformat.write(nb, str(block / f"{stem}.ipynb"))
+    sizes = []
+    real = export.inert_html
+
+    def counting(page):
+        sizes.append(page.count("HOSTILE-CELL"))
+        return real(page)
+
+    monkeypatch.setattr(export, "inert_html", counting)
+    export.export_paths([tmp_path / "run"], formats=("html",))
+    # Two notebooks once each (one hostile cell each), the report's cover and contents once (none):
+    # the combined report takes its chapters already made inert.
+    assert sorted(sizes) == [0, 1, 1]
+    for name in ("01_a.html", "02_b.html", "report.html"):
+        page = (block / name).read_text(encoding="utf-8")
+        for bad in ("<script", "alert(", "onload", "onerror", "liyang-ip-svg-", "\ue000"):
+            assert bad not in page, (name, bad)
+    report = (block / "report.html").read_text(encoding="utf-8")
+    assert report.count("HOSTILE-CELL") == 2 and report.count("SVG-TEXT") == 2
+    assert 'id="fig-4"' in report and re.search(r"图\s*4", report)  # numbered on: 2 figures a chapter
 
 
 # -------------------------------------------------------------------------------- fonts

@@ -61,6 +61,23 @@ def test_inert_html_leaves_a_clean_page_unchanged():
     assert inert_html(page) == page.replace("<br/>", "<br />")
 
 
+def test_inert_html_drops_comments_a_browser_would_end_early_and_escapes_cdata():
+    """Markup hidden in a comment that html.parser reads as one comment but a browser ends earlier
+    (``<!-->``, ``<!--->``, ``--!>``, a nested ``<!--``) would run in the browser: such comments go
+    whole. CDATA (a bogus comment ending at the first ``>`` outside SVG) becomes escaped text."""
+    img = '<img src=x onerror="alert(1)">'
+    for hidden in (f"<!--> {img} -->", f"<!---> {img} -->", f"<!-- a --!> {img} -->",
+                   f"<!-- <!-- {img} -->", f"<!--{img}-->"):
+        assert inert_html(f"<p>a</p>{hidden}<p>b</p>") == "<p>a</p><p>b</p>", hidden
+    assert inert_html(f"<p><![CDATA[ x > {img} ]]></p>") == \
+        '<p> x &gt; &lt;img src=x onerror="alert(1)"&gt; </p>'
+    assert inert_html("<svg><text><![CDATA[1<2 & 3]]></text></svg>") == "<svg><text>1&lt;2 &amp; 3</text></svg>"
+    assert inert_html(f"<![if !IE]>{img}<![endif]><p>c</p>") == '<img src="x"><p>c</p>'
+    # Ordinary comments (the export's markers among them) stay as they are.
+    for kept in ("<!--liyang-ip:cells-->", "<!-- a - b -->", "<!---->", "<!-- 图 1 -->"):
+        assert inert_html(f"<p>a</p>{kept}") == f"<p>a</p>{kept}"
+
+
 def test_inert_html_keeps_large_embedded_images_byte_for_byte():
     import base64
 
