@@ -1,12 +1,14 @@
 """Charts and tables for the notebooks, one module per family.
 
 * ``base``       — one style, the CJK font found at run time, labels from the catalogue, demo marks,
-                   source lines, empty-figure and axis helpers shared by every chart
+                   source lines, empty-figure and axis helpers shared by every chart; ``figure_svg``
+                   (a figure as the notebooks show it: SVG, text as text, one draw)
 * ``trends``     — levels over time: ``trend_small_multiples``, ``rank_bump``
-* ``benchmark``  — ``gap_bars``, ``score_heatmap``, ``coverage_heatmap``, ``pillar_dots``,
-                   ``composite_rank_interval``
+* ``benchmark``  — ``gap_bars``, ``score_heatmap``, ``coverage_heatmap`` (matplotlib only, through
+                   ``annotated_heatmap``), ``pillar_dots``, ``composite_rank_interval``
 * ``projection`` — ``projection_fan``, ``target_markers``
-* ``tables``     — ``table`` / ``format_table`` (labels, units, rounding), ``method_label``
+* ``tables``     — ``table`` / ``display_frame`` / ``format_table`` (labels, units, rounding),
+                   ``method_label``
 
 Everything public is re-exported here, so notebooks call ``charts.gap_bars(...)``.
 """
