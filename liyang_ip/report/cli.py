@@ -271,11 +271,10 @@ def default_run_name(args, sets) -> str:
 
 
 def cmd_run(args) -> int:
-    from .runner import RunError, dataset_info, default_notebooks_dir, discover_notebooks, run_batch
 
     if args.jobs < 1:
         return _fail("--jobs must be at least 1")
-    from .cluster import ClusterError, parse_cluster
+    from .cluster import parse_cluster
 
     cluster = None
     if args.cluster:
@@ -283,6 +282,20 @@ def cmd_run(args) -> int:
             cluster = parse_cluster(args.cluster)
         except ValueError as e:
             return _fail(f"run: {e}")
+    if cluster is not None or args.dry_run:
+        return _cmd_run(args, cluster, None)
+    # The warm-kernel server (report.warm) imports while the parameters are checked and the plan is made:
+    # the first kernel is forked at once.
+    from .warm import server
+
+    with server(args.kernel) as warm:
+        return _cmd_run(args, cluster, warm)
+
+
+def _cmd_run(args, cluster, warm) -> int:
+    from .cluster import ClusterError
+    from .runner import RunError, dataset_info, default_notebooks_dir, discover_notebooks, run_batch
+
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         return _fail(f"run: --out {args.out} is a file; give a directory (it is created when missing)")
@@ -344,7 +357,7 @@ def cmd_run(args) -> int:
         result = run_batch(sets, notebooks, run_dir, jobs=args.jobs, force=args.force, kernel=args.kernel,
                            timeout=args.timeout or None, progress=not args.no_progress, datasets=datasets,
                            command=["liyang-ip", *sys.argv[1:]] if sys.argv else None, set_names=set_names,
-                           backend=backend, expected=plan.timings)
+                           backend=backend, expected=plan.timings, warm=warm)
     except ClusterError as e:
         return _fail(f"run: {e}", 1)
     except KeyboardInterrupt:

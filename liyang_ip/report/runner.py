@@ -1,7 +1,8 @@
 """Batch execution of the numbered notebooks with papermill.
 
 One *parameter set* (focus block, years, dataset, …) × one notebook is one *job*. Jobs run in parallel
-processes, each starting its own kernel through ``papermill.execute_notebook``. Results go to::
+threads of this process, each driving its own kernel process through ``papermill.execute_notebook``;
+the kernels are forked from a warm-kernel server that imported once (report.warm). Results go to::
 
     <out>/<run-name>/<set-dir>/<notebook>.ipynb      executed notebook (partial when it failed)
     <out>/<run-name>/manifest.json                    parameters, data fingerprint, timings, status
@@ -28,7 +29,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -640,33 +641,35 @@ def is_kernel_start_failure(e: BaseException) -> bool:
 
 
 def execute_job(spec: dict) -> dict:
-    """Run one notebook with papermill (in a worker process); never raises.
+    """Run one notebook with papermill; never raises. Thread-safe: jobs run in threads of one process.
 
     The notebook is written to a hidden temporary file beside the output and moved into place with
     ``os.replace`` when papermill returns, also when execution failed (papermill saves the partial
-    notebook with the error in it).
+    notebook with the error in it). The kernel gets the job's working directory and environment from
+    its kernel manager (report.warm), forked from the batch's warm server when ``spec["warm"]`` names
+    one; nothing process-wide (working directory, environment, stderr) is changed.
     """
     import papermill as pm
 
-    # Silences the debugger warning every kernel prints on frozen-module Pythons.
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    out = Path(spec["output"])
+    from .warm import manager_class
+
+    out = Path(os.path.abspath(spec["output"]))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp.ipynb")
     started, t0 = _now(), time.perf_counter()
     status, error = "ok", None
-    # In worker processes the kernels' own stderr (start-up warnings, crash reports) goes to a log,
-    # so that it does not run through the progress bar; it is kept in the manifest when a job fails.
-    log, saved_fd = None, None
-    if spec.get("capture_stderr"):
-        log = tempfile.TemporaryFile()
-        saved_fd = os.dup(2)
-        os.dup2(log.fileno(), 2)
-    src_dir = None
-    saved_cache = os.environ.get(ANALYSIS_CACHE_ENV)
+    # The kernels' own stderr (start-up warnings, crash reports) can go to a log, so that it does not
+    # run through the progress bar; it is kept in the manifest when a job fails.
+    log = tempfile.TemporaryFile() if spec.get("capture_stderr") else None
+    # PYDEVD_…: silences the debugger warning every kernel prints on frozen-module Pythons.
+    env = {"PYDEVD_DISABLE_FILE_VALIDATION": os.environ.get("PYDEVD_DISABLE_FILE_VALIDATION", "1")}
     if spec.get("analysis_cache"):
-        # The kernel inherits it: projections computed by one notebook of the run serve the others.
-        os.environ[ANALYSIS_CACHE_ENV] = spec["analysis_cache"]
+        # Projections computed by one notebook of the run serve the others.
+        env[ANALYSIS_CACHE_ENV] = spec["analysis_cache"]
+    warm = spec.get("warm") or {}
+    km_class = manager_class(warm.get("socket"), warm.get("prefix") or (), env=env, cwd=spec.get("cwd"),
+                             stderr=log.fileno() if log is not None else None)
+    src_dir = None
     try:
         source = Path(spec["notebook"])
         # papermill reads .ipynb only, and the executed copy speaks the run's language: a Jupytext text
@@ -686,19 +689,14 @@ def execute_job(spec: dict) -> dict:
         rset = spec["parameters"].get("region_set") or dataset_region_set(dataset)
         nbformat.write(fill_notebook(localize_notebook(nb, lang), rset, lang or "zh"), str(converted))
         source = converted
-        extra = {}
-        if spec.get("warm"):
-            # Each kernel forked from the batch's warm server: a fresh process, imports already done.
-            from .warm import manager_class
-
-            extra["kernel_manager_class"] = manager_class(spec["warm"]["socket"], spec["warm"]["prefix"])
         for attempt in range(1 + KERNEL_START_RETRIES):
             try:
+                # No `cwd` for papermill: it would os.chdir this whole process; the kernel manager starts
+                # the kernel in the job's directory instead.
                 pm.execute_notebook(
                     str(source), str(tmp), parameters=spec["parameters"], kernel_name=spec.get("kernel"),
-                    cwd=spec.get("cwd"), progress_bar=False, log_output=False,
-                    execution_timeout=spec.get("timeout"), start_timeout=spec.get("start_timeout", 120),
-                    **extra,
+                    progress_bar=False, log_output=False, execution_timeout=spec.get("timeout"),
+                    start_timeout=spec.get("start_timeout", 120), kernel_manager_class=km_class,
                 )
                 break
             except RuntimeError as e:
@@ -713,18 +711,11 @@ def execute_job(spec: dict) -> dict:
         status = "failed"
         error = f"{type(e).__name__}: {e}"
     finally:
-        if spec.get("analysis_cache"):
-            if saved_cache is None:
-                os.environ.pop(ANALYSIS_CACHE_ENV, None)
-            else:
-                os.environ[ANALYSIS_CACHE_ENV] = saved_cache
         if src_dir is not None:
             src_dir.cleanup()
             _record_source(tmp, spec["notebook"])
         stderr_text = ""
         if log is not None:
-            os.dup2(saved_fd, 2)
-            os.close(saved_fd)
             log.seek(0)
             stderr_text = log.read().decode("utf-8", "replace")
             log.close()
@@ -821,6 +812,7 @@ def run_batch(
     set_names: Sequence[str] | None = None,
     backend: Any = None,
     expected: Mapping[str, float] | None = None,
+    warm: dict | None = None,
 ) -> RunResult:
     """Execute every notebook for every parameter set; see the module docstring for the layout.
 
@@ -844,6 +836,8 @@ def run_batch(
         (`cluster.past_timings`). The jobs then start longest first (notebooks without a timing before
         all others), so that no long notebook starts last while the other workers idle; without it
         they start in plan order.
+    warm : a running warm-kernel server (`warm.server`) for the kernels; None: the batch starts its
+        own when it runs more than one notebook locally.
 
     Returns
     -------
@@ -919,7 +913,7 @@ def run_batch(
         # Kernels of a local batch are forked from one warm server (report.warm); a cluster's workers
         # run elsewhere and start theirs cold, and so does a single notebook (the server would only
         # import in its place).
-        with _warm_server(kernel, todo if backend is None and len(todo) > 1 else []) as warm:
+        with _warm_server(kernel, todo if backend is None and len(todo) > 1 else [], warm) as warm:
             specs = [_job_spec(j, kernel, Path(cwd) if cwd else j.notebook.parent, timeout, capture, cache_dir,
                                warm) for j in todo]
             if backend is not None:
@@ -973,10 +967,11 @@ def longest_first(jobs: Sequence[Job], expected: Mapping[str, float]) -> list[Jo
 
 
 @contextlib.contextmanager
-def _warm_server(kernel: str | None, todo: Sequence[Job]):
-    """The warm-kernel server for these jobs (None when there are none or it is switched off)."""
-    if not todo:
-        yield None
+def _warm_server(kernel: str | None, todo: Sequence[Job], running: dict | None = None):
+    """The warm-kernel server for these jobs: `running` when given, else one started here (None when
+    there are no jobs or it is switched off)."""
+    if running is not None or not todo:
+        yield running
         return
     from .warm import server
 
@@ -997,28 +992,38 @@ def _remove_temporaries(jobs: Iterable[Job]) -> None:
 
 
 def _run_parallel(specs: list[dict], jobs: int, record: Callable[[dict], None], bar) -> None:
-    import multiprocessing
+    """`jobs` notebooks at a time, each in a thread of this process driving its own kernel process.
 
-    # spawn: no fork of a process that already runs threads (tqdm's monitor, zmq), same on every OS.
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=ctx) as pool:
-        pending: dict[Future, dict] = {pool.submit(execute_job, s): s for s in specs}
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    spec = pending.pop(fut)
-                    try:
-                        res = fut.result()
-                    except BaseException as e:  # noqa: BLE001 - a worker that died still gets a record
-                        res = {"key": spec["key"], "status": "failed", "error": f"worker died: {e!r}",
-                               "started": None, "finished": _now(), "seconds": None,
-                               "output_sha256": None}
-                    record(res)
-        except KeyboardInterrupt:
-            for fut in pending:
-                fut.cancel()
-            raise
+    Threads, not worker processes: a job's work is in its kernel; the thread only sends cells and
+    collects outputs, and a worker process would import papermill and nbformat again first. On Ctrl-C
+    the running kernels are killed (their notebooks end as failed at once) and nothing new starts.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .warm import WarmKernelManager
+
+    WarmKernelManager.reset()
+    pool = ThreadPoolExecutor(max_workers=min(jobs, len(specs)), thread_name_prefix="liyang-ip-job")
+    pending: dict[Future, dict] = {pool.submit(execute_job, s): s for s in specs}
+    try:
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                spec = pending.pop(fut)
+                try:
+                    res = fut.result()
+                except BaseException as e:  # noqa: BLE001 - a job that broke still gets a record
+                    res = {"key": spec["key"], "status": "failed", "error": f"job failed: {e!r}",
+                           "started": None, "finished": _now(), "seconds": None,
+                           "output_sha256": None}
+                record(res)
+    except KeyboardInterrupt:
+        for fut in pending:
+            fut.cancel()
+        WarmKernelManager.kill_all()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _NoBar:

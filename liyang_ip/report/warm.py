@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -83,14 +84,56 @@ def kernel_prefix(argv: Sequence[str]) -> list[str] | None:
 
 
 class WarmKernelManager(AsyncKernelManager):
-    """An AsyncKernelManager (what nbclient uses) whose ipykernel processes come from the warm server at ``warm_socket``.
+    """The runner's kernel manager: an AsyncKernelManager (what nbclient uses) that starts one job's kernel
+    with that job's environment, working directory and stderr, from the warm server at ``warm_socket``
+    when there is one.
 
-    Set up by :func:`manager_class`; a command that does not match the server's interpreter and flags
-    (``warm_prefix``) is started as it is.
+    Set up per job by :func:`manager_class`. Nothing process-wide is changed (no ``os.chdir``, no
+    ``os.environ``, no file descriptor 2): jobs can run in threads of one process. A command that does not
+    match the server's interpreter and flags (``warm_prefix``) is started as it is (cold).
     """
 
     warm_socket: str | None = None
     warm_prefix: tuple[str, ...] = ()
+    launch_env: dict[str, str] = {}  # noqa: RUF012 - replaced per subclass, never mutated
+    launch_cwd: str | None = None
+    launch_stderr: int | None = None  # a file descriptor for the kernel's own stderr
+    # Every manager that started a kernel in this process, to end them all on Ctrl-C (kill_all).
+    _live: weakref.WeakSet = weakref.WeakSet()
+    _stopping = False
+
+    async def start_kernel(self, **kw: Any) -> None:
+        if WarmKernelManager._stopping:
+            raise KeyboardInterrupt("the batch is being interrupted")
+        kw["env"] = {**(kw.get("env") or os.environ), **self.launch_env}
+        if self.launch_cwd:
+            kw["cwd"] = self.launch_cwd
+        if self.launch_stderr is not None:
+            kw["stderr"] = self.launch_stderr
+        WarmKernelManager._live.add(self)
+        await super().start_kernel(**kw)
+
+    @classmethod
+    def kill_all(cls) -> int:
+        """Kill the kernel processes (stand-ins and cold kernels; forked kernels follow their stand-in)
+        of every manager of this process, and refuse new ones until `reset`; returns how many."""
+        WarmKernelManager._stopping = True
+        n = 0
+        for km in list(WarmKernelManager._live):
+            proc = getattr(km.provisioner, "process", None)
+            if proc is None or proc.poll() is not None:
+                continue
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # its own session: the kernel and its children
+            except OSError:
+                with contextlib.suppress(OSError):
+                    proc.kill()
+            n += 1
+        return n
+
+    @classmethod
+    def reset(cls) -> None:
+        WarmKernelManager._stopping = False
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         cmd = super().format_kernel_cmd(extra_arguments)
@@ -106,10 +149,21 @@ def _same_prefix(a: Sequence[str], b: Sequence[str]) -> bool:
     return os.path.realpath(a[0]) == os.path.realpath(b[0])
 
 
-def manager_class(socket_path: str, prefix: Sequence[str]) -> type[WarmKernelManager]:
-    """A WarmKernelManager subclass bound to one server (papermill takes a class, not an instance)."""
+def manager_class(socket_path: str | None = None, prefix: Sequence[str] = (), *, env: dict | None = None,
+                  cwd: str | None = None, stderr: int | None = None) -> type[WarmKernelManager]:
+    """A WarmKernelManager subclass for one job (papermill takes a class, not an instance).
+
+    Parameters
+    ----------
+    socket_path, prefix : the warm server (`server`); None: the kernel starts cold.
+    env : variables added to the kernel's environment.
+    cwd : the kernel's working directory.
+    stderr : file descriptor for the kernel process's own stderr (default: this process's).
+    """
     return type("WarmKernelManager", (WarmKernelManager,),
-                {"warm_socket": str(socket_path), "warm_prefix": tuple(prefix)})
+                {"warm_socket": str(socket_path) if socket_path else None, "warm_prefix": tuple(prefix),
+                 "launch_env": dict(env or {}), "launch_cwd": str(cwd) if cwd else None,
+                 "launch_stderr": stderr})
 
 
 def default_prefix(kernel_name: str | None = None) -> list[str] | None:

@@ -193,3 +193,40 @@ def test_without_a_server_or_with_another_environment_the_kernel_starts_cold(tmp
         res = execute_job(_spec(nb, tmp_path / "out" / "c2.ipynb", w))
     assert res["status"] == "ok", res
     assert not _facts(tmp_path / "out" / "c2.ipynb")["warm"]
+
+
+@pytest.mark.notebooks
+def test_ctrl_c_during_a_threaded_batch_ends_the_running_kernels(tmp_path):
+    import signal
+    import threading
+
+    from liyang_ip.report.runner import read_manifest, run_batch
+
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    for name in ("01_a", "02_b", "03_c"):
+        _notebook(nbdir / f"{name}.ipynb",
+                  f"import os, pathlib\npathlib.Path({str(pids)!r}, str(os.getpid())).write_text('')",
+                  "import time\ntime.sleep(120)")
+
+    def interrupt_when_two_run() -> None:
+        end = time.monotonic() + 90
+        while time.monotonic() < end and len(list(pids.iterdir())) < 2:
+            time.sleep(0.1)
+        os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C in the terminal
+
+    threading.Thread(target=interrupt_when_two_run, daemon=True).start()
+    notebooks = sorted(nbdir.glob("*.ipynb"))
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([{"x0": 2, "focus": "A"}], notebooks, tmp_path / "run", jobs=2, progress=False,
+                  datasets={"None": {"fingerprint": None}})
+    assert time.monotonic() - t0 < 100  # not the 120 s the cells sleep
+    running = [int(p.name) for p in pids.iterdir()]
+    assert len(running) == 2  # the third notebook never started
+    assert all(_gone(pid) for pid in running), "a kernel outlived the interrupted batch"
+    manifest = read_manifest(tmp_path / "run")
+    assert manifest["runs"][-1].get("interrupted") is True
+    assert not list((tmp_path / "run").rglob("*.tmp.ipynb"))  # no temporary left behind
