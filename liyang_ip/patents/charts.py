@@ -164,7 +164,7 @@ def block_heatmap(table: pd.DataFrame, focus: str, industries, *, indicator: str
                   year: int | None = None, basis: str = "any_ipc", lang: str = "zh") -> Figure:
     """Blocks × industries: each block's share (%) of the city's count of ``indicator`` in ``year``
     (default the last complete year), with the counts written in the cells; the focus row bold."""
-    from liyang_ip.charts import style
+    from liyang_ip.charts import region_name, style
 
     from .locate import city_and_blocks
 
@@ -192,7 +192,9 @@ def block_heatmap(table: pd.DataFrame, focus: str, industries, *, indicator: str
                         color="white" if np.isfinite(val) and val > 35 else "#222222",
                         fontweight="bold" if b == focus else "normal")
         ax.set_xticks(range(len(cols)), [industry_label(c, industries, lang) for c in cols], fontsize=9)
-        ax.set_yticks(range(len(blocks)), [f"▶ {b}" if b == focus else b for b in blocks], fontsize=9)
+        names = [region_name(b, lang) for b in blocks]  # a block's English name in an English chart
+        ax.set_yticks(range(len(blocks)), [f"▶ {n}" if b == focus else n for b, n in zip(blocks, names, strict=True)],
+                      fontsize=9)
         ax.grid(False)
         fig.colorbar(im, ax=ax, label=_w("share_of_city", lang), shrink=0.8)
         ax.set_title(_w("heatmap_title", lang, name=ind.label(indicator, lang), year=year), fontsize=11)

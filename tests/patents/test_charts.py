@@ -47,6 +47,10 @@ def test_demo_charts_carry_source_line_and_mark():
     assert len(fig.axes) >= 4  # one panel (plus its share axis) per industry
     heat = pc.block_heatmap(view.table, "溧阳市", view.industries)
     assert {"source-line", "demo-mark"} <= _gids(heat)
+    assert [t.get_text() for t in heat.axes[0].get_yticklabels()][:2] == ["▶ 溧阳市", "金坛区"]
+    # An English chart names the blocks in English (the region set's name_en), the focus marked.
+    heat_en = pc.block_heatmap(view.table, "溧阳市", view.industries, lang="en")
+    assert [t.get_text() for t in heat_en.axes[0].get_yticklabels()][:2] == ["▶ Liyang", "Jintan"]
 
 
 def test_real_export_has_no_demo_mark_and_empty_selection_says_so(cnipa_csv):
