@@ -476,13 +476,13 @@ def _mixture_interval(values: np.ndarray, lows: np.ndarray, highs: np.ndarray, w
 # ---------------------------------------------------------------------------------- calibrated intervals
 @lru_cache(maxsize=4)
 def _read_calibration(path: str) -> dict:
-    import yaml
+    from ..yamlio import safe_load
 
     p = Path(path)
     if not p.exists():
         return {}
     with p.open(encoding="utf-8") as f:
-        return yaml.safe_load(f) or {}
+        return safe_load(f) or {}
 
 
 def load_calibration(path: str | Path | None = None) -> dict:

@@ -21,8 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..yamlio import safe_load
 from . import regionsets as _regionsets
 from .regionsets import Region, RegionSet, RegionSetError, region_set
 
@@ -70,7 +69,7 @@ class Indicator:
 
 def _read_yaml(name: str) -> dict:
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return safe_load(text)
 
 
 def normalise_name(text: str) -> str:

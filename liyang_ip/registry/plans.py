@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from ..yamlio import safe_load
 
 #: Year-range dash by language (Chinese documents use the em dash "2016—2020年").
 _DASH = {"zh": "—", "en": "–"}
@@ -55,7 +55,7 @@ class PlanPeriod:
 
 def _read() -> dict:
     text = resources.files(__package__).joinpath("plans.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return safe_load(text)
 
 
 @lru_cache(maxsize=1)

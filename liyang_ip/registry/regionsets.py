@@ -36,6 +36,8 @@ from typing import Any
 
 import yaml
 
+from ..yamlio import safe_load
+
 DEFAULT = "changzhou"
 KINDS = ("parent", "member", "composite", "park", "former", "outside")
 _CN_DIGITS = "零一二三四五六七八九"
@@ -274,7 +276,7 @@ def _load_bundled(name: str) -> RegionSet:
     res = resources.files(__package__).joinpath("regionsets", f"{name}.yaml")
     import dataclasses
 
-    rset = parse(yaml.safe_load(res.read_text(encoding="utf-8")), f"liyang_ip/registry/regionsets/{name}.yaml")
+    rset = parse(safe_load(res.read_text(encoding="utf-8")), f"liyang_ip/registry/regionsets/{name}.yaml")
     return dataclasses.replace(rset, path="", is_bundled=True)
 
 

@@ -236,7 +236,21 @@ def _preload() -> str | None:
                 importlib.import_module(name)
             from matplotlib.figure import Figure
 
+            from liyang_ip import registry, wording
+            from liyang_ip.analysis import projection
             from liyang_ip.charts import base
+            from liyang_ip.registry import plans
+
+            # The package's own files, parsed once here (read when the server starts, as a cold kernel
+            # reads them when it starts): wording, thresholds, indicators, plans, the default region set,
+            # the interval calibration.
+            for lang in ("zh", "en"):
+                wording.catalogue(lang)
+            wording.thresholds()
+            registry.indicators()
+            registry.region_set(None)
+            plans.plans()
+            projection.load_calibration()
 
             # The font manager finds and opens the CJK font once; a small figure with Chinese text
             # drawn as SVG loads its glyph tables. No pyplot: no figure is left behind.

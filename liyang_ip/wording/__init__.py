@@ -60,9 +60,11 @@ def catalogue(lang: str) -> dict:
     """The parsed wording file of `lang` (a nested mapping of keys to template strings)."""
     import yaml
 
+    from ..yamlio import safe_load
+
     path = wording_file(lang)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise WordingError(f"{path}: not valid YAML: {e}") from None
     if not isinstance(data, Mapping):
@@ -169,9 +171,9 @@ def unit(unit: str, lang: str = "zh") -> str:
 @lru_cache(maxsize=1)
 def thresholds() -> dict:
     """``thresholds.yaml``: the limits that choose words, by kind of comparison."""
-    import yaml
+    from ..yamlio import safe_load
 
-    return yaml.safe_load((HERE / THRESHOLDS_NAME).read_text(encoding="utf-8"))
+    return safe_load((HERE / THRESHOLDS_NAME).read_text(encoding="utf-8"))
 
 
 def degree(change: float, kind: str) -> str:
