@@ -3,6 +3,7 @@
     liyang-ip data build [--dataset demo|public|cnipa|PATH ...] [--out DIR]
     liyang-ip data check PATH
     liyang-ip data demo [--out DIR] [--seed N]
+    liyang-ip data regions [--dataset demo|public|cnipa|PATH] [--region-set NAME|PATH]
     liyang-ip data template [--out FILE.xlsx] [--layout both|long|wide] [--force]
     liyang-ip data national-demo [--out DIR] [--seed N] [--province 32 ...]
     liyang-ip data import TABLE.xlsx|csv [--layout auto|regions-down|indicators-down] [--region R] [--year Y]
@@ -177,6 +178,21 @@ def _cmd_import(args) -> int:
     return 1 if n_err else 0
 
 
+def _cmd_regions(args) -> int:
+    from .data.build import declared_region_sets
+
+    try:
+        sets = declared_region_sets(args.dataset, args.region_set)
+    except (FileNotFoundError, ValueError) as e:  # a missing dataset, dataset.yaml or region-set problem
+        return _fail("regions", e, 2)
+    for rset in sets:
+        print(f"{rset.name}: {rset.title('zh')} / {rset.title('en')}")
+        for kind, names in (("parent", [rset.parent]), ("member", rset.members)):
+            for name in names:
+                print(f"  {kind}  {name}  {rset.label(name, 'en')}")
+    return 0
+
+
 def _region_set_arg(what: str, default: str = "") -> Arg:
     return arg("--region-set", default=None, metavar="NAME|PATH",
                help=f"{what}: a bundled region set (changzhou, china, jiangsu) or a YAML file{default}")
@@ -211,6 +227,14 @@ def data_commands() -> tuple[Command, ...]:
             arg("--params-out", metavar="FILE.yaml",
                 help="also write a parameters file with one set (dataset: its partition, focus: its name) per unit, "
                 "for liyang-ip run --params"),
+        )),
+        Command("regions", _cmd_regions, "list the regions of a dataset's region set (the valid --focus names)",
+                parser=dict(description="The region set a dataset declares (dataset.yaml region_set; the default "
+                            "set for a dataset without one), or the set given: its parent and its members, each "
+                            "with its English name. A run's --focus and a notebook's focus take a member."),
+                args=(
+            arg("--dataset", default="demo", metavar="demo|public|cnipa|PATH", help="dataset (default demo)"),
+            _region_set_arg("instead of the dataset's"),
         )),
         Command("template", _cmd_template, "write the Excel data-collection template", args=(
             arg("--out"),

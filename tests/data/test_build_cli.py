@@ -171,3 +171,24 @@ def test_a_build_is_a_dataset_and_its_issues_come_back_from_the_processed_folder
     back = load_dataset(out)
     assert back.issues == built.issues
     assert list(back.warnings["row"]) == [3, 4]  # the info line is not a warning
+
+
+def test_cli_regions_lists_the_dataset_set_members(tmp_path, capsys, small_panel):
+    """`data regions` lists what --focus accepts: the dataset's set (a user's file beside the data), parent
+    first, members in set order with their English names; a former unit is not listed."""
+    ds = small_panel(tmp_path / "towns", "geo/county.yaml", [("甲镇", 2020, "pct_applications", 1, "official")],
+                     county=True)
+    assert main(["data", "regions", "--dataset", str(ds)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "my_county: 某县及其三个镇 / A county and three towns"
+    assert [line.split()[:2] for line in out[1:]] == [["parent", "某县"], ["member", "甲镇"], ["member", "乙镇"],
+                                                      ["member", "丙镇"]]
+    assert out[2].endswith("Jia")
+    assert main(["data", "regions", "--region-set", "jiangsu"]) == 0
+    members = [line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("  member")]
+    from liyang_ip import registry
+
+    assert members == registry.region_set("jiangsu").members
+    assert main(["data", "regions", "--dataset", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("liyang-ip data regions: dataset") and "not found" in err

@@ -7,6 +7,7 @@ indicators, and cover a focus block other than 溧阳市, target years other tha
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -140,6 +141,22 @@ def test_parameters_cell_first_with_defaults(name):
     from liyang_ip.params import known_methods
 
     assert ns["methods"] == list(known_methods())
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_parameter_comments_name_no_geography(name):
+    """Geography is data: the parameter cell's comments name no region of any bundled set, nor one set's
+    unit word or count of members; they point to the command that lists a dataset's regions."""
+    from liyang_ip import registry
+    from liyang_ip.cli import main
+
+    source = _read(name).cells[0].source
+    comments = "\n".join(line.split("#", 1)[1] for line in source.splitlines() if "#" in line)
+    regions = {r.name for s in registry.regionsets.bundled() for r in registry.region_set(s).regions().values()}
+    assert not [r for r in regions if r in comments]
+    assert not re.search(r"\b(blocks?|six|seven)\b|板块", comments)
+    assert "liyang-ip data regions --dataset" in comments
+    assert main(["data", "regions", "--dataset", "demo"]) == 0  # the command exists and lists the default set
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
