@@ -326,6 +326,43 @@ def test_a_batch_on_a_local_cluster_with_one_failure_then_resumed(tmp_path, caps
     assert len(m["runs"]) == 2
 
 
+@pytest.mark.notebooks
+def test_a_batch_on_an_existing_scheduler_given_as_a_tcp_address(tmp_path, capsys):
+    """`run --cluster tcp://HOST:PORT`: a scheduler and one single-threaded worker process started here on
+    127.0.0.1 (as someone would have started them on a head node), the job runs in the worker's kernel,
+    the notebook and the manifest say so."""
+    distributed = pytest.importorskip("distributed")
+    import logging
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _tiny_notebook(nbs / "01_where.ipynb", "import os\nprint('kernel parent', os.getppid())\n#--\n"
+                   "print('focus', focus, target_year)")
+    data = tmp_path / "d.csv"
+    data.write_text("region,year,indicator,value\n溧阳市,2020,patent_grants,1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  scheduler_port=0, dashboard_address=None, silence_logs=logging.ERROR) as lc:
+        address = lc.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        with distributed.Client(address) as client:
+            worker_pids = set(client.run(os.getpid).values())
+        code = main(["run", "--notebooks-dir", str(nbs), "--out", str(out), "--run-name", "t", "--no-progress",
+                     "--focus", "溧阳市", "--dataset", str(data), "--target-year", "2030", "--cluster", address])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert f"Dask scheduler {address}: 1 worker(s), 1 thread(s)" in err
+    m = runner.read_manifest(out / "t")
+    assert m["backend"] == f"dask {address}"
+    entry = m["notebooks"]["溧阳市/01_where"]
+    assert entry["status"] == "ok" and entry["parameters"]["target_year"] == 2030
+    assert m["summary"] == {"executed": 1, "skipped": 0, "failed": 0, "total": 1}
+    text = _texts(out / "t" / "溧阳市" / "01_where.ipynb")
+    assert "focus 溧阳市 2030" in text
+    # The kernel was started by the scheduler's worker process, not by this process.
+    assert int(text.split("kernel parent")[1].split()[0]) in worker_pids - {os.getpid()}
+
+
 # --------------------------------------------------------------------------------------------------
 # A national panel's folder as --dataset: one set per county-level unit, each with its partition
 
