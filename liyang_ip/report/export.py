@@ -170,10 +170,17 @@ async def _print_context(browser, timeout_ms: int):
     return context
 
 
-async def _print_on(page, html_path: Path, footer: str) -> bytes:
-    """`html_path` printed to A4 PDF bytes on an open `page` (of a context from `_print_context`)."""
-    await page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+async def _print_page(context):
+    """A page of `context` showing documents as printed: set once, the setting stays for every file it
+    loads (which is then laid out for print media only, not first for the screen)."""
+    page = await context.new_page()
     await page.emulate_media(media="print")
+    return page
+
+
+async def _print_on(page, html_path: Path, footer: str) -> bytes:
+    """`html_path` printed to A4 PDF bytes on an open page from `_print_page`."""
+    await page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
     await page.evaluate("document.fonts.ready.then(() => true)")
     return await page.pdf(**_pdf_options(footer))
 
@@ -219,6 +226,7 @@ class ChromiumPrinter:
         context.set_default_timeout(self.timeout_ms)
         context.route(NETWORK_URL, lambda route: route.abort())
         self._page = context.new_page()
+        self._page.emulate_media(media="print")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -239,7 +247,6 @@ class ChromiumPrinter:
         page = self._page
         try:
             page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-            page.emulate_media(media="print")
             page.evaluate("document.fonts.ready.then(() => true)")
             pdf = page.pdf(**_pdf_options(footer))
         except Exception:
@@ -247,6 +254,7 @@ class ChromiumPrinter:
                 page.goto("about:blank")  # the next file starts from a clean page
             except Exception:  # noqa: BLE001 - replaced instead
                 self._page = page.context.new_page()
+                self._page.emulate_media(media="print")
             raise
         return atomic_write_bytes(pdf_path, pdf)
 
@@ -334,7 +342,7 @@ class PdfPrinter:
         self._pw = await async_playwright().start()
         self._browser = await _launch(self._pw, exe)
         self._context = await _print_context(self._browser, self.timeout_ms)
-        self._pages = list(await asyncio.gather(*(self._context.new_page() for _ in range(self.n_pages))))
+        self._pages = list(await asyncio.gather(*(_print_page(self._context) for _ in range(self.n_pages))))
 
     def print(self, jobs: Sequence[tuple[Path, Path, str]]) -> tuple[list[Path], list[str]]:
         """Print `jobs` ((html, pdf, footer) each); returns (PDFs written in the order of `jobs`, errors)."""
@@ -357,7 +365,7 @@ class PdfPrinter:
                 html_path, pdf_path, footer = queue.popleft()
                 try:
                     if self._pages[i] is None:
-                        self._pages[i] = await self._context.new_page()
+                        self._pages[i] = await _print_page(self._context)
                     pdf = await _print_on(self._pages[i], html_path, footer)
                     written.append(atomic_write_bytes(pdf_path, pdf))
                 except Exception as e:  # noqa: BLE001 - reported, the other PDFs still print

@@ -197,10 +197,10 @@ def _page(path: Path, text: str, url: str) -> Path:
 @needs_browser
 @needs_pdftotext
 def test_pages_are_reused_and_a_failing_file_does_not_stop_the_next(tmp_path, monkeypatch, beacon):
-    from playwright.async_api import Browser, BrowserContext
+    from playwright.async_api import Browser, BrowserContext, Page
 
     url, hits = beacon
-    counts = {"context": 0, "context_page": 0, "browser_page": 0}
+    counts = {"context": 0, "context_page": 0, "browser_page": 0, "media": 0}
 
     def counting(cls, name, key):
         real = getattr(cls, name)
@@ -214,6 +214,7 @@ def test_pages_are_reused_and_a_failing_file_does_not_stop_the_next(tmp_path, mo
     counting(Browser, "new_context", "context")
     counting(Browser, "new_page", "browser_page")
     counting(BrowserContext, "new_page", "context_page")
+    counting(Page, "emulate_media", "media")  # print media set once per page, not once per file
 
     first = _page(tmp_path / "first.html", "FIRST-DOCUMENT", url)
     second = _page(tmp_path / "second.html", "SECOND-DOCUMENT", url)
@@ -222,7 +223,7 @@ def test_pages_are_reused_and_a_failing_file_does_not_stop_the_next(tmp_path, mo
     jobs = [(first, tmp_path / "first.pdf", "a"), (missing, tmp_path / "missing.pdf", "b"),
             (second, tmp_path / "second.pdf", "c")]
     written, errors = export.print_pdfs(jobs, concurrency=1)
-    assert counts == {"context": 1, "context_page": 1, "browser_page": 0}
+    assert counts == {"context": 1, "context_page": 1, "browser_page": 0, "media": 1}
     assert written == [tmp_path / "first.pdf", tmp_path / "second.pdf"]  # in the order asked for
     assert len(errors) == 1 and "missing.pdf" in errors[0] and not (tmp_path / "missing.pdf").exists()
     first_text, second_text = _pdftext(tmp_path / "first.pdf"), _pdftext(tmp_path / "second.pdf")
@@ -234,7 +235,7 @@ def test_pages_are_reused_and_a_failing_file_does_not_stop_the_next(tmp_path, mo
 
     # Two pages at once: still one context, one page per worker, every file printed; called from inside
     # a running event loop (a Jupyter kernel), as the printer runs its own in a thread.
-    counts.update(context=0, context_page=0)
+    counts.update(context=0, context_page=0, media=0)
     jobs = [(_page(tmp_path / f"p{i}.html", f"DOC-{i}", url), tmp_path / f"p{i}.pdf", "") for i in range(4)]
 
     async def in_a_kernel():
@@ -242,7 +243,7 @@ def test_pages_are_reused_and_a_failing_file_does_not_stop_the_next(tmp_path, mo
 
     written, errors = asyncio.run(in_a_kernel())
     assert errors == [] and written == [p for _, p, _ in jobs]
-    assert counts["context"] == 1 and counts["context_page"] == 2
+    assert counts["context"] == 1 and counts["context_page"] == 2 and counts["media"] == 2
     assert [f"DOC-{i}" in _pdftext(p) for i, (_, p, _) in enumerate(jobs)] == [True] * 4
     assert hits == []
 
