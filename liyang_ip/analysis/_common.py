@@ -5,7 +5,7 @@ Private to :mod:`liyang_ip.analysis`; notebooks call the public functions of the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -125,11 +125,36 @@ def unit_map(obs: pd.DataFrame, codes: Iterable[str]) -> dict[str, str]:
 
 
 def series(obs: pd.DataFrame, region: str, indicator: str) -> pd.Series:
-    """Values of one region and indicator as a float Series indexed by year (int), sorted; gaps stay absent."""
-    sel = obs[(obs["region"] == region) & (obs["indicator"] == indicator)]
-    s = pd.Series(sel["value"].to_numpy(dtype=float), index=sel["year"].to_numpy(dtype="int64"), name=indicator)
+    """Values of one region and indicator as a float Series indexed by year (int), sorted; gaps stay absent.
+
+    For many series of one table, :func:`series_getter` groups the table once.
+    """
+    # Select on the two needed columns only: filtering the whole frame copies every text column.
+    mask = ((obs["region"] == region) & (obs["indicator"] == indicator)).to_numpy(dtype=bool, na_value=False)
+    return _year_series(obs["value"][mask], obs["year"][mask], indicator)
+
+
+def _year_series(values: pd.Series, years: pd.Series, indicator: str) -> pd.Series:
+    s = pd.Series(values.to_numpy(dtype=float), index=years.to_numpy(dtype="int64"), name=indicator)
     s.index.name = "year"
     return s.sort_index()
+
+
+def series_getter(obs: pd.DataFrame) -> Callable[[str, str], pd.Series]:
+    """``get(region, indicator)``, equal to ``series(obs, region, indicator)``, with `obs` grouped once.
+
+    For loops over many (region, indicator) pairs of one table: each call then costs a look-up instead of
+    a pass over the whole table. The table must not change while the getter is used.
+    """
+    groups = obs.groupby(["region", "indicator"], sort=False).indices
+    values, years = obs["value"], obs["year"]
+    none = np.array([], dtype=np.intp)
+
+    def get(region: str, indicator: str) -> pd.Series:
+        idx = groups.get((region, indicator), none)
+        return _year_series(values.iloc[idx], years.iloc[idx], indicator)
+
+    return get
 
 
 def missing_years(years: Iterable[int], start: int, end: int) -> list[int]:

@@ -62,7 +62,7 @@ from ._common import (
     mark_region_set,
     polarity_map,
     require_region,
-    series,
+    series_getter,
     source_column,
 )
 from .projection import DEFAULT_METHODS, project
@@ -202,9 +202,10 @@ def target_check(
     pol = polarity_map(targets["indicator"].unique(), polarity)
     rows = []
     sources = source_column(targets)
+    get = series_getter(obs)
     for t, src in zip(targets.itertuples(index=False), sources, strict=True):
         region, code, year, target = t.region, t.indicator, int(t.year), float(t.value)
-        s = series(obs, region, code)
+        s = get(region, code)
         hist = s.loc[:fit_end] if fit_end is not None else s
         row = {"region": region, "indicator": code, "year": year, "target": target, "source": src,
                "base_year": pd.NA, "base_value": np.nan, "required_growth": np.nan, "projected_growth": np.nan,
@@ -292,6 +293,11 @@ def group_average(obs: pd.DataFrame, code: str, regions: Sequence[str], aggregat
     catalogue's weight indicator; counts and anything else are the plain mean of the regions' values
     (the average block). Returns a float Series indexed by year (empty when no year is complete).
     """
+    return _group_average(obs, series_getter(obs), code, regions, aggregate)
+
+
+def _group_average(obs: pd.DataFrame, get, code: str, regions: Sequence[str], aggregate: str | None) -> pd.Series:
+    """:func:`group_average` with the series of `obs` read through `get` (:func:`series_getter`)."""
     from liyang_ip import registry
 
     regions = list(regions)
@@ -299,9 +305,20 @@ def group_average(obs: pd.DataFrame, code: str, regions: Sequence[str], aggregat
     agg = aggregate or (ind.aggregate if ind else "sum")
 
     def wide(c):
-        sub = obs[(obs["indicator"] == c) & obs["region"].isin(regions)]
-        return sub.pivot_table(index="year", columns="region", values="value", aggfunc="first").reindex(
-            columns=regions).dropna()
+        """Years × regions, only the years in which every region has a value."""
+        columns = [get(r, c) for r in regions]
+        if not regions or len(set(regions)) < len(regions) or any(not s.index.is_unique for s in columns):
+            # Repeated years or regions: the pivot table (first value of a repeated year).
+            sub = obs[(obs["indicator"] == c) & obs["region"].isin(regions)]
+            return sub.pivot_table(index="year", columns="region", values="value", aggfunc="first").reindex(
+                columns=regions).dropna()
+        columns = [s.dropna() for s in columns]
+        years = columns[0].index
+        for s in columns[1:]:
+            years = years.intersection(s.index)
+        years = pd.Index(np.sort(years.to_numpy(dtype="int64")), name="year")
+        return pd.DataFrame({r: s.loc[years].to_numpy() for r, s in zip(regions, columns, strict=True)},
+                            index=years)
 
     if ind is not None and agg == "ratio" and ind.derive:
         n, d = wide(ind.derive["numerator"]), wide(ind.derive["denominator"])
@@ -332,17 +349,24 @@ def growth_caps(
     polarity +1 the cap is the `quantile` (default the 90th percentile, linear interpolation), for −1 the
     1 − `quantile` one (the fastest decline seen). NaN when fewer than three members have a growth rate.
     """
+    return _growth_caps(series_getter(obs), codes, members, fit_start, fit_end, quantile, polarity)
+
+
+def _growth_caps(get, codes, members, fit_start, fit_end, quantile, polarity) -> dict[str, float]:
+    """:func:`growth_caps` with the series read through `get` (:func:`series_getter`)."""
     codes = list(codes)
     pol = polarity_map(codes, polarity)
+    lo = fit_start if fit_start is not None else -np.inf
     caps = {}
     for code in codes:
         rates = []
         for m in members:
-            s = series(obs, m, code)
-            lo = fit_start if fit_start is not None else -np.inf
-            s = s[(s.index >= lo) & (s.index <= fit_end) & (s > 0)]
-            if len(s) >= 2 and s.index[-1] > s.index[0]:
-                rates.append(required_growth(float(s.iloc[0]), float(s.iloc[-1]), int(s.index[-1] - s.index[0])))
+            s = get(m, code)
+            t, v = s.index.to_numpy(), s.to_numpy()
+            keep = (t >= lo) & (t <= fit_end) & (v > 0)
+            t, v = t[keep], v[keep]
+            if len(t) >= 2 and t[-1] > t[0]:
+                rates.append(required_growth(float(v[0]), float(v[-1]), int(t[-1] - t[0])))
         q = quantile if pol[code] > 0 else 1 - quantile
         caps[code] = float(np.quantile(rates, q)) if len(rates) >= 3 else float("nan")
     return caps
@@ -446,8 +470,9 @@ def propose_targets(
     nb = city_block_count(city, n_blocks, region_set)
     others = [p for p in (peers if peers is not None else block_names(region_set)) if p != focus]
     group = [focus, *others]
+    get = series_getter(obs)  # the table grouped once for every series below
     if growth_cap is None:
-        caps = growth_caps(obs, codes, group, fit_start, fit_end, cap_quantile, pol)
+        caps = _growth_caps(get, codes, group, fit_start, fit_end, cap_quantile, pol)
     elif isinstance(growth_cap, Mapping):
         caps = {c: float(growth_cap.get(c, np.nan)) for c in codes}
     else:
@@ -461,22 +486,23 @@ def propose_targets(
         v = float(p.at[use, "value"])
         return v, ("" if np.isfinite(v) else f"{label} {use}: {p.at[use, 'note']}")
 
+    plans: dict[tuple, tuple[float, str]] = {}  # (region, indicator) → the first target for target_year
+    if plan_targets is not None and not plan_targets.empty:
+        pt = plan_targets[plan_targets["year"].astype(int) == target_year]
+        for region, code, value, src in zip(pt["region"], pt["indicator"], pt["value"], source_column(pt),
+                                            strict=True):
+            plans.setdefault((region, code), (float(value), src))
+
     def plan_value(region, code):
-        if plan_targets is None or plan_targets.empty:
-            return np.nan, ""
-        pt = plan_targets[(plan_targets["region"] == region) & (plan_targets["indicator"] == code)
-                          & (plan_targets["year"].astype(int) == target_year)]
-        if pt.empty:
-            return np.nan, ""
-        return float(pt["value"].iloc[0]), source_column(pt).iloc[0]
+        return plans.get((region, code), (np.nan, ""))
 
     rows = []
     for code in codes:
         notes = []
         pc = pol[code]
         sh = float(shares.get(code, 0.5)) if shares is not None else float(share)
-        f0 = series(obs, focus, code).get(fit_end, np.nan)
-        city0 = series(obs, city, code).get(fit_end, np.nan)
+        f0 = get(focus, code).get(fit_end, np.nan)
+        city0 = get(city, code).get(fit_end, np.nan)
         parent_avg = city_average(city0, agg[code], nb)
         parent_target, _ = plan_value(city, code)
         label = bench_region = ""
@@ -484,24 +510,24 @@ def propose_targets(
             bench_region, label = city, city
             b0 = parent_avg
         elif benchmark == "others":
-            avg = group_average(obs, code, others, agg[code])
+            avg = _group_average(obs, get, code, others, agg[code])
             b0 = float(avg.get(fit_end, np.nan))
             label = "others"
         else:
             cur = obs[(obs["indicator"] == code) & (obs["year"] == fit_end) & obs["region"].isin(group)]
             cur = cur.set_index("region")["value"].reindex(group).dropna()  # ties → first in group order
             bench_region = (cur * pc).idxmax() if not cur.empty else ""
-            b0 = series(obs, bench_region, code).get(fit_end, np.nan) if bench_region else np.nan
+            b0 = get(bench_region, code).get(fit_end, np.nan) if bench_region else np.nan
             label = f"leader: {bench_region}"
         if np.isnan(f0):
             notes.append(f"no {focus} value for {fit_end}")
         if np.isnan(b0):
             notes.append(f"no {bench_region or benchmark} value for {fit_end}")
         s0 = pc * (b0 - f0) / abs(b0) if np.isfinite(b0) and b0 != 0 else np.nan
-        ft, n1 = trend_of(series(obs, focus, code), focus)
+        ft, n1 = trend_of(get(focus, code), focus)
         n2 = ""
         if benchmark == "city":
-            bt, n2 = trend_of(series(obs, city, code), city)
+            bt, n2 = trend_of(get(city, code), city)
             bt = city_average(bt, agg[code], nb)
         elif benchmark == "city_plan":
             bt = city_average(parent_target, agg[code], nb)
@@ -510,7 +536,7 @@ def propose_targets(
         elif benchmark == "others":
             bt, n2 = trend_of(avg, "others")
         else:
-            bt, n2 = trend_of(series(obs, bench_region, code), bench_region) if bench_region else (np.nan, "")
+            bt, n2 = trend_of(get(bench_region, code), bench_region) if bench_region else (np.nan, "")
         notes += [n for n in (n1, n2) if n]
         gap_rule = bt - pc * (1 - sh) * s0 * abs(bt) if np.isfinite(s0) and s0 > 0 else np.nan
         cap = caps.get(code, np.nan)

@@ -266,3 +266,23 @@ def test_proposals_rounded_to_planning_precision():
     assert precision.format_planning(24.25, "invention_patents_per_10k") == "24.3"  # half away from zero
     assert precision.format_planning(12345678.0, "patent_grants") == "12345678"  # no thousands separator
     assert precision.format_planning(np.nan, "gdp") == "—"
+
+
+def test_group_average_years_where_every_region_has_a_value(make_obs):
+    # A: 2019 10, 2020 30, 2021 NaN; B: 2020 20, 2021 40; C lacks 2019 → only 2020 is complete: (30 + 20 + 4) / 3
+    obs = make_obs([("A", 2019, "n", 10.0), ("A", 2020, "n", 30.0), ("A", 2021, "n", float("nan")),
+                    ("B", 2020, "n", 20.0), ("B", 2021, "n", 40.0), ("B", 2019, "n", 1.0),
+                    ("C", 2020, "n", 4.0), ("C", 2021, "n", 5.0), ("D", 2019, "n", 100.0)])
+    avg = tg.group_average(obs, "n", ["A", "B", "C"], "sum")
+    assert avg.to_dict() == {2020: pytest.approx(18.0)} and avg.name == "n"
+    assert tg.group_average(obs, "n", ["A", "D"], "sum").to_dict() == {2019: pytest.approx(55.0)}
+    assert tg.group_average(obs, "n", ["A", "nowhere"], "sum").empty
+
+
+def test_group_average_takes_the_first_of_a_repeated_year(make_obs):
+    # A's 2020 appears twice (10 then 50): the first counts, as in the pivot table: (10 + 20) / 2
+    obs = make_obs([("A", 2020, "n", 10.0), ("A", 2020, "n", 50.0), ("B", 2020, "n", 20.0)])
+    assert tg.group_average(obs, "n", ["A", "B"], "sum").to_dict() == {2020: pytest.approx(15.0)}
+    # a region named twice counts twice: (10 + 10 + 20) / 3
+    obs = make_obs([("A", 2020, "n", 10.0), ("B", 2020, "n", 20.0)])
+    assert tg.group_average(obs, "n", ["A", "A", "B"], "sum").to_dict() == {2020: pytest.approx(40 / 3)}

@@ -1,0 +1,20 @@
+"""Shared helpers of the analysis modules: series extraction."""
+
+import numpy as np
+import pandas as pd
+
+from liyang_ip.analysis._common import series, series_getter
+
+
+def test_series_getter_equals_series_for_every_pair(make_obs):
+    # unsorted years, a NaN value, a missing region and a NaN region name
+    obs = make_obs([("A", 2021, "x", 3.0), ("A", 2019, "x", 1.0), ("B", 2020, "x", np.nan),
+                    ("A", 2020, "y", 7.0), ("A", 2020, "x", 2.0)])
+    obs.loc[len(obs)] = [np.nan, 2020, "x", 9.0, "", "official", "test", "", ""]
+    get = series_getter(obs)
+    for region in ("A", "B", "nowhere"):
+        for code in ("x", "y", "z"):
+            pd.testing.assert_series_equal(get(region, code), series(obs, region, code), check_exact=True)
+    a = get("A", "x")
+    assert a.index.tolist() == [2019, 2020, 2021] and a.tolist() == [1.0, 2.0, 3.0] and a.index.name == "year"
+    assert get("nowhere", "x").empty and get("nowhere", "x").dtype == float
