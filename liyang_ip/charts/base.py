@@ -326,10 +326,18 @@ def indicator_unit(code: str, default: str = "") -> str:
         return default
 
 
+def unit_text(code: str, lang: str = "zh", default: str = "") -> str:
+    """The indicator's unit as written in `lang` (``件/万人`` → ``per 10,000 people``; the wording file's
+    ``units`` table); the catalogue is the single source of units, `default` (from the data) the fallback."""
+    from liyang_ip import wording
+
+    unit = indicator_unit(code, default or "")
+    return wording.unit(unit, "en" if lang == "en" else "zh") if unit else ""
+
+
 def axis_label(code: str, lang: str = "zh", unit: str | None = None) -> str:
-    """Axis label with unit, e.g. ``每万人口发明专利拥有量（件/万人）``."""
-    # The catalogue is the single source of units; a unit from the data is the fallback.
-    unit = indicator_unit(code, unit or "")
+    """Axis label with unit, e.g. ``每万人口发明专利拥有量（件/万人）``; in English the unit in English."""
+    unit = unit_text(code, lang, unit or "")
     name = indicator_name(code, lang)
     if not unit:
         return name

@@ -27,11 +27,11 @@ from .base import (
     chart_label,
     finish_chart,
     indicator_name,
-    indicator_unit,
     is_demo,
     no_data_figure,
     region_name,
     unit_label,
+    unit_text,
     year_axis,
 )
 
@@ -145,7 +145,7 @@ def trend_small_multiples(
                     va="center",
                 )
             ax.set_title(indicator_name(code, lang), fontsize=10)
-            ax.set_ylabel(indicator_unit(code, unit))
+            ax.set_ylabel(unit_text(code, lang, unit))
             year_axis(ax)
         for ax in flat[n:]:
             ax.set_visible(False)

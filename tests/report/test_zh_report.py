@@ -83,15 +83,6 @@ CJK_RUN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+")
 ALLOWED_ZH = {"贯标"}
 
 
-def pending_chart_units() -> set[str]:
-    """PENDING, for liyang_ip/charts/ (not this test's area): English charts label their axes with the
-    catalogue's Chinese units (件, 件/万人, 万元 …: charts.base.axis_label, the trend panels' y labels)
-    instead of ``wording.unit(unit, "en")``. These runs are allowed inside charts only, until that is fixed."""
-    from liyang_ip import wording
-
-    return {r for unit in wording.catalogue("en")["units"] for r in CJK_RUN.findall(str(unit))}
-
-
 def chinese_runs(html: str, data: set[str] = frozenset(), chart_allowed: set[str] = frozenset()) -> dict[str, str]:
     """Runs of Chinese characters in a page's visible text → a bit of their context; `data` values (names
     and titles as the data have them, shown as data) and :data:`ALLOWED_ZH` left out; `chart_allowed`
@@ -198,7 +189,7 @@ def test_an_english_run_has_no_chinese_in_its_report_outside_the_data(tmp_path):
     assert "Baseline" in html and "▶ Jintan" in html  # the heatmap's focus row, by its English name
 
     data = _data_names(load_dataset("demo"), raw_dir("patents_demo") / "patents_demo.csv")
-    found = chinese_runs(html, data, chart_allowed=pending_chart_units())
+    found = chinese_runs(html, data)
     assert not found, "Chinese in the English report:\n" + "\n".join(f"{k}: …{v}…" for k, v in found.items())
     # The data's names do reach the report, in their own language: applicants of the focus block.
     assert "金坛区演示" in html
