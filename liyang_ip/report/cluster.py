@@ -2,7 +2,8 @@
 
 ``liyang-ip run --cluster local[:N]`` executes the batch's notebooks on a Dask
 ``distributed.LocalCluster`` (N worker processes, one thread each); ``--cluster tcp://host:8786`` on an
-existing Dask scheduler. The local process pool of `runner.run_batch` stays the default. The backend
+existing Dask scheduler. The local thread pool of `runner.run_batch` (kernels forked from a warm server)
+stays the default. The backend
 only decides *where* `runner.execute_job` runs: skipping what is up to date, the manifest and its journal,
 partial notebooks and the progress bar stay in `run_batch`, in the process that runs the command, so the
 semantics are the same on every backend. Dask is imported only here, and only when a cluster is used.
@@ -98,10 +99,9 @@ class DaskBackend:
     def __init__(self, spec: ClusterSpec, say: Callable[[str], None] | None = None):
         self.spec = spec
         self.say = say or (lambda msg: None)
-        # Kernel stderr is captured by redirecting the worker process's file descriptor 2, which is only
-        # safe when one task runs per process: LocalCluster workers have one thread; for a remote
-        # cluster it is decided once connected (see run).
-        self.capture_stderr = spec.is_local
+        # Each kernel's own stderr goes to a log of its job (the kernel manager gives it to the kernel
+        # process; nothing process-wide), kept in the manifest when the job fails.
+        self.capture_stderr = True
 
     @property
     def label(self) -> str:
@@ -136,7 +136,6 @@ class DaskBackend:
         try:
             threads = client.nthreads()
             if not self.spec.is_local:
-                self.capture_stderr = bool(threads) and all(n == 1 for n in threads.values())
                 self.say(f"Dask scheduler {self.spec.address}: {len(threads)} worker(s), "
                          f"{sum(threads.values())} thread(s)")
             self._submit_and_collect(client, [_absolute({**s, "capture_stderr": self.capture_stderr})
