@@ -14,7 +14,11 @@ once and hand out copies of the result afterwards:
 The key is a sha256 over the function, :func:`code_version` (package version, the source of the
 analysis modules and the calibration table) and the call's arguments after binding them to the
 signature (defaults filled in): arrays and pandas objects by dtype, index and values, so the data
-themselves are part of the key and a changed dataset can never hit an old entry. Arguments the key
+themselves are part of the key and a changed dataset can never hit an old entry. A function may
+declare what its result depends on (``key_args``): :func:`~liyang_ip.analysis.projection.project`
+is keyed by the observed years and values in its fit window, so the target check's series (from the
+observation table) and the fan chart's (a panel column, named after the region, NaN in missing years)
+share one projection. Arguments the key
 cannot describe (any other object) bypass the cache. Exceptions are not remembered: a call that
 raises raises again. Results are pickled on disk; the cache directory is as trusted as the run's other
 outputs (it lives among them, and a file that cannot be read is ignored and recomputed).
@@ -184,7 +188,7 @@ class _Raised:
 
 
 def cached(fn: Callable | None = None, *, disk: bool = True, copy: bool = True,
-           remember_errors: bool = False) -> Callable:
+           remember_errors: bool = False, key_args: Callable[[dict], Mapping] | None = None) -> Callable:
     """Decorator: compute each distinct call of `fn` once (see the module docstring).
 
     Parameters
@@ -198,9 +202,15 @@ def cached(fn: Callable | None = None, *, disk: bool = True, copy: bool = True,
     remember_errors : bool
         Also remember a ``ValueError`` (by its message) and raise it again for the same call: "this
         method does not apply to this series" is as much a result as a fit.
+    key_args : callable, optional
+        Maps the bound arguments (a dict, defaults filled in) to what the result depends on, which is then
+        hashed instead: calls that differ only in ways the function ignores (a Series' name, its NaN
+        rows, a default spelled out) share one entry. It must not leave out anything the result depends
+        on; a ValueError or TypeError it raises sends the call past the cache (the function then raises
+        its own error).
     """
     if fn is None:
-        return functools.partial(cached, disk=disk, copy=copy, remember_errors=remember_errors)
+        return functools.partial(cached, disk=disk, copy=copy, remember_errors=remember_errors, key_args=key_args)
     share = _copy if copy else (lambda v: v)
 
     def give(value):
@@ -217,8 +227,9 @@ def cached(fn: Callable | None = None, *, disk: bool = True, copy: bool = True,
         try:
             bound = sig.bind(*args, **kwargs)
             bound.apply_defaults()
-            key = make_key(name, bound.arguments)
-        except (_Uncacheable, TypeError):
+            arguments = dict(bound.arguments) if key_args is None else key_args(dict(bound.arguments))
+            key = make_key(name, arguments)
+        except (_Uncacheable, TypeError, ValueError):
             return fn(*args, **kwargs)
         if key in _memory:
             hits[name] += 1

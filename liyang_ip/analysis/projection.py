@@ -731,7 +731,26 @@ def ensemble_weights(series: pd.Series, methods: Sequence[str], horizon: int,
     return w, f"inverse-MAPE weights from {n_ok} backtest origins at horizon {horizon}"
 
 
-@cached
+def _project_key(arguments: dict) -> dict:
+    """What :func:`project`'s result depends on (the cache key): the observed years and values in the fit
+    window and the window itself, the feasible range and count flag (from `indicator` unless given), the
+    other arguments as they are; not the Series' name, its NaN rows or years outside the window. Raises
+    like :func:`project` for a series it cannot project (the call then bypasses the cache)."""
+    a = dict(arguments)
+    series, fit_start, fit_end = a.pop("series"), a.pop("fit_start"), a.pop("fit_end")
+    indicator, bounds, count = a.pop("indicator"), a.pop("bounds"), a.pop("count")
+    t, y, _ = _prepare(series, fit_start, fit_end)
+    # _prepare's window: [first observed year or fit_start, last observed year or fit_end]
+    lo = int(t[0]) if fit_start is None else int(fit_start)
+    hi = int(t[-1]) if fit_end is None else int(fit_end)
+    if indicator is not None:
+        bounds = feasible_bounds(indicator) if bounds is None else bounds
+        count = is_count(indicator) if count is None else count
+    bounds = (-np.inf, np.inf) if bounds is None else (float(bounds[0]), float(bounds[1]))
+    return {**a, "years": t, "values": y, "window": (lo, hi), "bounds": bounds, "count": bool(count)}
+
+
+@cached(key_args=_project_key)
 def project(
     series: pd.Series,
     methods: Sequence[str] = DEFAULT_METHODS,

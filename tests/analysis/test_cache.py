@@ -161,3 +161,29 @@ def test_runner_and_cache_agree_on_the_variable():
     from liyang_ip.report import runner
 
     assert runner.ANALYSIS_CACHE_ENV == cache.ENV
+
+
+def test_the_same_observations_share_one_projection_whatever_the_series_looks_like(fresh_cache):
+    # The target check projects a series from the observation table (named after the indicator, observed
+    # years only); the fan chart a panel column (named after the region, NaN in years without a figure).
+    from liyang_ip.analysis._common import series
+
+    ds = load_dataset("demo")
+    code, name = "patent_grants", "liyang_ip.analysis.projection.project"
+    from_obs = series(ds.observations, FOCUS, code)
+    column = from_obs.rename(FOCUS).reindex(range(int(from_obs.index.min()) - 3, int(from_obs.index.max()) + 2))
+    assert column.isna().sum() == 4
+    kw = {"fit_start": START, "fit_end": END, "horizon_end": TARGET, "indicator": code}
+    first = projection.project(from_obs, **kw)
+    assert cache.computed[name] == 1 and cache.hits[name] == 0
+    second = projection.project(column, **kw)
+    assert cache.computed[name] == 1 and cache.hits[name] == 1
+    pd.testing.assert_frame_equal(second, projection.project.uncached(column, **kw), check_exact=True)
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+    # Anything the result depends on is another projection: the window, the horizon, the count flag.
+    for other in ({"fit_start": START + 1}, {"horizon_end": TARGET + 1}, {"count": False}, {"indicator": None}):
+        projection.project(from_obs, **{**kw, **other})
+    assert cache.computed[name] == 5
+    # A series too short to project raises its own error, past the cache.
+    with pytest.raises(ValueError, match="at least 4 observed years"):
+        projection.project(from_obs.iloc[:2], **kw)
