@@ -105,11 +105,11 @@ def rank_table(
     codes = indicators_in(sel, indicators)
     pol = polarity_map(codes, polarity)
     sel = sel[sel["indicator"].isin(codes)][["indicator", "year", "region", "value"]].copy()
-    sel["rank"] = np.nan
-    sel["n"] = 0
-    for (code, _yr), idx in sel.groupby(["indicator", "year"]).groups.items():
-        sel.loc[idx, "rank"] = rank_desc(sel.loc[idx, "value"], pol[code])
-        sel.loc[idx, "n"] = len(idx)
+    # rank_desc per indicator and year, in one pass: value × polarity ranked descending, ties 'min'
+    signed = sel["value"].astype(float) * sel["indicator"].map(pol)
+    keys = [sel["indicator"], sel["year"]]
+    sel["rank"] = signed.groupby(keys).rank(ascending=False, method="min")
+    sel["n"] = sel["value"].groupby(keys).transform("size")
     sel["rank"] = sel["rank"].astype("int64")
     order = {r: i for i, r in enumerate(group)}
     sel = sel.assign(_o=sel["region"].map(order)).sort_values(["indicator", "year", "rank", "_o"])
@@ -169,12 +169,13 @@ def gap_table(
     pol = polarity_map(codes, polarity)
     agg = aggregate_map(codes, aggregate)
     val = sel[sel["indicator"].isin(codes)].set_index(["indicator", "year", "region"])["value"].sort_index()
+    # each (indicator, year)'s values by region, split once (a .loc per pair on the MultiIndex costs more)
+    parts = {key: part.droplevel([0, 1]) for key, part in val.groupby(level=[0, 1], sort=False)}
     rows = []
     for code in codes:
         for yr in yrs:
-            try:
-                cur = val.loc[(code, yr)]
-            except KeyError:
+            cur = parts.get((code, yr))
+            if cur is None:
                 continue
             g = cur.reindex(group).dropna()
             if g.empty and city not in cur.index:
