@@ -292,9 +292,36 @@ def cmd_run(args) -> int:
         return _cmd_run(args, cluster, warm)
 
 
+class _Warmup:
+    """`export.prepare` in a background thread while the notebooks run (``run --pdf``): nbconvert imported,
+    the report template compiled, the browser started; `take` hands over the printer (or None)."""
+
+    def __init__(self, browser: str | None):
+        import threading
+
+        self._printer = None
+        self._thread = threading.Thread(target=self._run, args=(browser,), name="liyang-ip-export-warmup",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, browser) -> None:
+        from .export import prepare
+
+        self._printer = prepare(browser)
+
+    def take(self):
+        self._thread.join()
+        printer, self._printer = self._printer, None
+        return printer
+
+    def close(self) -> None:
+        printer = self.take()
+        if printer is not None:
+            printer.close()
+
+
 def _cmd_run(args, cluster, warm) -> int:
-    from .cluster import ClusterError
-    from .runner import RunError, dataset_info, default_notebooks_dir, discover_notebooks, run_batch
+    from .runner import RunError, dataset_info, default_notebooks_dir, discover_notebooks
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -348,6 +375,19 @@ def _cmd_run(args, cluster, warm) -> int:
         return 0
     if big and not args.yes:
         return _fail(f"run: {big}")
+    # The export's start (imports, templates, the browser) runs while the notebooks do.
+    warmup = _Warmup(args.browser) if args.pdf else None
+    try:
+        return _run_and_export(args, cluster, warm, sets, notebooks, run_dir, datasets, set_names, plan, warmup)
+    finally:
+        if warmup is not None:
+            warmup.close()  # nothing is left running when the export did not take the printer
+
+
+def _run_and_export(args, cluster, warm, sets, notebooks, run_dir, datasets, set_names, plan, warmup) -> int:
+    from .cluster import ClusterError
+    from .runner import run_batch
+
     backend = None
     if cluster is not None:
         from .cluster import DaskBackend
@@ -378,7 +418,7 @@ def _cmd_run(args, cluster, warm) -> int:
     status = 1 if result.failed else 0
     if args.pdf:
         status = max(status, _export(run_dir, ("html", "pdf"), combined=True, force=args.force,
-                                     browser=args.browser))
+                                     browser=args.browser, printer=warmup.take() if warmup else None))
     return status
 
 
@@ -408,11 +448,12 @@ def _plan(sets, notebooks, run_dir: Path, datasets, set_names, cluster, args):
     return plan
 
 
-def _export(path: Path, formats, combined: bool, force: bool, browser: str | None) -> int:
+def _export(path: Path, formats, combined: bool, force: bool, browser: str | None, printer=None) -> int:
     from .export import BrowserNotFoundError, ExportError, export_paths
 
     try:
-        written = export_paths([path], formats=formats, combined=combined, force=force, browser=browser)
+        written = export_paths([path], formats=formats, combined=combined, force=force, browser=browser,
+                               printer=printer)
     except OSError as e:
         from ..cli import describe_error
 

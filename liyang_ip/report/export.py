@@ -1010,16 +1010,51 @@ def _up_to_date(target: Path, sources: Sequence[Path]) -> bool:
     return target.exists() and all(target.stat().st_mtime >= s.stat().st_mtime for s in sources)
 
 
+def prepare(browser: str | os.PathLike | None = None, pdf: bool = True) -> PdfPrinter | None:
+    """Get an export ready while something else runs (the notebooks of ``run --pdf``): import nbconvert,
+    build the report exporter and compile its templates, and start the browser.
+
+    Returns the started `PdfPrinter` to pass to ``export_paths(printer=...)``, which closes it; None when
+    no PDF is wanted or no browser exists (`export_paths` then says so itself). Never raises: a warm-up
+    that fails leaves the export to do the work as usual.
+    """
+    try:
+        import nbformat
+
+        with _EXPORTER_LOCK:
+            _exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"metadata": {"name": "warm-up"}})
+    except Exception:  # noqa: BLE001 - only a warm-up
+        pass
+    if not pdf:
+        return None
+    try:
+        return PdfPrinter(browser, n_files=os.cpu_count() or 2)
+    except Exception:  # noqa: BLE001 - no browser: export_paths reports it with the usual message
+        return None
+
+
 def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", "pdf"), *, combined: bool = True,
-                 force: bool = False, browser: str | os.PathLike | None = None) -> list[Path]:
+                 force: bool = False, browser: str | os.PathLike | None = None,
+                 printer: PdfPrinter | None = None) -> list[Path]:
     """Export run directories and/or executed notebooks; returns the files written.
 
     HTML is always written first; PDFs are then printed with ONE browser for all files. Raises
     `BrowserNotFoundError` (after writing the HTML) when PDF was asked for and no browser exists.
+    `printer`: a browser started beforehand (`prepare`); it is used for the PDFs and closed.
     """
     if _loop_running():
         # Playwright's sync API refuses to run inside an event loop (e.g. a Jupyter kernel).
-        return _in_thread(lambda: export_paths(paths, formats, combined=combined, force=force, browser=browser))
+        return _in_thread(lambda: export_paths(paths, formats, combined=combined, force=force, browser=browser,
+                                               printer=printer))
+    given = printer
+    try:
+        return _export_paths(paths, formats, combined, force, browser, given)
+    finally:
+        if given is not None:
+            given.close()  # closing twice is harmless
+
+
+def _export_paths(paths, formats, combined: bool, force: bool, browser, given: PdfPrinter | None) -> list[Path]:
 
     from ..fsutil import atomic_write_text
 
@@ -1036,7 +1071,9 @@ def export_paths(paths: Sequence[str | Path], formats: Sequence[str] = ("html", 
     todo = [d for d in docs if id(d) in stale_html | stale_pdf]
     written: list[Path] = []
     printer, no_browser = None, None
-    if any(id(d) in stale_pdf for d in todo):
+    if given is not None and any(id(d) in stale_pdf for d in todo):
+        printer = given
+    elif any(id(d) in stale_pdf for d in todo):
         try:
             # Started now, so that the browser gets ready while the HTML is rendered.
             printer = PdfPrinter(browser, n_files=sum(id(d) in stale_pdf for d in todo))

@@ -274,3 +274,32 @@ def test_a_browser_that_cannot_start_fails_clearly_when_printing(tmp_path):
     finally:
         printer.close()
     assert not printer._thread.is_alive() and not (tmp_path / "a.pdf").exists()
+
+
+@needs_browser
+@pytest.mark.export
+def test_a_prepared_browser_prints_the_export_and_is_closed(tmp_path, monkeypatch):
+    import nbformat
+
+    src = tmp_path / "01_x.ipynb"
+    nbformat.write(_executed_nb(), str(src))
+    printer = export.prepare()  # as `run --pdf` does while its notebooks run
+    assert isinstance(printer, export.PdfPrinter)
+    started = []
+    real_init = export.PdfPrinter.__init__
+    monkeypatch.setattr(export.PdfPrinter, "__init__",
+                        lambda self, *a, **k: started.append(1) or real_init(self, *a, **k))
+    written = export.export_paths([src], ("html", "pdf"), printer=printer)
+    assert started == []  # no second browser
+    assert src.with_suffix(".pdf") in written and src.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    assert printer._loop.is_closed()  # the export closed the printer it was given
+    # Nothing to print: a given printer is closed all the same.
+    other = export.prepare()
+    export.export_paths([src], ("html",), printer=other)
+    assert other._loop.is_closed()
+    assert export.prepare(pdf=False) is None
+
+
+def test_prepare_never_fails(monkeypatch):
+    monkeypatch.setattr(export, "find_browser", lambda *a, **k: None)
+    assert export.prepare() is None  # no browser: export_paths will say so itself
