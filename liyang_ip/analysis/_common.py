@@ -149,10 +149,20 @@ def series_getter(obs: pd.DataFrame) -> Callable[[str, str], pd.Series]:
     groups = obs.groupby(["region", "indicator"], sort=False).indices
     values, years = obs["value"], obs["year"]
     none = np.array([], dtype=np.intp)
+    value_arr = year_arr = None  # the two columns as arrays once when they convert as a whole, else per series
+    if pd.api.types.is_integer_dtype(years.dtype):
+        try:
+            value_arr, year_arr = values.to_numpy(dtype=float), years.to_numpy(dtype="int64")
+        except (TypeError, ValueError):
+            value_arr = year_arr = None
 
     def get(region: str, indicator: str) -> pd.Series:
         idx = groups.get((region, indicator), none)
-        return _year_series(values.iloc[idx], years.iloc[idx], indicator)
+        if value_arr is None:
+            return _year_series(values.iloc[idx], years.iloc[idx], indicator)
+        s = pd.Series(value_arr[idx], index=year_arr[idx], name=indicator)
+        s.index.name = "year"
+        return s.sort_index()
 
     return get
 
