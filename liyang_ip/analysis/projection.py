@@ -671,6 +671,9 @@ def is_count(indicator: str) -> bool:
 def _prepare(series: pd.Series, fit_start, fit_end) -> tuple[np.ndarray, np.ndarray, list[int]]:
     if not isinstance(series, pd.Series):
         raise TypeError("series must be a pandas Series indexed by year (e.g. ds.panel(code)[region])")
+    fast = _prepare_arrays(series, fit_start, fit_end)
+    if fast is not None:
+        return fast
     s = series.dropna()
     s.index = s.index.astype("int64")
     s = s.sort_index()
@@ -683,6 +686,27 @@ def _prepare(series: pd.Series, fit_start, fit_end) -> tuple[np.ndarray, np.ndar
             f"got {len(s)} ({format_years(list(s.index))})"
         )
     return s.index.to_numpy(dtype=float), s.to_numpy(dtype=float), missing_years(s.index, lo, hi)
+
+
+def _prepare_arrays(series: pd.Series, fit_start, fit_end):
+    """:func:`_prepare` on plain arrays for the usual series (float values, integer years strictly
+    increasing once NaN values are dropped, a value in the window), else None (the pandas path then
+    handles it, errors included). Every projection and every cache look-up of one goes through here."""
+    idx_dtype = series.index.dtype
+    if series.dtype != np.float64 or not (isinstance(idx_dtype, np.dtype) and idx_dtype.kind in "iu"):
+        return None
+    v = series.to_numpy()
+    keep = ~np.isnan(v)
+    v, yrs = v[keep], series.index.to_numpy()[keep].astype("int64")
+    if len(yrs) == 0 or np.any(np.diff(yrs) <= 0):
+        return None
+    lo = yrs[0] if fit_start is None else int(fit_start)
+    hi = yrs[-1] if fit_end is None else int(fit_end)
+    window = (yrs >= lo) & (yrs <= hi)
+    if window.sum() < MIN_POINTS:
+        return None
+    yrs, v = yrs[window], v[window]
+    return yrs.astype(float), v.astype(float), missing_years(yrs, lo, hi)
 
 
 def _fmt(x: float) -> str:

@@ -454,3 +454,34 @@ def test_shipped_calibration_table_is_complete_for_the_reported_methods():
                 e = t["families"][fam][m][h]
                 assert e["q_lo"] <= 0 <= e["q_hi"] and 0 <= e["coverage"] <= 1
                 assert list(e["cdf"]) == sorted(e["cdf"])  # quantiles are non-decreasing
+
+
+def test_the_array_path_of_the_fit_window_equals_the_pandas_path():
+    # _prepare reads usual float series on arrays; an object-dtype copy of the same series takes the
+    # pandas path (dropna, sort, label slice). Both give the same years, values, gaps and errors.
+    from liyang_ip.analysis.projection import _prepare
+
+    nan = float("nan")
+    cases = [
+        pd.Series([1.0, 2.0, nan, 4.0, 5.0, 6.0, 7.0], index=range(2014, 2021)),
+        pd.Series([3.0, 1.0, 2.0, 5.0, 4.0], index=[2019, 2015, 2016, 2020, 2018]),  # unsorted
+        pd.Series([nan, nan, 1.0, 2.0, 3.0, 4.0], index=range(2010, 2016), name="x"),
+        pd.Series([1.0, 2.0, 3.0], index=[2015, 2016, 2017]),  # too short
+        pd.Series([nan] * 5, index=range(2015, 2020)),
+    ]
+    for s in cases:
+        for window in [(None, None), (2015, 2020), (2016, None), (None, 2018), (2012, 2013)]:
+            try:
+                fast = _prepare(s, *window)
+            except ValueError as err:
+                fast = str(err)
+            try:
+                slow = _prepare(s.astype(object), *window)
+            except ValueError as err:
+                slow = str(err)
+            if isinstance(slow, str):
+                assert fast == slow
+            else:
+                np.testing.assert_array_equal(fast[0], slow[0])
+                np.testing.assert_array_equal(fast[1], slow[1])
+                assert fast[0].dtype == slow[0].dtype == fast[1].dtype == float and fast[2] == slow[2]
