@@ -83,3 +83,18 @@ def small_panel(county_set):
         return root
 
     return write
+
+
+@pytest.fixture
+def imported_after():
+    """``imported_after(code, modules)``: which of `modules` a fresh Python process has imported after
+    running `code` (sorted), to check that a path does not pull in a heavy package."""
+    import subprocess
+    import sys
+
+    def run(code: str, modules) -> list[str]:
+        probe = f"\nimport sys\nprint(repr(sorted(m for m in {tuple(modules)!r} if m in sys.modules)))\n"
+        out = subprocess.run([sys.executable, "-c", code + probe], capture_output=True, text=True, check=True)
+        return eval(out.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr of a list of names
+
+    return run

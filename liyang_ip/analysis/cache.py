@@ -32,7 +32,6 @@ import copy
 import functools
 import hashlib
 import inspect
-import os
 import pickle
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
@@ -41,6 +40,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from .. import envvars
 
 ENV = "LIYANG_IP_ANALYSIS_CACHE"
 MEMORY_ENTRIES = 4096
@@ -73,13 +74,13 @@ def code_version() -> str:
 
 
 def enabled() -> bool:
-    return os.environ.get(ENV, "").strip().lower() not in ("off", "0", "false", "no")
+    return not envvars.switched_off(ENV)
 
 
 def disk_dir() -> Path | None:
     """The on-disk cache directory for this process, or None."""
-    value = os.environ.get(ENV, "").strip()
-    if not value or value.lower() in ("off", "0", "false", "no", "on", "1", "true", "yes"):
+    value = envvars.value(ENV)
+    if not value or envvars.is_switch(value):
         return None
     return Path(value)
 

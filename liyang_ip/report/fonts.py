@@ -133,11 +133,13 @@ FONT_CACHE_ENV = "LIYANG_IP_FONT_CACHE"
 def font_cache_dir() -> Path | None:
     """Where subsetted fonts are kept between exports: ``$LIYANG_IP_FONT_CACHE``, else
     ``$XDG_CACHE_HOME/liyang-ip/fonts`` (``~/.cache/liyang-ip/fonts``); None when set to ``off``."""
-    value = os.environ.get(FONT_CACHE_ENV, "").strip()
-    if value.lower() in ("off", "0", "false", "no"):
+    from .. import envvars
+
+    if envvars.switched_off(FONT_CACHE_ENV):
         return None
-    if value:
-        return Path(value)
+    given = envvars.value(FONT_CACHE_ENV)
+    if given:
+        return Path(given)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "liyang-ip" / "fonts"
 

@@ -791,7 +791,9 @@ def _job_spec(job: Job, kernel: str | None, cwd: Path | None, timeout: float | N
 def _analysis_cache_dir(run_dir: Path) -> Path | None:
     """A fresh directory for this run's shared analysis results (liyang_ip.analysis.cache), or None when
     the cache is switched off (``LIYANG_IP_ANALYSIS_CACHE=off``)."""
-    if os.environ.get(ANALYSIS_CACHE_ENV, "").strip().lower() in ("off", "0", "false", "no"):
+    from ..envvars import switched_off
+
+    if switched_off(ANALYSIS_CACHE_ENV):
         return None
     return run_dir / ".cache" / f"analysis-{uuid.uuid4().hex[:12]}"
 

@@ -1,8 +1,8 @@
 """Warm kernels: every notebook of a batch in a fresh kernel process that need not import the world.
 
-A kernel that starts cold spends about 2.5 s of CPU before the first line of analysis: the Python
-start, ipykernel, IPython, pandas, matplotlib, the package and the CJK font. A batch runs dozens of
-kernels. This module keeps papermill's semantics (one fresh process and namespace per notebook, the
+A kernel that starts cold pays the Python start, ipykernel and IPython, and its set-up cell imports
+pandas, matplotlib and the package and loads the CJK font: that cell alone took 1.8–2.2 s per notebook
+cold and 0.5–0.9 s warm (README, "Warm kernels"). A batch runs dozens of kernels. This module keeps papermill's semantics (one fresh process and namespace per notebook, the
 partial notebook kept when a cell fails) and pays the imports once per batch:
 
 * a **server** (``python -m liyang_ip.report.warm serve FD PARENT_PID``), started by the runner, imports
@@ -61,7 +61,9 @@ def enabled() -> bool:
     """False when ``LIYANG_IP_WARM_KERNELS`` is off/0/false/no, or where processes cannot fork."""
     if not hasattr(os, "fork") or not hasattr(socket, "send_fds"):
         return False
-    return os.environ.get(ENV, "").strip().lower() not in ("off", "0", "false", "no")
+    from ..envvars import switched_off
+
+    return not switched_off(ENV)
 
 
 def import_environment(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -114,11 +116,10 @@ class WarmKernelManager(AsyncKernelManager):
         await super().start_kernel(**kw)
 
     @classmethod
-    def kill_all(cls) -> int:
+    def kill_all(cls) -> None:
         """Kill the kernel processes (stand-ins and cold kernels; forked kernels follow their stand-in)
-        of every manager of this process, and refuse new ones until `reset`; returns how many."""
+        of every manager of this process, and refuse new ones until `reset`."""
         WarmKernelManager._stopping = True
-        n = 0
         for km in list(WarmKernelManager._live):
             proc = getattr(km.provisioner, "process", None)
             if proc is None or proc.poll() is not None:
@@ -128,8 +129,6 @@ class WarmKernelManager(AsyncKernelManager):
             except OSError:
                 with contextlib.suppress(OSError):
                     proc.kill()
-            n += 1
-        return n
 
     @classmethod
     def reset(cls) -> None:

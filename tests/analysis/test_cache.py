@@ -3,8 +3,6 @@ Poisson quantiles without scipy equal scipy's, and projections do not import sci
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 
 import numpy as np
@@ -140,10 +138,9 @@ def test_poisson_quantiles_equal_scipy():
             assert projection.poisson_ppf(q, float(mu)) == float(stats.poisson.ppf(q, mu)), (q, mu)
 
 
-def test_projections_import_neither_scipy_nor_statsmodels():
+def test_projections_import_neither_scipy_nor_statsmodels(imported_after):
     # Calibrated intervals of a count (Poisson floor), backtest weights, targets: no heavy import.
     code = (
-        "import sys\n"
         "from liyang_ip.analysis import projection, targets\n"
         "from liyang_ip.data import load_dataset\n"
         "ds = load_dataset('demo')\n"
@@ -151,10 +148,8 @@ def test_projections_import_neither_scipy_nor_statsmodels():
         "p = projection.project(h, fit_start=2020, fit_end=2025, horizon_end=2030, indicator='patent_grants')\n"
         "assert p['lower'].notna().any()\n"
         "targets.propose_targets(ds.observations, '溧阳市', ['patent_grants'], 2030, 0.5, 'others', None, 2020, 2025)\n"
-        "print(sorted(m for m in ('scipy', 'statsmodels') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    assert imported_after(code, ("scipy", "statsmodels")) == []
 
 
 def test_runner_and_cache_agree_on_the_variable():
